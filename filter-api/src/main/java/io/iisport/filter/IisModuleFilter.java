@@ -1,0 +1,121 @@
+package io.iisport.filter;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs IIS native modules ported to Java around the servlet chain: a servlet port of the IIS integrated request
+ * pipeline, configured in web.xml as IIS configures {@code <modules>}.
+ *
+ * <h2>Configuration (init-params)</h2>
+ * <ul>
+ *   <li>{@code modules} (required): one {@code name=class} per line, in IIS {@code <modules>} order; the class
+ *       implements {@link io.iisport.httpserv.RegisterModule}. Commas also separate entries, {@code #} starts a
+ *       comment. Names are letters, digits, '_' and '-', unique ignoring case.</li>
+ *   <li>{@code responseBufferLimit}: bytes buffered before the response streams, default 4194304 (IIS's 4 MiB);
+ *       0 streams from the start.</li>
+ *   <li>{@code <module name>.<setting>}: a setting of that module, read through
+ *       {@link io.iisport.httpserv.ModuleSettings}.</li>
+ * </ul>
+ * Any other init-param, an unknown or wrong class, a failing registration, a duplicate name, a bad number or a
+ * setting no module reads fails {@code init} with a {@link ServletException} naming the parameter, the value and
+ * the reason, so the deployment fails at start.
+ *
+ * <h2>The pipeline</h2>
+ * BEGIN_REQUEST to PRE_EXECUTE_REQUEST_HANDLER (each with its post-notification) run before the chain;
+ * EXECUTE_REQUEST_HANDLER modules run next and the chain is the handler; then RELEASE_REQUEST_STATE and
+ * UPDATE_REQUEST_CACHE; then the final send (SEND_RESPONSE); then LOG_REQUEST and END_REQUEST. FINISH_REQUEST skips
+ * the rest of its notification, the remaining stages and the handler; SEND_RESPONSE, LOG_REQUEST and END_REQUEST
+ * still run. A module that throws (or calls {@code setErrorStatus}) is logged with its name; the response becomes a
+ * 500 rendered by the container if uncommitted, else the connection is reset; {@code dispose()} always runs. A
+ * servlet that throws: LOG_REQUEST and END_REQUEST run with status 500, the buffered body is dropped and the
+ * exception goes on to the container, whose error handling applies.
+ *
+ * <p>RQ_NOTIFICATION_PENDING holds the request's thread until the module calls
+ * {@link io.iisport.httpserv.IHttpContext#indicateCompletion} from another thread. An async servlet
+ * ({@code startAsync}) gets an {@code AsyncContext} whose {@code complete()} runs the stages after the handler and the
+ * final send; a servlet using {@code AsyncContext.dispatch} needs the filter mapped with
+ * {@code <dispatcher>ASYNC</dispatcher>} (and REQUEST).
+ *
+ * <h2>Connection actions without a container extension</h2>
+ * Where the container has no iisport extension (another container, or Jetty without {@code iisport-jetty-extension}):
+ * {@code setNeedDisconnect()} sends {@code Connection: close} when the response is not yet committed (HTTP/1);
+ * after commit, and on HTTP/2, it cannot. {@code resetConnection()}, {@code resetStream()} and
+ * {@code closeConnection()} discard all later output as IIS does, then end the response as an empty 500 with
+ * {@code Connection: close}, or, if it was already committed, abort it by rethrowing an {@link IOException} to the
+ * container so it is not taken as complete. Each such call counts as degraded (see {@link #getDegradedCallCount()}, also
+ * published as the servlet-context attribute {@code io.iisport.filter.IisModuleFilter.<filter-name>.degradedCalls},
+ * a {@link LongSupplier}) and the first of each kind logs one WARN naming what to install.
+ */
+public class IisModuleFilter implements Filter {
+    private volatile ModulePipeline pipeline;
+    private volatile Degradation degradation;
+    private String contextAttribute;
+    private FilterConfig filterConfig;
+
+    @Override
+    public void init(FilterConfig filterConfig) throws ServletException {
+        this.filterConfig = filterConfig;
+        this.degradation = new Degradation(filterConfig.getFilterName());
+        this.pipeline = ModulePipeline.configure(filterConfig);
+        this.contextAttribute = IisModuleFilter.class.getName() + "." + filterConfig.getFilterName() + ".degradedCalls";
+        LongSupplier counter = degradation::count;
+        filterConfig.getServletContext().setAttribute(contextAttribute, counter);
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!(request instanceof HttpServletRequest) || !(response instanceof HttpServletResponse)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        Object running = request.getAttribute(RequestContext.ATTRIBUTE);
+        if (running instanceof RequestContext) {
+            // A dispatch of a request the pipeline already runs for: forward, include, error page or async.
+            if (request.getDispatcherType() == jakarta.servlet.DispatcherType.ASYNC) {
+                ((RequestContext) running).redispatch(chain, request, response);
+            } else {
+                chain.doFilter(request, response);
+            }
+            return;
+        }
+        ModulePipeline current = pipeline;
+        if (current == null) {
+            throw new ServletException("iisport filter is not initialized or was destroyed");
+        }
+        new RequestContext(current, degradation, (HttpServletRequest) request, (HttpServletResponse) response)
+                .run(chain);
+    }
+
+    @Override
+    public void destroy() {
+        ModulePipeline current = pipeline;
+        pipeline = null;
+        if (current != null) {
+            current.terminate();
+        }
+        if (filterConfig != null) {
+            filterConfig.getServletContext().removeAttribute(contextAttribute);
+        }
+    }
+
+    /**
+     * Returns how many connection actions this filter could not carry out as asked because the container has no
+     * iisport extension.
+     *
+     * @return the count since {@code init}
+     */
+    public long getDegradedCallCount() {
+        Degradation current = degradation;
+        return current == null ? 0 : current.count();
+    }
+}

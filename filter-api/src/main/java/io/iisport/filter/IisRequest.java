@@ -1,0 +1,125 @@
+package io.iisport.filter;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The request the servlet chain sees: the header changes modules made through {@code IHttpRequest}, and an
+ * {@link AsyncContext} that runs the rest of the pipeline when the servlet completes it.
+ */
+final class IisRequest extends HttpServletRequestWrapper {
+    private final RequestContext context;
+    /** Header name (case-insensitive) to its values; an empty list is a deleted header. {@code null}: no change. */
+    private Map<String, List<String>> headers;
+
+    IisRequest(HttpServletRequest request, RequestContext context) {
+        super(request);
+        this.context = context;
+    }
+
+    void setHeader(String name, String value, boolean replace) {
+        if (headers == null) {
+            headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        }
+        List<String> values = headers.get(name);
+        if (values == null) {
+            values = new ArrayList<>();
+            if (!replace) {
+                values.addAll(Collections.list(super.getHeaders(name)));
+            }
+            headers.put(name, values);
+        } else if (replace) {
+            values.clear();
+        }
+        values.add(value);
+    }
+
+    void deleteHeader(String name) {
+        if (headers == null) {
+            headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        }
+        headers.put(name, new ArrayList<>());
+    }
+
+    @Override
+    public String getHeader(String name) {
+        List<String> values = headers == null ? null : headers.get(name);
+        if (values == null) {
+            return super.getHeader(name);
+        }
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    @Override
+    public Enumeration<String> getHeaders(String name) {
+        List<String> values = headers == null ? null : headers.get(name);
+        return values == null ? super.getHeaders(name) : Collections.enumeration(values);
+    }
+
+    @Override
+    public Enumeration<String> getHeaderNames() {
+        if (headers == null) {
+            return super.getHeaderNames();
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String name : Collections.list(super.getHeaderNames())) {
+            if (!headers.containsKey(name)) {
+                names.add(name);
+            }
+        }
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            if (!header.getValue().isEmpty()) {
+                names.add(header.getKey());
+            }
+        }
+        return Collections.enumeration(names);
+    }
+
+    @Override
+    public int getIntHeader(String name) {
+        if (headers == null || !headers.containsKey(name)) {
+            return super.getIntHeader(name);
+        }
+        String value = getHeader(name);
+        return value == null ? -1 : Integer.parseInt(value.trim());
+    }
+
+    @Override
+    public long getDateHeader(String name) {
+        if (headers == null || !headers.containsKey(name)) {
+            return super.getDateHeader(name);
+        }
+        String value = getHeader(name);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return java.time.ZonedDateTime.parse(value.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant().toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("header " + name + " is not an HTTP date: " + value, e);
+        }
+    }
+
+    /** Starts async processing with the filter's request and response, so the servlet keeps writing into the buffer. */
+    @Override
+    public AsyncContext startAsync() {
+        return context.asyncStarted(super.startAsync(this, context.response()));
+    }
+
+    @Override
+    public AsyncContext startAsync(ServletRequest servletRequest, ServletResponse servletResponse) {
+        return context.asyncStarted(super.startAsync(servletRequest, servletResponse));
+    }
+}

@@ -1,0 +1,935 @@
+package io.iisport.filter;
+
+import io.iisport.httpserv.HttpDataChunk;
+import io.iisport.httpserv.IHttpResponse;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.UnsupportedEncodingException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The buffering {@link IHttpResponse} over an {@link HttpServletResponse}: the servlet and the modules write into
+ * one buffer, which goes to the client when the request ends, raising {@code RQ_SEND_RESPONSE} first.
+ *
+ * <p>Buffering: up to the filter's {@code responseBufferLimit}; the write that would pass it sends what is buffered
+ * (headers without {@code Content-Length}) and the response streams from then on, each write sent after
+ * {@code RQ_SEND_RESPONSE} in pieces of at most {@code max(limit, 8 KiB)}. Memory never grows past that, whatever
+ * the handler writes. {@link #disableBuffering()} and a limit of 0 stream from the start.
+ *
+ * <p>The servlet contract, as the servlet sees it: {@link #flushBuffer()} and {@code flush()} neither send nor
+ * commit while the response is buffered (they do once it streams); {@code close()} ends the servlet's output but
+ * sends nothing before the request ends; mixing {@link #getWriter()} and {@link #getOutputStream()} is an
+ * {@link IllegalStateException}; the writer encodes into the buffer on every write, so no character is stranded;
+ * {@code Content-Length} set through any of the six setters is held back and reported by {@code getHeader},
+ * {@code getHeaders}, {@code getHeaderNames} and {@code containsHeader}, and the real header is the length of the
+ * body actually sent when it is sent whole; {@link #reset()} and {@link #resetBuffer()} clear the buffer (an
+ * {@link IllegalStateException} once committed); {@link #sendError(int, String)} and {@link #sendRedirect(String)}
+ * discard the body and are carried out by the container when the request ends, so its error pages still apply,
+ * unless a module rewrites the response in {@code OnSendResponse}.
+ */
+final class ModuleResponse extends HttpServletResponseWrapper implements IHttpResponse {
+    private static final byte[] EMPTY = new byte[0];
+    private static final int STREAM_SLICE = 8192;
+    private static final int NO_ACTION = 0;
+    private static final int SEND_ERROR = 1;
+    private static final int SEND_REDIRECT = 2;
+
+    private final HttpServletResponse real;
+    private final RequestContext context;
+    private final ConnectionActions connection;
+    private final int limit;
+    private final boolean sendResponseModules;
+
+    private byte[] buffer = EMPTY;
+    private int count;
+    /** Every send goes out at once: the limit was reached or buffering is disabled. */
+    private boolean streaming;
+    /** {@code RQ_SEND_RESPONSE} modules are running: their writes only fill the buffer. */
+    private boolean inSendResponse;
+    /** The servlet closed its output, or sent an error or redirect: its later writes are dropped. */
+    private boolean servletClosed;
+    /** The final send was made; later writes are dropped. */
+    private boolean completed;
+    /** A module changed the body: the servlet's declared Content-Length no longer holds. */
+    private boolean bodyEdited;
+    private long contentLength = -1;
+    private int deferredAction = NO_ACTION;
+    private String deferredArgument;
+    private int subStatus;
+    private String reason;
+    private String errorDescription;
+
+    private ServletOutputStream servletStream;
+    private ResponseWriter writer;
+    private ServletOutputStream realStream;
+
+    ModuleResponse(HttpServletResponse real, RequestContext context, ConnectionActions connection, int limit,
+            boolean sendResponseModules) {
+        super(real);
+        this.real = real;
+        this.context = context;
+        this.connection = connection;
+        this.limit = limit;
+        this.sendResponseModules = sendResponseModules;
+        this.streaming = limit == 0;
+    }
+
+    // ---------------------------------------------------------------- the buffer
+
+    private boolean discarding() {
+        return completed || connection.isAborted();
+    }
+
+    private void append(byte[] b, int off, int len) {
+        int needed = count + len;
+        if (needed > buffer.length) {
+            long grown = Math.max(needed, Math.max(1024L, 2L * buffer.length));
+            if (limit > 0 && !inSendResponse) {
+                grown = Math.min(grown, Math.max(needed, limit));
+            }
+            buffer = Arrays.copyOf(buffer, (int) Math.min(grown, Integer.MAX_VALUE - 8));
+        }
+        System.arraycopy(b, off, buffer, count, len);
+        count = needed;
+    }
+
+    /** Writes into the response the way the buffering rules say; the caller checked {@link #discarding()}. */
+    private void write(byte[] b, int off, int len) throws IOException {
+        if (inSendResponse) {
+            append(b, off, len);
+            return;
+        }
+        if (!streaming) {
+            if (count + len <= limit) {
+                append(b, off, len);
+                return;
+            }
+            int fill = limit - count;
+            append(b, off, fill);
+            off += fill;
+            len -= fill;
+            streaming = true;
+            send(true);
+        }
+        if (!sendResponseModules) {
+            if (count > 0) {
+                send(true);
+            }
+            writeReal(b, off, len);
+            return;
+        }
+        int slice = Math.max(limit, STREAM_SLICE);
+        while (len > 0 && !discarding()) {
+            int n = Math.min(len, slice - count);
+            if (n <= 0) {
+                send(true);
+                continue;
+            }
+            append(b, off, n);
+            off += n;
+            len -= n;
+            send(true);
+        }
+    }
+
+    /**
+     * Sends what is buffered: raises {@code RQ_SEND_RESPONSE}, then writes the buffer to the container.
+     *
+     * @param moreData whether more data follows this send
+     */
+    private void send(boolean moreData) throws IOException {
+        if (sendResponseModules && !inSendResponse) {
+            inSendResponse = true;
+            try {
+                context.raiseSendResponse(!real.isCommitted(), moreData);
+            } finally {
+                inSendResponse = false;
+            }
+        }
+        if (connection.isAborted()) {
+            count = 0;
+            return;
+        }
+        if (count > 0) {
+            int n = count;
+            count = 0;
+            writeReal(buffer, 0, n);
+        }
+    }
+
+    private void writeReal(byte[] b, int off, int len) throws IOException {
+        if (!real.isCommitted()) {
+            beforeCommit(false);
+        }
+        realStream().write(b, off, len);
+    }
+
+    /** What goes with the headers: the held-back Content-Length and a degraded disconnect's Connection: close. */
+    private void beforeCommit(boolean whole) {
+        if (whole) {
+            real.setContentLengthLong(!bodyEdited && contentLength >= 0 ? contentLength : count);
+        } else if (!bodyEdited && contentLength >= 0) {
+            real.setContentLengthLong(contentLength);
+        }
+        if (connection.isCloseHeaderWanted()) {
+            real.setHeader("Connection", "close");
+        }
+    }
+
+    private ServletOutputStream realStream() throws IOException {
+        if (realStream == null) {
+            realStream = real.getOutputStream();
+        }
+        return realStream;
+    }
+
+    /**
+     * The final send, when the request ends: raises {@code RQ_SEND_RESPONSE}, then hands the response to the
+     * container. Called once, by the pipeline.
+     */
+    void complete() throws IOException {
+        if (completed) {
+            return;
+        }
+        if (writer != null) {
+            writer.encode();
+        }
+        if (connection.isAborted()) {
+            completed = true;
+            count = 0;
+            return;
+        }
+        if (sendResponseModules) {
+            inSendResponse = true;
+            try {
+                context.raiseSendResponse(!real.isCommitted(), false);
+            } finally {
+                inSendResponse = false;
+            }
+        }
+        completed = true;
+        if (connection.isAborted()) {
+            count = 0;
+            return;
+        }
+        if (!real.isCommitted()) {
+            if (deferredAction == SEND_ERROR) {
+                beforeCommit(false);
+                String message = deferredArgument != null ? deferredArgument : errorDescription;
+                real.sendError(real.getStatus(), message);
+                return;
+            }
+            if (deferredAction == SEND_REDIRECT) {
+                beforeCommit(false);
+                real.sendRedirect(deferredArgument);
+                return;
+            }
+            if (!streaming) {
+                beforeCommit(true);
+            } else {
+                beforeCommit(false);
+            }
+        }
+        if (count > 0) {
+            int n = count;
+            count = 0;
+            realStream().write(buffer, 0, n);
+        }
+    }
+
+    /** @return whether the final send was made */
+    boolean isCompleted() {
+        return completed;
+    }
+
+    /** Ends a request whose reset or close the container could not do (see {@link Degradation.Kind#RESET}). */
+    boolean completeDegradedAbort() {
+        if (real.isCommitted()) {
+            return false;
+        }
+        real.reset();
+        real.setStatus(SC_INTERNAL_SERVER_ERROR);
+        real.setHeader("Connection", "close");
+        real.setContentLength(0);
+        return true;
+    }
+
+    /** Makes the response a 500 for a failed module: the body is dropped and the container renders the error. */
+    void failWithServerError() {
+        if (real.isCommitted()) {
+            connection.reset(io.iisport.spi.ConnectionBridge.CANCEL);
+            return;
+        }
+        count = 0;
+        bodyEdited = true;
+        real.setStatus(SC_INTERNAL_SERVER_ERROR);
+        deferredAction = SEND_ERROR;
+        deferredArgument = null;
+        servletClosed = true;
+    }
+
+    /** A module rewrote the response: a pending sendError/sendRedirect of the servlet no longer applies. */
+    private void moduleTookOver() {
+        deferredAction = NO_ACTION;
+        deferredArgument = null;
+    }
+
+    // ---------------------------------------------------------------- the servlet's view
+
+    private void servletWrite(byte[] b, int off, int len) throws IOException {
+        if (servletClosed || discarding()) {
+            return;
+        }
+        write(b, off, len);
+    }
+
+    private void servletFlush() throws IOException {
+        if (discarding() || !streaming || inSendResponse) {
+            return;
+        }
+        if (count > 0) {
+            send(true);
+        }
+        if (!connection.isAborted()) {
+            realStream().flush();
+        }
+    }
+
+    @Override
+    public ServletOutputStream getOutputStream() {
+        if (writer != null) {
+            throw new IllegalStateException("getWriter() has already been called for this response");
+        }
+        if (servletStream == null) {
+            servletStream = new BufferedServletOutputStream();
+        }
+        return servletStream;
+    }
+
+    @Override
+    public PrintWriter getWriter() throws IOException {
+        if (servletStream != null) {
+            throw new IllegalStateException("getOutputStream() has already been called for this response");
+        }
+        if (writer == null) {
+            String encoding = real.getCharacterEncoding();
+            Charset charset;
+            try {
+                charset = Charset.forName(encoding);
+            } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+                throw new UnsupportedEncodingException(encoding);
+            }
+            real.setCharacterEncoding(encoding);
+            writer = new ResponseWriter(charset, encoding);
+        }
+        return writer;
+    }
+
+    @Override
+    public void setCharacterEncoding(String charset) {
+        if (writer == null) {
+            super.setCharacterEncoding(charset);
+        }
+    }
+
+    @Override
+    public void setContentType(String type) {
+        super.setContentType(type);
+        if (writer != null && type != null) {
+            real.setCharacterEncoding(writer.encoding);
+        }
+    }
+
+    @Override
+    public void setLocale(java.util.Locale locale) {
+        super.setLocale(locale);
+        if (writer != null) {
+            real.setCharacterEncoding(writer.encoding);
+        }
+    }
+
+    /** Neither sends nor commits while the response is buffered; sends what is buffered once it streams. */
+    @Override
+    public void flushBuffer() throws IOException {
+        if (writer != null) {
+            writer.encode();
+        }
+        servletFlush();
+    }
+
+    @Override
+    public boolean isCommitted() {
+        return real.isCommitted() || deferredAction != NO_ACTION;
+    }
+
+    @Override
+    public void reset() {
+        if (isCommitted()) {
+            throw new IllegalStateException("the response is committed");
+        }
+        real.reset();
+        count = 0;
+        contentLength = -1;
+        subStatus = 0;
+        reason = null;
+        servletStream = null;
+        writer = null;
+        realStream = null;
+        servletClosed = false;
+    }
+
+    @Override
+    public void resetBuffer() {
+        if (isCommitted()) {
+            throw new IllegalStateException("the response is committed");
+        }
+        count = 0;
+    }
+
+    @Override
+    public void setBufferSize(int size) {
+        if (count > 0) {
+            throw new IllegalStateException("content has already been written");
+        }
+        super.setBufferSize(size);
+    }
+
+    @Override
+    public void sendError(int sc) throws IOException {
+        sendError(sc, null);
+    }
+
+    @Override
+    public void sendError(int sc, String msg) throws IOException {
+        if (isCommitted()) {
+            throw new IllegalStateException("the response is committed");
+        }
+        if (discarding()) {
+            return;
+        }
+        count = 0;
+        real.setStatus(sc);
+        deferredAction = SEND_ERROR;
+        deferredArgument = msg;
+        servletClosed = true;
+    }
+
+    @Override
+    public void sendRedirect(String location) throws IOException {
+        if (isCommitted()) {
+            throw new IllegalStateException("the response is committed");
+        }
+        if (discarding()) {
+            return;
+        }
+        count = 0;
+        real.setStatus(SC_FOUND);
+        real.setHeader("Location", location);
+        deferredAction = SEND_REDIRECT;
+        deferredArgument = location;
+        servletClosed = true;
+    }
+
+    // ---------------------------------------------------------------- Content-Length, held back
+
+    private static boolean isContentLength(String name) {
+        return "Content-Length".equalsIgnoreCase(name);
+    }
+
+    @Override
+    public void setContentLength(int len) {
+        setContentLengthLong(len);
+    }
+
+    @Override
+    public void setContentLengthLong(long len) {
+        if (!real.isCommitted()) {
+            contentLength = len < 0 ? -1 : len;
+        }
+    }
+
+    private void setContentLengthHeader(String value) {
+        if (value == null) {
+            setContentLengthLong(-1);
+            return;
+        }
+        try {
+            setContentLengthLong(Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Content-Length '" + HttpSyntax.printable(value) + "' is not a number");
+        }
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+        if (isContentLength(name)) {
+            setContentLengthHeader(value);
+        } else {
+            super.setHeader(name, value);
+        }
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+        if (isContentLength(name)) {
+            setContentLengthHeader(value);
+        } else {
+            super.addHeader(name, value);
+        }
+    }
+
+    @Override
+    public void setIntHeader(String name, int value) {
+        if (isContentLength(name)) {
+            setContentLengthLong(value);
+        } else {
+            super.setIntHeader(name, value);
+        }
+    }
+
+    @Override
+    public void addIntHeader(String name, int value) {
+        if (isContentLength(name)) {
+            setContentLengthLong(value);
+        } else {
+            super.addIntHeader(name, value);
+        }
+    }
+
+    @Override
+    public boolean containsHeader(String name) {
+        if (isContentLength(name)) {
+            return contentLength >= 0 || real.containsHeader(name);
+        }
+        return super.containsHeader(name);
+    }
+
+    @Override
+    public String getHeader(String name) {
+        if (isContentLength(name) && contentLength >= 0) {
+            return Long.toString(contentLength);
+        }
+        return super.getHeader(name);
+    }
+
+    @Override
+    public Collection<String> getHeaders(String name) {
+        if (isContentLength(name) && contentLength >= 0) {
+            return List.of(Long.toString(contentLength));
+        }
+        return super.getHeaders(name);
+    }
+
+    @Override
+    public Collection<String> getHeaderNames() {
+        Collection<String> names = super.getHeaderNames();
+        if (contentLength < 0) {
+            return names;
+        }
+        for (String name : names) {
+            if (isContentLength(name)) {
+                return names;
+            }
+        }
+        Set<String> all = new LinkedHashSet<>(names);
+        all.add("Content-Length");
+        return all;
+    }
+
+    // ---------------------------------------------------------------- IHttpResponse, for modules
+
+    @Override
+    public void clear() {
+        if (discarding()) {
+            return;
+        }
+        count = 0;
+        bodyEdited = true;
+    }
+
+    @Override
+    public void clearHeaders() {
+        if (discarding() || real.isCommitted()) {
+            return;
+        }
+        int status = real.getStatus();
+        real.reset();
+        real.setStatus(status);
+        contentLength = -1;
+        realStream = null;
+        if (writer != null) {
+            real.setCharacterEncoding(writer.encoding);
+        }
+    }
+
+    @Override
+    public void setHeader(String headerName, String headerValue, boolean replace) {
+        HttpSyntax.checkName(headerName);
+        HttpSyntax.checkValue("header '" + headerName + "' value", headerValue);
+        if (discarding() || real.isCommitted()) {
+            return;
+        }
+        if (replace) {
+            setHeader(headerName, headerValue);
+        } else {
+            addHeader(headerName, headerValue);
+        }
+    }
+
+    @Override
+    public void deleteHeader(String headerName) {
+        if (discarding() || real.isCommitted() || headerName == null) {
+            return;
+        }
+        if (isContentLength(headerName)) {
+            contentLength = -1;
+            if (!real.containsHeader(headerName)) {
+                return;
+            }
+        }
+        real.setHeader(headerName, null);
+        if (real.containsHeader(headerName)) {
+            removeByReplay(headerName);
+        }
+    }
+
+    /** Removes a header on containers that ignore {@code setHeader(name, null)}: reset, then put the rest back. */
+    private void removeByReplay(String headerName) {
+        int status = real.getStatus();
+        String contentType = real.getContentType();
+        List<String[]> kept = new ArrayList<>();
+        for (String name : new ArrayList<>(real.getHeaderNames())) {
+            if (!name.equalsIgnoreCase(headerName) && !name.equalsIgnoreCase("Content-Type")) {
+                for (String value : real.getHeaders(name)) {
+                    kept.add(new String[] {name, value});
+                }
+            }
+        }
+        real.reset();
+        realStream = null;
+        real.setStatus(status);
+        if (contentType != null && !headerName.equalsIgnoreCase("Content-Type")) {
+            real.setContentType(contentType);
+        }
+        for (String[] header : kept) {
+            real.addHeader(header[0], header[1]);
+        }
+    }
+
+    @Override
+    public void setStatus(int statusCode, String reason) {
+        setStatus(statusCode, reason, 0);
+    }
+
+    @Override
+    public void setStatus(int statusCode, String reason, int subStatus) {
+        if (statusCode < 100 || statusCode > 999) {
+            throw new IllegalArgumentException("status code " + statusCode + " is not from 100 to 999");
+        }
+        if (subStatus < 0 || subStatus > 0xFFFF) {
+            throw new IllegalArgumentException("sub-status " + subStatus + " is not from 0 to 65535");
+        }
+        if (reason != null) {
+            HttpSyntax.checkValue("reason", reason);
+        }
+        if (discarding() || real.isCommitted()) {
+            return;
+        }
+        moduleTookOver();
+        real.setStatus(statusCode);
+        this.reason = reason;
+        this.subStatus = subStatus;
+    }
+
+    @Override
+    public int getStatus() {
+        return real.getStatus();
+    }
+
+    @Override
+    public int getSubStatus() {
+        return subStatus;
+    }
+
+    @Override
+    public String getReason() {
+        return reason;
+    }
+
+    @Override
+    public void redirect(String url, boolean resetStatusCode, boolean includeParameters) {
+        HttpSyntax.checkValue("redirect URL", url);
+        if (discarding() || real.isCommitted()) {
+            return;
+        }
+        String location = url;
+        String query = context.getServletRequest().getQueryString();
+        if (includeParameters && query != null && !query.isEmpty()) {
+            location = url + (url.indexOf('?') >= 0 ? '&' : '?') + query;
+        }
+        moduleTookOver();
+        count = 0;
+        bodyEdited = true;
+        if (resetStatusCode) {
+            real.setStatus(SC_FOUND);
+        }
+        real.setHeader("Location", location);
+    }
+
+    @Override
+    public long writeEntityChunks(HttpDataChunk[] dataChunks, boolean async, boolean moreData) {
+        if (dataChunks == null) {
+            throw new IllegalArgumentException("dataChunks is null");
+        }
+        long total = 0;
+        for (HttpDataChunk chunk : dataChunks) {
+            if (chunk == null) {
+                throw new IllegalArgumentException("dataChunks holds null");
+            }
+            total += writeChunk(chunk);
+        }
+        return total;
+    }
+
+    private long writeChunk(HttpDataChunk chunk) {
+        try {
+            if (chunk.getDataChunkType() == HttpDataChunk.HttpDataChunkType.HttpDataChunkFromMemory) {
+                int len = (int) chunk.getLength();
+                if (!discarding()) {
+                    moduleWrote();
+                    write(chunk.getBuffer(), chunk.getBufferOffset(), len);
+                }
+                return len;
+            }
+            try (FileChannel file = FileChannel.open(chunk.getFile(), StandardOpenOption.READ)) {
+                long position = chunk.getStartingOffset();
+                long end = chunk.getLength() == HttpDataChunk.HTTP_BYTE_RANGE_TO_EOF
+                        ? file.size() : position + chunk.getLength();
+                if (end > file.size()) {
+                    throw new IOException("chunk range " + position + "-" + end + " passes the end of " + chunk.getFile()
+                            + " (" + file.size() + " bytes)");
+                }
+                if (discarding()) {
+                    return Math.max(0, end - position);
+                }
+                moduleWrote();
+                ByteBuffer piece = ByteBuffer.allocate((int) Math.min(64 * 1024, Math.max(1, end - position)));
+                long written = 0;
+                while (position < end) {
+                    piece.clear().limit((int) Math.min(piece.capacity(), end - position));
+                    int n = file.read(piece, position);
+                    if (n < 0) {
+                        throw new IOException("unexpected end of " + chunk.getFile());
+                    }
+                    position += n;
+                    written += n;
+                    if (!discarding()) {
+                        write(piece.array(), 0, n);
+                    }
+                }
+                return written;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void moduleWrote() {
+        moduleTookOver();
+        bodyEdited = true;
+    }
+
+    @Override
+    public long flush(boolean async, boolean moreData) {
+        if (discarding()) {
+            return 0;
+        }
+        long n = count;
+        try {
+            if (inSendResponse) {
+                if (count > 0) {
+                    int len = count;
+                    count = 0;
+                    writeReal(buffer, 0, len);
+                } else if (!real.isCommitted()) {
+                    beforeCommit(false);
+                }
+            } else {
+                send(true);
+            }
+            if (!connection.isAborted()) {
+                real.flushBuffer();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return n;
+    }
+
+    @Override
+    public void disableBuffering() {
+        streaming = true;
+    }
+
+    @Override
+    public void setErrorDescription(String description) {
+        this.errorDescription = description;
+    }
+
+    @Override
+    public String getErrorDescription() {
+        return errorDescription;
+    }
+
+    @Override
+    public void setNeedDisconnect() {
+        connection.disconnect(real.isCommitted());
+    }
+
+    @Override
+    public void setNeedGoAway() {
+        setNeedDisconnect();
+    }
+
+    @Override
+    public void resetConnection() {
+        resetStream(io.iisport.spi.ConnectionBridge.CANCEL);
+    }
+
+    @Override
+    public void resetStream(int errorCode) {
+        connection.reset(errorCode);
+    }
+
+    @Override
+    public void closeConnection() {
+        connection.close();
+    }
+
+    // ---------------------------------------------------------------- the servlet's stream and writer
+
+    private final class BufferedServletOutputStream extends ServletOutputStream {
+        private final byte[] one = new byte[1];
+
+        @Override
+        public void write(int b) throws IOException {
+            one[0] = (byte) b;
+            servletWrite(one, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            servletWrite(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            servletFlush();
+        }
+
+        @Override
+        public void close() {
+            servletClosed = true;
+        }
+
+        @Override
+        public boolean isReady() {
+            if (!streaming || discarding()) {
+                return true;
+            }
+            try {
+                return realStream().isReady();
+            } catch (IOException e) {
+                return true;
+            }
+        }
+
+        @Override
+        public void setWriteListener(WriteListener writeListener) {
+            try {
+                realStream().setWriteListener(writeListener);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Encodes into the buffer on every write, so that no character waits in the encoder. */
+    private final class ResponseWriter extends PrintWriter {
+        final String encoding;
+
+        ResponseWriter(Charset charset, String encoding) {
+            super(new OutputStreamWriter(new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    byte[] one = {(byte) b};
+                    servletWrite(one, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    servletWrite(b, off, len);
+                }
+            }, charset));
+            this.encoding = encoding;
+        }
+
+        /** Pushes encoded characters into the buffer without the servlet's flush semantics. */
+        void encode() {
+            super.flush();
+        }
+
+        @Override
+        public void write(int c) {
+            super.write(c);
+            encode();
+        }
+
+        @Override
+        public void write(char[] buf, int off, int len) {
+            super.write(buf, off, len);
+            encode();
+        }
+
+        @Override
+        public void write(String s, int off, int len) {
+            super.write(s, off, len);
+            encode();
+        }
+
+        @Override
+        public void flush() {
+            encode();
+            try {
+                servletFlush();
+            } catch (IOException e) {
+                setError();
+            }
+        }
+
+        @Override
+        public void close() {
+            encode();
+            servletClosed = true;
+        }
+    }
+}
