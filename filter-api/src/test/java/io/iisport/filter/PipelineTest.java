@@ -1,0 +1,378 @@
+package io.iisport.filter;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.iisport.httpserv.CHttpModule;
+import io.iisport.httpserv.IHttpContext;
+import io.iisport.httpserv.IHttpEventProvider;
+import io.iisport.httpserv.IHttpModuleRegistrationInfo;
+import io.iisport.httpserv.IHttpServer;
+import io.iisport.httpserv.RegisterModule;
+import io.iisport.httpserv.RequestNotification;
+import io.iisport.httpserv.RequestNotificationStatus;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.eclipse.jetty.http.HttpTester;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The IIS pipeline around the servlet chain, on a real Jetty: order, statuses, priorities, failures, async. */
+class PipelineTest {
+    /** Every deterministic notification with its post-notification, in IIS order, around "servlet". */
+    private static final List<String> FULL_ORDER;
+
+    static {
+        List<String> order = new ArrayList<>();
+        for (String n : Recorder.ALL) {
+            if (n.equals("RQ_LOG_REQUEST")) {
+                order.add("RQ_SEND_RESPONSE");
+            }
+            order.add(n);
+            if (n.equals("RQ_EXECUTE_REQUEST_HANDLER")) {
+                order.add("servlet");
+            }
+            order.add(n + "/post");
+        }
+        FULL_ORDER = List.copyOf(order);
+    }
+
+    private final AtomicInteger servletCalls = new AtomicInteger();
+    private TestServer server;
+
+    @BeforeEach
+    void setUp() {
+        Events.clear();
+        server = new TestServer();
+        server.servlet("/*", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                servletCalls.incrementAndGet();
+                Events.add("servlet");
+                resp.setContentType("text/plain");
+                resp.getWriter().print("from servlet");
+            }
+        });
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+    }
+
+    private static List<String> of(String module, List<String> notifications) {
+        return notifications.stream().map(n -> n.equals("servlet") ? n : module + ":" + n).collect(Collectors.toList());
+    }
+
+    @Test
+    void everyStageRunsInIisOrderAroundTheServletThenDispose() throws Exception {
+        server.moduleFilter("modules", "A=" + Recorder.class.getName());
+        server.start();
+
+        HttpTester.Response response = server.get("/page");
+        Events.await("A:dispose");
+
+        assertThat(response.getStatus(), is(200));
+        assertThat(response.getContent(), is("from servlet"));
+        List<String> expected = new ArrayList<>(of("A", FULL_ORDER));
+        expected.add("A:dispose");
+        assertEquals(expected, Events.all());
+    }
+
+    static Stream<String> finishPoints() {
+        return FULL_ORDER.stream().filter(n -> !n.equals("servlet")).filter(n -> FULL_ORDER.indexOf(n) < FULL_ORDER.indexOf("servlet"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("finishPoints")
+    void finishRequestBeforeTheHandlerSkipsTheRestAndTheServletButNotSendLogEnd(String finishAt) throws Exception {
+        server.moduleFilter("modules", "A=" + Recorder.class.getName() + "\nB=" + Recorder.class.getName(),
+                "A.finishAt", finishAt);
+        server.start();
+
+        server.get("/page");
+        Events.await("B:dispose");
+
+        assertThat(servletCalls.get(), is(0));
+        List<String> expected = new ArrayList<>();
+        for (String n : FULL_ORDER.subList(0, FULL_ORDER.indexOf(finishAt))) {
+            expected.add("A:" + n);
+            expected.add("B:" + n);
+        }
+        expected.add("A:" + finishAt);
+        // SEND_RESPONSE runs in inverted order; LOG and END run for all.
+        expected.addAll(List.of("B:RQ_SEND_RESPONSE", "A:RQ_SEND_RESPONSE",
+                "A:RQ_LOG_REQUEST", "B:RQ_LOG_REQUEST", "A:RQ_LOG_REQUEST/post", "B:RQ_LOG_REQUEST/post",
+                "A:RQ_END_REQUEST", "B:RQ_END_REQUEST", "A:RQ_END_REQUEST/post", "B:RQ_END_REQUEST/post",
+                "A:dispose", "B:dispose"));
+        assertEquals(expected, Events.all());
+    }
+
+    @Test
+    void finishRequestAfterTheHandlerSkipsTheRemainingStagesOnly() throws Exception {
+        server.moduleFilter("modules", "A=" + Recorder.class.getName(), "A.finishAt", "RQ_RELEASE_REQUEST_STATE");
+        server.start();
+
+        HttpTester.Response response = server.get("/page");
+        Events.await("A:dispose");
+
+        assertThat(response.getContent(), is("from servlet"));
+        List<String> events = Events.all();
+        assertThat(events, hasItem("A:RQ_RELEASE_REQUEST_STATE"));
+        assertThat(events, not(hasItem("A:RQ_RELEASE_REQUEST_STATE/post")));
+        assertThat(events, not(hasItem("A:RQ_UPDATE_REQUEST_CACHE")));
+        assertThat(events.subList(events.indexOf("A:RQ_RELEASE_REQUEST_STATE"), events.size()), contains(
+                "A:RQ_RELEASE_REQUEST_STATE", "A:RQ_SEND_RESPONSE", "A:RQ_LOG_REQUEST", "A:RQ_LOG_REQUEST/post",
+                "A:RQ_END_REQUEST", "A:RQ_END_REQUEST/post", "A:dispose"));
+    }
+
+    @Test
+    void finishRequestInSendResponseSkipsTheOtherSendModulesButLogAndEndRun() throws Exception {
+        server.moduleFilter("modules", "A=" + Recorder.class.getName() + "\nB=" + Recorder.class.getName(),
+                "A.notifications", "RQ_SEND_RESPONSE,RQ_END_REQUEST", "A.post", "",
+                "B.notifications", "RQ_SEND_RESPONSE,RQ_LOG_REQUEST", "B.post", "", "B.finishAt", "RQ_SEND_RESPONSE");
+        server.start();
+
+        server.get("/page");
+        Events.await("B:dispose");
+
+        assertEquals(List.of("servlet", "B:RQ_SEND_RESPONSE", "B:RQ_LOG_REQUEST", "A:RQ_END_REQUEST", "A:dispose",
+                "B:dispose"), Events.all());
+    }
+
+    @Test
+    void finishRequestInLogRequestSkipsItsPostNotificationButEndRequestRuns() throws Exception {
+        server.moduleFilter("modules", "A=" + Recorder.class.getName(),
+                "A.notifications", "RQ_LOG_REQUEST,RQ_END_REQUEST", "A.post", "RQ_LOG_REQUEST,RQ_END_REQUEST",
+                "A.finishAt", "RQ_LOG_REQUEST");
+        server.start();
+
+        server.get("/page");
+        Events.await("A:dispose");
+
+        assertEquals(List.of("servlet", "A:RQ_LOG_REQUEST", "A:RQ_END_REQUEST", "A:RQ_END_REQUEST/post", "A:dispose"),
+                Events.all());
+    }
+
+    @Test
+    void prioritiesOrderModulesAndSendResponseRunsInverted() throws Exception {
+        String cls = Recorder.class.getName();
+        server.moduleFilter("modules", "Medium1=" + cls + "\nLast=" + cls + "\nFirst=" + cls + "\nMedium2=" + cls
+                        + "\nHigh=" + cls + "\nLow=" + cls,
+                "Medium1.notifications", "RQ_BEGIN_REQUEST,RQ_SEND_RESPONSE", "Medium1.post", "",
+                "Last.notifications", "RQ_BEGIN_REQUEST,RQ_SEND_RESPONSE", "Last.post", "", "Last.priority", "LAST",
+                "First.notifications", "RQ_BEGIN_REQUEST,RQ_SEND_RESPONSE", "First.post", "", "First.priority", "first",
+                "Medium2.notifications", "RQ_BEGIN_REQUEST,RQ_SEND_RESPONSE", "Medium2.post", "", "Medium2.priority", "MEDIUM",
+                "High.notifications", "RQ_BEGIN_REQUEST,RQ_SEND_RESPONSE", "High.post", "", "High.priority", "HIGH",
+                "Low.notifications", "RQ_BEGIN_REQUEST,RQ_SEND_RESPONSE", "Low.post", "", "Low.priority", "LOW");
+        server.start();
+
+        server.get("/page");
+        Events.await("Low:dispose");
+
+        List<String> events = Events.all();
+        assertEquals(List.of("First:RQ_BEGIN_REQUEST", "High:RQ_BEGIN_REQUEST", "Medium1:RQ_BEGIN_REQUEST",
+                "Medium2:RQ_BEGIN_REQUEST", "Low:RQ_BEGIN_REQUEST", "Last:RQ_BEGIN_REQUEST", "servlet",
+                "Last:RQ_SEND_RESPONSE", "Low:RQ_SEND_RESPONSE", "Medium2:RQ_SEND_RESPONSE", "Medium1:RQ_SEND_RESPONSE",
+                "High:RQ_SEND_RESPONSE", "First:RQ_SEND_RESPONSE"), events.subList(0, 13));
+    }
+
+    @Test
+    void aModuleThatThrowsGives500IsDisposedAndTheNextRequestIsFine() throws Exception {
+        server.moduleFilter("modules", "A=" + Recorder.class.getName(), "A.throwAt", "RQ_AUTHORIZE_REQUEST");
+        server.start();
+
+        HttpTester.Response failed = server.get("/page");
+        Events.await("A:dispose");
+
+        assertThat(failed.getStatus(), is(500));
+        assertThat(servletCalls.get(), is(0));
+        List<String> events = Events.all();
+        assertThat(events.subList(events.indexOf("A:RQ_AUTHORIZE_REQUEST"), events.size()), contains(
+                "A:RQ_AUTHORIZE_REQUEST", "A:RQ_SEND_RESPONSE", "A:RQ_LOG_REQUEST", "A:RQ_LOG_REQUEST/post",
+                "A:RQ_END_REQUEST", "A:RQ_END_REQUEST/post", "A:dispose"));
+
+        Events.clear();
+        HttpTester.Response next = server.get("/page");
+        Events.await("A:dispose");
+        assertThat(next.getStatus(), is(500)); // throws again at the same stage: every request gets a fresh module
+        assertThat(Events.all(), hasItem("A:RQ_BEGIN_REQUEST"));
+    }
+
+    @Test
+    void aModuleThatFailsInEndRequestDoesNotStopTheOthers() throws Exception {
+        server.moduleFilter("modules", "A=" + Recorder.class.getName() + "\nB=" + Recorder.class.getName(),
+                "A.notifications", "RQ_END_REQUEST", "A.post", "", "A.throwAt", "RQ_END_REQUEST",
+                "B.notifications", "RQ_END_REQUEST", "B.post", "");
+        server.start();
+
+        HttpTester.Response response = server.get("/page");
+        Events.await("B:dispose");
+
+        assertThat(response.getStatus(), is(200));
+        assertThat(response.getContent(), is("from servlet"));
+        assertEquals(List.of("servlet", "A:RQ_END_REQUEST", "B:RQ_END_REQUEST", "A:dispose", "B:dispose"), Events.all());
+    }
+
+    @Test
+    void setErrorStatusFailsTheRequestLikeAThrow() throws Exception {
+        server.moduleFilter("modules", "A=" + Recorder.class.getName(), "A.errorAt", "RQ_BEGIN_REQUEST/post");
+        server.start();
+
+        HttpTester.Response response = server.get("/page");
+        Events.await("A:dispose");
+
+        assertThat(response.getStatus(), is(500));
+        assertThat(servletCalls.get(), is(0));
+        assertThat(Events.all(), not(hasItem("A:RQ_AUTHENTICATE_REQUEST")));
+    }
+
+    @Test
+    void aFactoryThatFailsGives500AndTheOtherModulesAreDisposed() throws Exception {
+        server.moduleFilter("modules", "A=" + Recorder.class.getName() + "\nBroken=" + BrokenFactory.class.getName());
+        server.start();
+
+        HttpTester.Response response = server.get("/page");
+        Events.await("A:dispose");
+
+        assertThat(response.getStatus(), is(500));
+        assertThat(servletCalls.get(), is(0));
+        assertThat(Events.all(), hasItem("A:RQ_END_REQUEST"));
+    }
+
+    @Test
+    void aServletThatThrowsGoesToTheContainerAfterLogAndEndRequest() throws Exception {
+        server.servlet("/boom", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+                resp.getWriter().print("partial");
+                throw new ServletException("servlet failed");
+            }
+        });
+        server.moduleFilter("modules", "A=" + Recorder.class.getName() + "\nS=" + StatusLogger.class.getName());
+        server.start();
+
+        HttpTester.Response response = server.get("/boom");
+        Events.await("A:dispose");
+
+        assertThat(response.getStatus(), is(500));
+        assertThat(response.getContent(), not(org.hamcrest.Matchers.containsString("partial")));
+        List<String> events = Events.all();
+        assertThat(events, not(hasItem("A:RQ_RELEASE_REQUEST_STATE")));
+        assertThat(events, not(hasItem("A:RQ_SEND_RESPONSE")));
+        assertThat(events, hasItem("A:RQ_LOG_REQUEST"));
+        assertThat(events, hasItem("S:status=500"));
+        assertThat(events, hasItem("A:RQ_END_REQUEST/post"));
+    }
+
+    @Test
+    void pendingWaitsForIndicateCompletionFromAnotherThread() throws Exception {
+        server.moduleFilter("modules", "P=" + PendingModule.class.getName());
+        server.start();
+
+        HttpTester.Response response = server.get("/page?status=continue");
+        assertThat(response.getStatus(), is(200));
+        assertThat(response.getContent(), is("from servlet"));
+        assertThat(servletCalls.get(), is(1));
+
+        HttpTester.Response finished = server.get("/page?status=finish");
+        assertThat(finished.getStatus(), is(200));
+        assertThat(finished.getContent(), is(""));
+        assertThat(servletCalls.get(), is(1));
+    }
+
+    @Test
+    void anAsyncServletRunsThePostHandlerStagesWhenItCompletes() throws Exception {
+        server.servlet("/async", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                AsyncContext async = req.startAsync();
+                Events.add("servlet returned");
+                new Thread(() -> {
+                    try {
+                        Thread.sleep(50);
+                        async.getResponse().getWriter().print("written later");
+                        Events.add("async wrote");
+                    } catch (Exception e) {
+                        Events.add("async failed " + e);
+                    }
+                    async.complete();
+                }).start();
+            }
+        });
+        server.moduleFilter("modules", "A=" + Recorder.class.getName(),
+                "A.notifications", "RQ_EXECUTE_REQUEST_HANDLER,RQ_SEND_RESPONSE,RQ_END_REQUEST", "A.post", "");
+        server.start();
+
+        HttpTester.Response response = server.get("/async");
+        Events.await("A:dispose");
+
+        assertThat(response.getContent(), is("written later"));
+        assertEquals(List.of("A:RQ_EXECUTE_REQUEST_HANDLER", "servlet returned", "async wrote", "A:RQ_SEND_RESPONSE",
+                "A:RQ_END_REQUEST", "A:dispose"), Events.all());
+    }
+
+    /** A module whose factory fails. */
+    public static final class BrokenFactory implements RegisterModule {
+        @Override
+        public void registerModule(int serverVersion, IHttpModuleRegistrationInfo moduleInfo, IHttpServer globalInfo) {
+            moduleInfo.setRequestNotifications(() -> {
+                throw new IllegalStateException("out of modules");
+            }, RequestNotification.RQ_BEGIN_REQUEST, 0);
+        }
+    }
+
+    /** Records the status the response has in RQ_LOG_REQUEST. */
+    public static final class StatusLogger implements RegisterModule {
+        @Override
+        public void registerModule(int serverVersion, IHttpModuleRegistrationInfo moduleInfo, IHttpServer globalInfo) {
+            moduleInfo.setRequestNotifications(() -> new CHttpModule() {
+                @Override
+                public RequestNotificationStatus onLogRequest(IHttpContext httpContext, IHttpEventProvider provider) {
+                    Events.add("S:status=" + httpContext.getResponse().getStatus());
+                    return RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE;
+                }
+            }, RequestNotification.RQ_LOG_REQUEST, 0);
+        }
+    }
+
+    /** Returns PENDING in BEGIN_REQUEST and completes from another thread with the status of ?status=. */
+    public static final class PendingModule implements RegisterModule {
+        @Override
+        public void registerModule(int serverVersion, IHttpModuleRegistrationInfo moduleInfo, IHttpServer globalInfo) {
+            moduleInfo.setRequestNotifications(() -> new CHttpModule() {
+                @Override
+                public RequestNotificationStatus onBeginRequest(IHttpContext httpContext, IHttpEventProvider provider) {
+                    RequestNotificationStatus status = "finish".equals(httpContext.getServletRequest().getParameter("status"))
+                            ? RequestNotificationStatus.RQ_NOTIFICATION_FINISH_REQUEST
+                            : RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE;
+                    new Thread(() -> {
+                        try {
+                            Thread.sleep(50);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        httpContext.indicateCompletion(status);
+                    }).start();
+                    return RequestNotificationStatus.RQ_NOTIFICATION_PENDING;
+                }
+            }, RequestNotification.RQ_BEGIN_REQUEST, 0);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.iisport.filter;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServlet;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpTester;
+import org.eclipse.jetty.server.LocalConnector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
+
+/**
+ * A real Jetty 12 (ee10) for tests: a {@link ServerConnector} on 127.0.0.1, port 0, for the wire, and a
+ * {@link LocalConnector} for HTTP semantics, with the module filter in front of the test's servlets.
+ */
+final class TestServer implements AutoCloseable {
+    final Server server = new Server();
+    final ServerConnector connector = new ServerConnector(server);
+    final LocalConnector local = new LocalConnector(server);
+    final ServletContextHandler context = new ServletContextHandler("/");
+
+    TestServer() {
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        server.addConnector(local);
+        server.setHandler(context);
+    }
+
+    /** Maps the module filter on /* for REQUEST and ASYNC dispatches with these init-params. */
+    FilterHolder moduleFilter(String... params) {
+        return filter(new IisModuleFilter(), params);
+    }
+
+    FilterHolder filter(Filter filter, String... params) {
+        FilterHolder holder = new FilterHolder(filter);
+        holder.setName("iis-modules-" + context.getServletHandler().getFilters().length);
+        Map<String, String> init = new LinkedHashMap<>();
+        for (int i = 0; i < params.length; i += 2) {
+            init.put(params[i], params[i + 1]);
+        }
+        holder.setInitParameters(init);
+        holder.setAsyncSupported(true);
+        context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+        return holder;
+    }
+
+    TestServer servlet(String path, HttpServlet servlet) {
+        ServletHolder holder = new ServletHolder(servlet);
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, path);
+        return this;
+    }
+
+    TestServer start() throws Exception {
+        server.start();
+        return this;
+    }
+
+    int port() {
+        return connector.getLocalPort();
+    }
+
+    /** Sends a raw request through the local connector and parses the response. */
+    HttpTester.Response request(String rawRequest) throws Exception {
+        String raw = local.getResponse(rawRequest);
+        if (raw == null) {
+            throw new AssertionError("no response to " + rawRequest);
+        }
+        return HttpTester.parseResponse(raw);
+    }
+
+    HttpTester.Response get(String path) throws Exception {
+        return request("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    }
+
+    /** Opens a socket to the server connector with a read timeout, so a wrong behaviour fails instead of hanging. */
+    Socket socket() throws IOException {
+        Socket socket = new Socket("127.0.0.1", port());
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    static void send(Socket socket, String request) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    static HttpTester.Response readResponse(InputStream in) throws IOException {
+        HttpTester.Response response = HttpTester.parseResponse(HttpTester.from(in));
+        if (response == null) {
+            throw new AssertionError("connection ended without a complete response");
+        }
+        return response;
+    }
+
+    @Override
+    public void close() {
+        LifeCycle.stop(server);
+    }
+}
