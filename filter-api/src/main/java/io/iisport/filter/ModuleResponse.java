@@ -60,8 +60,10 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
 
     private byte[] buffer = EMPTY;
     private int count;
-    /** Every send goes out at once: the limit was reached or buffering is disabled. */
+    /** Every write is sent (not held until the end): the limit was reached, or buffering is off. */
     private boolean streaming;
+    /** Every send is also flushed to the client: {@link #disableBuffering()} was called. */
+    private boolean flushEachSend;
     /** {@code RQ_SEND_RESPONSE} modules are running: their writes only fill the buffer. */
     private boolean inSendResponse;
     /** The servlet closed its output, or sent an error or redirect: its later writes are dropped. */
@@ -134,6 +136,9 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
                 send(true);
             }
             writeReal(b, off, len);
+            if (flushEachSend) {
+                real.flushBuffer();
+            }
             return;
         }
         int slice = Math.max(limit, STREAM_SLICE);
@@ -156,10 +161,11 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
      * @param moreData whether more data follows this send
      */
     private void send(boolean moreData) throws IOException {
+        boolean headersBeingSent = !real.isCommitted();
         if (sendResponseModules && !inSendResponse) {
             inSendResponse = true;
             try {
-                context.raiseSendResponse(!real.isCommitted(), moreData);
+                context.raiseSendResponse(headersBeingSent, moreData);
             } finally {
                 inSendResponse = false;
             }
@@ -172,6 +178,10 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
             int n = count;
             count = 0;
             writeReal(buffer, 0, n);
+        }
+        if (headersBeingSent || flushEachSend) {
+            // The headers went with this send, as the modules were told: commit them now.
+            real.flushBuffer();
         }
     }
 
@@ -253,6 +263,11 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
             count = 0;
             realStream().write(buffer, 0, n);
         }
+    }
+
+    /** @return the bytes the buffer holds room for now (what it costs in heap) */
+    int bufferCapacity() {
+        return buffer.length;
     }
 
     /** @return whether the final send was made */
@@ -787,6 +802,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
     @Override
     public void disableBuffering() {
         streaming = true;
+        flushEachSend = true;
     }
 
     @Override

@@ -63,6 +63,29 @@ final class TestServer implements AutoCloseable {
         return this;
     }
 
+    /** A servlet body as a lambda. */
+    interface Body {
+        void handle(jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response)
+                throws Exception;
+    }
+
+    /** Serves {@code path} with a servlet running {@code body} for every method. */
+    TestServer handle(String path, Body body) {
+        return servlet(path, new HttpServlet() {
+            @Override
+            protected void service(jakarta.servlet.http.HttpServletRequest req,
+                    jakarta.servlet.http.HttpServletResponse resp) throws jakarta.servlet.ServletException, IOException {
+                try {
+                    body.handle(req, resp);
+                } catch (IOException | jakarta.servlet.ServletException | RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new jakarta.servlet.ServletException(e);
+                }
+            }
+        });
+    }
+
     TestServer start() throws Exception {
         server.start();
         return this;
