@@ -25,6 +25,8 @@ import java.security.Principal;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,12 +52,11 @@ final class RequestContext implements IHttpContext, IHttpRequest {
     /** A module returned FINISH_REQUEST or failed: only SEND_RESPONSE, LOG_REQUEST and END_REQUEST still run. */
     private boolean finishRequested;
     private Throwable handlerFailure;
-    private int currentModule = -1;
 
-    // RQ_NOTIFICATION_PENDING: guarded by this
-    private boolean notifying;
-    private boolean pending;
-    private RequestNotificationStatus completion;
+    // RQ_NOTIFICATION_PENDING, without a lock on the path of requests that never use it
+    private volatile boolean acceptingCompletion;
+    private final AtomicReference<RequestNotificationStatus> completion = new AtomicReference<>();
+    private volatile Thread waiter;
 
     RequestContext(ModulePipeline pipeline, Degradation degradation, HttpServletRequest servletRequest,
             HttpServletResponse servletResponse) {
@@ -291,13 +292,9 @@ final class RequestContext implements IHttpContext, IHttpRequest {
     }
 
     private RequestNotificationStatus call(int stage, boolean post, int m, boolean guaranteed) {
-        currentModule = m;
         provider.error = null;
         try {
-            synchronized (this) {
-                notifying = true;
-                completion = null;
-            }
+            acceptingCompletion = true;
             RequestNotificationStatus status = Notifications.invoke(stage, post, modules[m], this, provider);
             if (status == RQ_NOTIFICATION_PENDING) {
                 status = awaitCompletion();
@@ -318,34 +315,41 @@ final class RequestContext implements IHttpContext, IHttpRequest {
             moduleFailed(m, Notifications.describe(stage, post), e);
             return guaranteed ? RQ_NOTIFICATION_CONTINUE : RQ_NOTIFICATION_FINISH_REQUEST;
         } finally {
-            synchronized (this) {
-                notifying = false;
-                pending = false;
-                completion = null;
-            }
-            currentModule = -1;
+            acceptingCompletion = false;
+            completion.set(null);
         }
     }
 
-    private synchronized RequestNotificationStatus awaitCompletion() throws InterruptedException {
-        pending = true;
-        while (completion == null) {
-            wait();
+    /** Parks the request's thread until {@link #indicateCompletion} (which may already have happened). */
+    private RequestNotificationStatus awaitCompletion() throws InterruptedException {
+        waiter = Thread.currentThread();
+        try {
+            RequestNotificationStatus status;
+            while ((status = completion.get()) == null) {
+                LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("interrupted while RQ_NOTIFICATION_PENDING");
+                }
+            }
+            return status;
+        } finally {
+            waiter = null;
         }
-        return completion;
     }
 
     @Override
-    public synchronized void indicateCompletion(RequestNotificationStatus notificationStatus) {
+    public void indicateCompletion(RequestNotificationStatus notificationStatus) {
         if (notificationStatus == null || notificationStatus == RQ_NOTIFICATION_PENDING) {
             throw new IllegalArgumentException("indicateCompletion takes RQ_NOTIFICATION_CONTINUE or "
                     + "RQ_NOTIFICATION_FINISH_REQUEST, not " + notificationStatus);
         }
-        if (!(pending || notifying) || completion != null) {
+        if (!acceptingCompletion || !completion.compareAndSet(null, notificationStatus)) {
             throw new IllegalStateException("no notification of this request is pending");
         }
-        completion = notificationStatus;
-        notifyAll();
+        Thread parked = waiter;
+        if (parked != null) {
+            LockSupport.unpark(parked);
+        }
     }
 
     private void moduleFailed(int m, String where, Throwable e) {

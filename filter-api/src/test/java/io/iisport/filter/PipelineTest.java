@@ -298,6 +298,43 @@ class PipelineTest {
     }
 
     @Test
+    void completionIndicatedBeforeReturningPendingDoesNotBlockAndMisuseIsRefused() throws Exception {
+        Scripted.clear();
+        Scripted.on("P", RequestNotification.RQ_BEGIN_REQUEST, (c, p) -> {
+            try {
+                c.indicateCompletion(RequestNotificationStatus.RQ_NOTIFICATION_PENDING);
+            } catch (IllegalArgumentException e) {
+                Events.add("PENDING refused");
+            }
+            c.indicateCompletion(RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE);
+            try {
+                c.indicateCompletion(RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE);
+            } catch (IllegalStateException e) {
+                Events.add("second refused");
+            }
+            Thread late = new Thread(() -> {
+                try {
+                    Events.await("servlet");
+                    c.indicateCompletion(RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE);
+                } catch (IllegalStateException e) {
+                    Events.add("late refused");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            late.start();
+            return RequestNotificationStatus.RQ_NOTIFICATION_PENDING;
+        });
+        server.moduleFilter("modules", "P=" + Scripted.class.getName());
+        server.start();
+
+        HttpTester.Response response = server.get("/page");
+        assertThat(response.getContent(), is("from servlet"));
+        Events.await("late refused");
+        assertEquals(List.of("PENDING refused", "second refused", "servlet", "late refused"), Events.all());
+    }
+
+    @Test
     void anAsyncServletRunsThePostHandlerStagesWhenItCompletes() throws Exception {
         server.servlet("/async", new HttpServlet() {
             @Override
