@@ -365,6 +365,55 @@ class PipelineTest {
                 "A:RQ_END_REQUEST", "A:dispose"), Events.all());
     }
 
+    @Test
+    void anAsyncDispatchBackThroughTheFilterEndsThePipelineAfterTheSecondPass() throws Exception {
+        server.servlet("/dispatch", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                if (req.getAttribute("second") == null) {
+                    req.setAttribute("second", true);
+                    resp.getWriter().print("first,");
+                    AsyncContext async = req.startAsync();
+                    new Thread(async::dispatch).start();
+                    Events.add("first pass");
+                } else {
+                    resp.getWriter().print("second");
+                    Events.add("second pass");
+                }
+            }
+        });
+        server.moduleFilter("modules", "A=" + Recorder.class.getName(),
+                "A.notifications", "RQ_BEGIN_REQUEST,RQ_SEND_RESPONSE,RQ_END_REQUEST", "A.post", "");
+        server.start();
+
+        HttpTester.Response response = server.get("/dispatch");
+        Events.await("A:dispose");
+
+        assertThat(response.getContent(), is("first,second"));
+        assertEquals(List.of("A:RQ_BEGIN_REQUEST", "first pass", "second pass", "A:RQ_SEND_RESPONSE",
+                "A:RQ_END_REQUEST", "A:dispose"), Events.all());
+    }
+
+    @Test
+    void anAsyncRequestThatTimesOutStillEndsAndDisposesItsModules() throws Exception {
+        server.servlet("/timeout", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.getWriter().print("never completed");
+                req.startAsync().setTimeout(100);
+            }
+        });
+        server.moduleFilter("modules", "A=" + Recorder.class.getName(),
+                "A.notifications", "RQ_LOG_REQUEST,RQ_END_REQUEST", "A.post", "");
+        server.start();
+
+        HttpTester.Response response = server.get("/timeout");
+        Events.await("A:dispose");
+
+        assertThat(response.getStatus(), is(500));
+        assertEquals(List.of("A:RQ_LOG_REQUEST", "A:RQ_END_REQUEST", "A:dispose"), Events.all());
+    }
+
     /** A module whose factory fails. */
     public static final class BrokenFactory implements RegisterModule {
         @Override
