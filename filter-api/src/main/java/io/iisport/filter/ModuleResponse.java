@@ -51,6 +51,8 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
     private static final int NO_ACTION = 0;
     private static final int SEND_ERROR = 1;
     private static final int SEND_REDIRECT = 2;
+    /** A Servlet 6.1 redirect with its own status or body: sent as buffered, but committed for the servlet. */
+    private static final int SEND_AS_IS = 3;
 
     private final HttpServletResponse real;
     private final RequestContext context;
@@ -449,16 +451,39 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
 
     @Override
     public void sendRedirect(String location) throws IOException {
+        sendRedirect(location, SC_FOUND, true);
+    }
+
+    /**
+     * Servlet 6.1's {@code sendRedirect(String, boolean)}, kept in the buffer like {@link #sendRedirect(String)}
+     * (overrides the 6.1 wrapper's method at run time on 6.1 containers).
+     */
+    public void sendRedirect(String location, boolean clearBuffer) throws IOException {
+        sendRedirect(location, SC_FOUND, clearBuffer);
+    }
+
+    /** Servlet 6.1's {@code sendRedirect(String, int)}, kept in the buffer like {@link #sendRedirect(String)}. */
+    public void sendRedirect(String location, int sc) throws IOException {
+        sendRedirect(location, sc, true);
+    }
+
+    /**
+     * Servlet 6.1's {@code sendRedirect(String, int, boolean)}: the redirect is carried out when the request ends,
+     * with the body written so far unless {@code clearBuffer}.
+     */
+    public void sendRedirect(String location, int sc, boolean clearBuffer) throws IOException {
         if (isCommitted()) {
             throw new IllegalStateException("the response is committed");
         }
         if (discarding()) {
             return;
         }
-        count = 0;
-        real.setStatus(SC_FOUND);
+        if (clearBuffer) {
+            count = 0;
+        }
+        real.setStatus(sc);
         real.setHeader("Location", location);
-        deferredAction = SEND_REDIRECT;
+        deferredAction = sc == SC_FOUND && clearBuffer ? SEND_REDIRECT : SEND_AS_IS;
         deferredArgument = location;
         servletClosed = true;
     }

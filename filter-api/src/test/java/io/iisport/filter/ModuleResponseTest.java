@@ -154,6 +154,31 @@ class ModuleResponseTest {
     }
 
     @Test
+    void servlet61RedirectsWithAStatusKeepTheBodyIfAskedAndCloseTheServletOutput() throws IOException {
+        ModuleResponse response = response(1024);
+        response.getOutputStream().print("see other");
+        response.sendRedirect("/there", 303, false);
+        assertThat(response.isCommitted(), is(true));
+        response.getOutputStream().print(" ignored");
+        response.complete();
+
+        verify(real).setStatus(303);
+        verify(real).setHeader("Location", "/there");
+        verify(real, never()).sendRedirect(any());
+        verify(realStream).write(any(byte[].class), eq(0), eq(9));
+    }
+
+    @Test
+    void servlet61RedirectWithoutStatusIsThePlainRedirect() throws IOException {
+        ModuleResponse response = response(1024);
+        response.getOutputStream().print("dropped");
+        response.sendRedirect("/there", true);
+        response.complete();
+        verify(real).sendRedirect("/there");
+        verify(realStream, never()).write(any(byte[].class), anyInt(), anyInt());
+    }
+
+    @Test
     void resetGoesToTheBridgeOnceAndLaterOutputIsDropped() throws IOException {
         IntConsumer bridge = mock(IntConsumer.class);
         when(request.getAttribute(ConnectionBridge.RESET_ATTRIBUTE)).thenReturn(bridge);
