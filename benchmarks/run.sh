@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs the iisport benchmarks and writes docs/BENCHMARKS.md.
+#
+#   benchmarks/run.sh [--duration SECONDS] [--rounds N] [--actions N] [--out FILE]
+#
+# 1. Load: one Jetty server, one servlet; bare Jetty, Jetty with the iisport extension, the module filter with a no-op
+#    module (buffered and unbuffered), driven by wrk (HTTP/1.1) and h2load (h2c): requests/s, p50, p99.
+# 2. Connection actions: plain close vs setNeedDisconnect() vs resetConnection(), connections/s, and the delay from
+#    resetConnection() returning to the client seeing the reset.
+# 3. JMH: the filter's own CPU cost per request (FilterCostBenchmark), appended to the report.
+# Installs wrk and nghttp2-client (h2load) with apt-get when they are missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+mvn -B -q install -DskipTests -pl benchmarks -am
+cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+out=docs/BENCHMARKS.md
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  if [ "${args[$i]}" = "--out" ]; then out="${args[$((i + 1))]}"; fi
+done
+
+java -Xms1g -Xmx1g -cp "$cp" io.iisport.bench.LoadBenchmarks "$@"
+
+jmh_out=$(mktemp)
+java -cp "$cp" org.openjdk.jmh.Main FilterCostBenchmark -rf text -rff "$jmh_out" >/dev/null
+{
+  echo
+  echo "## The filter's CPU cost per request (JMH, FilterCostBenchmark)"
+  echo
+  echo "The same 13-byte servlet called bare and through \`IisModuleFilter\` with a no-op module, over minimal request"
+  echo "and response objects (no container, no network); the difference is what the filter adds to each request."
+  echo
+  echo '```'
+  cat "$jmh_out"
+  echo '```'
+} >> "$out"
+rm -f "$jmh_out"
+echo "wrote $out"

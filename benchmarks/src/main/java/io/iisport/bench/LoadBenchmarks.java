@@ -1,0 +1,316 @@
+package io.iisport.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The load benchmarks: bare Jetty against the module filter, side by side in one server, driven by wrk (HTTP/1.1)
+ * and h2load (h2c), then the connection actions driven by a socket client; writes a Markdown report.
+ *
+ * <p>Arguments: {@code --duration SECONDS} (per run, default 10), {@code --rounds N} (default 3),
+ * {@code --actions N} (connections per action, default 5000), {@code --out FILE} (default docs/BENCHMARKS.md).
+ */
+public final class LoadBenchmarks {
+    private static final String[] VARIANTS = {"bare", "bare+extension", "filter no-op", "filter unbuffered"};
+
+    private final BenchServer server;
+    private final int duration;
+
+    private LoadBenchmarks(BenchServer server, int duration) {
+        this.server = server;
+        this.duration = duration;
+    }
+
+    /** One measurement: requests per second and latency percentiles in microseconds. */
+    record Result(double rps, double p50, double p99, long errors) {
+    }
+
+    private String url(String variant, String size) {
+        int port = variant.equals("bare") ? server.bare.getLocalPort() : server.iisport.getLocalPort();
+        String path = switch (variant) {
+            case "filter no-op" -> "/noop/";
+            case "filter unbuffered" -> "/streaming/";
+            default -> "/bare/";
+        };
+        return "http://127.0.0.1:" + port + path + size;
+    }
+
+    private Result wrk(String url, int connections, int seconds) throws Exception {
+        String out = run(List.of("wrk", "-t1", "-c" + connections, "-d" + seconds + "s", "--latency", url));
+        double rps = number(out, "Requests/sec:\\s+([0-9.]+)");
+        long errors = 0;
+        Matcher non2xx = Pattern.compile("Non-2xx or 3xx responses: (\\d+)").matcher(out);
+        if (non2xx.find()) {
+            errors += Long.parseLong(non2xx.group(1));
+        }
+        Matcher socket = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)").matcher(out);
+        if (socket.find()) {
+            for (int g = 1; g <= 4; g++) {
+                errors += Long.parseLong(socket.group(g));
+            }
+        }
+        return new Result(rps, wrkLatency(out, "50%"), wrkLatency(out, "99%"), errors);
+    }
+
+    private static double wrkLatency(String out, String percentile) {
+        Matcher m = Pattern.compile("\\s" + Pattern.quote(percentile) + "\\s+([0-9.]+)(us|ms|s)").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + percentile + " latency in wrk output:\n" + out);
+        }
+        double value = Double.parseDouble(m.group(1));
+        return switch (m.group(2)) {
+            case "us" -> value;
+            case "ms" -> value * 1_000;
+            default -> value * 1_000_000;
+        };
+    }
+
+    private Result h2load(String url, int seconds) throws Exception {
+        Path log = Files.createTempFile("h2load", ".log");
+        try {
+            String out = run(List.of("h2load", "-c8", "-m16", "-t1", "--warm-up-time=1", "-D", String.valueOf(seconds),
+                    "--log-file=" + log, url));
+            double rps = number(out, "finished in [0-9.]+m?s, ([0-9.]+) req/s");
+            Matcher requests = Pattern.compile("requests: \\d+ total, \\d+ started, \\d+ done, \\d+ succeeded, (\\d+) failed, (\\d+) errored").matcher(out);
+            long errors = requests.find() ? Long.parseLong(requests.group(1)) + Long.parseLong(requests.group(2)) : -1;
+            Histogram histogram = new Histogram(3);
+            for (String line : Files.readAllLines(log)) {
+                String[] columns = line.split("\t");
+                if (columns.length >= 3) {
+                    histogram.recordValue(Long.parseLong(columns[2].trim()));
+                }
+            }
+            return new Result(rps, histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99), errors);
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private static double number(String out, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("pattern " + regex + " not found in:\n" + out);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static String run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
+        }
+        return out;
+    }
+
+    /** Runs a scenario for every variant, rounds times, rotating the order; returns the median per variant. */
+    private Map<String, Result> scenario(String name, Scenario scenario, int rounds) throws Exception {
+        for (String variant : VARIANTS) {
+            scenario.run(variant, Math.max(2, duration / 3)); // warm-up, not recorded
+        }
+        Map<String, List<Result>> results = new LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (int i = 0; i < VARIANTS.length; i++) {
+                String variant = VARIANTS[(i + round) % VARIANTS.length];
+                Result result = scenario.run(variant, duration);
+                System.out.printf(Locale.ROOT, "%s round %d %-18s %10.0f req/s p50 %8.0f us p99 %8.0f us errors %d%n",
+                        name, round + 1, variant, result.rps(), result.p50(), result.p99(), result.errors());
+                results.computeIfAbsent(variant, v -> new ArrayList<>()).add(result);
+            }
+        }
+        Map<String, Result> medians = new LinkedHashMap<>();
+        for (String variant : VARIANTS) {
+            List<Result> all = results.get(variant);
+            medians.put(variant, new Result(median(all.stream().mapToDouble(Result::rps).toArray()),
+                    median(all.stream().mapToDouble(Result::p50).toArray()),
+                    median(all.stream().mapToDouble(Result::p99).toArray()),
+                    all.stream().mapToLong(Result::errors).sum()));
+        }
+        return medians;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    interface Scenario {
+        Result run(String variant, int seconds) throws Exception;
+    }
+
+    // ---------------------------------------------------------------- connection actions
+
+    /** Connections per second of one kind, and for resets the delay from resetConnection() returning to the RST. */
+    record ActionResult(double perSecond, long unexpected, Histogram delayMicros) {
+    }
+
+    private enum Action { PLAIN_CLOSE, DISCONNECT, RESET }
+
+    private ActionResult actions(Action action, int count) throws IOException {
+        int port = action == Action.PLAIN_CLOSE ? server.bare.getLocalPort() : server.iisport.getLocalPort();
+        String request = switch (action) {
+            case PLAIN_CLOSE -> "GET /bare/small HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n";
+            case DISCONNECT -> "GET /disconnect/small HTTP/1.1\r\nHost: bench\r\n\r\n";
+            case RESET -> "GET /reset/small HTTP/1.1\r\nHost: bench\r\n\r\n";
+        };
+        byte[] bytes = request.getBytes(StandardCharsets.US_ASCII);
+        byte[] buffer = new byte[4096];
+        Histogram delays = new Histogram(3);
+        BenchModules.RESET_RETURNED.clear();
+        long unexpected = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(10_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(bytes);
+                out.flush();
+                InputStream in = socket.getInputStream();
+                boolean reset = false;
+                try {
+                    while (in.read(buffer) >= 0) {
+                        // read the response to the end
+                    }
+                } catch (SocketException e) {
+                    long seen = System.nanoTime();
+                    reset = true;
+                    Long returned = BenchModules.RESET_RETURNED.poll();
+                    if (returned != null) {
+                        delays.recordValue(Math.max(0, (seen - returned) / 1_000));
+                    }
+                }
+                if (reset != (action == Action.RESET)) {
+                    unexpected++;
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new ActionResult(count / seconds, unexpected, delays);
+    }
+
+    // ---------------------------------------------------------------- report
+
+    public static void main(String[] args) throws Exception {
+        int duration = 10;
+        int rounds = 3;
+        int actionCount = 5000;
+        Path out = Path.of("docs", "BENCHMARKS.md");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--duration" -> duration = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--actions" -> actionCount = Integer.parseInt(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + " (expected --duration, --rounds, --actions, --out)");
+            }
+        }
+        BenchServer server = new BenchServer("127.0.0.1", 0, 0).start();
+        try {
+            LoadBenchmarks bench = new LoadBenchmarks(server, duration);
+            Map<String, Map<String, Result>> load = new LinkedHashMap<>();
+            load.put("HTTP/1.1 keep-alive, 13 B (wrk, 32 connections)",
+                    bench.scenario("h1-small", (v, s) -> bench.wrk(bench.url(v, "small"), 32, s), rounds));
+            load.put("h2c, 13 B (h2load, 8 connections x 16 streams)",
+                    bench.scenario("h2c-small", (v, s) -> bench.h2load(bench.url(v, "small"), s), rounds));
+            load.put("HTTP/1.1 keep-alive, 1 MiB (wrk, 8 connections)",
+                    bench.scenario("h1-1m", (v, s) -> bench.wrk(bench.url(v, "1m"), 8, s), rounds));
+
+            bench.actions(Action.PLAIN_CLOSE, Math.min(1000, actionCount)); // warm-up
+            bench.actions(Action.DISCONNECT, Math.min(1000, actionCount));
+            bench.actions(Action.RESET, Math.min(1000, actionCount));
+            Map<Action, ActionResult> actions = new LinkedHashMap<>();
+            for (Action action : Action.values()) {
+                actions.put(action, bench.actions(action, actionCount));
+                System.out.printf(Locale.ROOT, "%s %.0f/s unexpected %d%n", action, actions.get(action).perSecond(),
+                        actions.get(action).unexpected());
+            }
+            String report = report(load, actions, duration, rounds, actionCount);
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, report);
+            System.out.println(report);
+        } finally {
+            server.stop();
+        }
+    }
+
+    private static String report(Map<String, Map<String, Result>> load, Map<Action, ActionResult> actions,
+            int duration, int rounds, int actionCount) throws Exception {
+        StringBuilder b = new StringBuilder();
+        b.append("# Benchmarks\n\n");
+        b.append("Made by `benchmarks/run.sh` (see its header for options). Machine: ").append(machine()).append(".\n\n");
+        b.append("## The filter against bare Jetty\n\n");
+        b.append("One Jetty ").append(org.eclipse.jetty.util.Jetty.VERSION).append(" server, one servlet, side by side: ")
+                .append("**bare** (a connector of plain Jetty, no filter), **bare+extension** (a connector with ")
+                .append("`IisportConnectionCustomizer`, no filter), **filter no-op** (that connector, `IisModuleFilter` with ")
+                .append("a module doing nothing in RQ_BEGIN_REQUEST, default buffering) and **filter unbuffered** (the same ")
+                .append("with `responseBufferLimit=0`). Each run lasts ").append(duration).append(" s after a warm-up; ")
+                .append(rounds).append(" rounds in rotating order; medians shown. Load tools and server share the machine's cores.\n\n");
+        for (Map.Entry<String, Map<String, Result>> scenario : load.entrySet()) {
+            b.append("### ").append(scenario.getKey()).append("\n\n");
+            b.append("| variant | requests/s | × bare | p50 µs | × bare | p99 µs | × bare | errors |\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            Result base = scenario.getValue().get("bare");
+            for (Map.Entry<String, Result> row : scenario.getValue().entrySet()) {
+                Result r = row.getValue();
+                b.append(String.format(Locale.ROOT, "| %s | %.0f | %.3f | %.0f | %.2f | %.0f | %.2f | %d |%n",
+                        row.getKey(), r.rps(), r.rps() / base.rps(), r.p50(), r.p50() / base.p50(), r.p99(),
+                        r.p99() / base.p99(), r.errors()));
+            }
+            b.append('\n');
+        }
+        b.append("## Connection actions (HTTP/1.1, one client thread, ").append(actionCount).append(" connections each)\n\n");
+        b.append("| action | connections/s | × plain close | unexpected endings |\n|---|---:|---:|---:|\n");
+        double plain = actions.get(Action.PLAIN_CLOSE).perSecond();
+        for (Map.Entry<Action, ActionResult> row : actions.entrySet()) {
+            String name = switch (row.getKey()) {
+                case PLAIN_CLOSE -> "bare Jetty, `Connection: close` (FIN)";
+                case DISCONNECT -> "`setNeedDisconnect()` (FIN after the response)";
+                case RESET -> "`resetConnection()` (TCP RST)";
+            };
+            b.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %d |%n", name, row.getValue().perSecond(),
+                    row.getValue().perSecond() / plain, row.getValue().unexpected()));
+        }
+        Histogram delays = actions.get(Action.RESET).delayMicros();
+        b.append(String.format(Locale.ROOT, "%nDelay from `resetConnection()` returning in the module to the client's read "
+                        + "failing with \"Connection reset\" (same JVM, `System.nanoTime`): p50 %d µs, p99 %d µs, max %d µs "
+                        + "over %d resets.%n",
+                delays.getValueAtPercentile(50), delays.getValueAtPercentile(99), delays.getMaxValue(),
+                delays.getTotalCount()));
+        return b.toString();
+    }
+
+    private static String machine() throws IOException {
+        String cpu = "unknown CPU";
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (Files.exists(cpuinfo)) {
+            for (String line : Files.readAllLines(cpuinfo)) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+        }
+        return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), "
+                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB max heap, Java "
+                + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " "
+                + System.getProperty("os.version");
+    }
+}
