@@ -19,7 +19,6 @@ import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.UnsupportedCharsetException;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,7 +45,6 @@ import java.util.Set;
  * unless a module rewrites the response in {@code OnSendResponse}.
  */
 final class ModuleResponse extends HttpServletResponseWrapper implements IHttpResponse {
-    private static final byte[] EMPTY = new byte[0];
     private static final int STREAM_SLICE = 8192;
     private static final int NO_ACTION = 0;
     private static final int SEND_ERROR = 1;
@@ -60,8 +58,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
     private final int limit;
     private final boolean sendResponseModules;
 
-    private byte[] buffer = EMPTY;
-    private int count;
+    private final BodyBuffer body = new BodyBuffer();
     /** Every write is sent (not held until the end): the limit was reached, or buffering is off. */
     private boolean streaming;
     /** Every send is also flushed to the client: {@link #disableBuffering()} was called. */
@@ -103,16 +100,9 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
     }
 
     private void append(byte[] b, int off, int len) {
-        int needed = count + len;
-        if (needed > buffer.length) {
-            long grown = Math.max(needed, Math.max(1024L, 2L * buffer.length));
-            if (limit > 0 && !inSendResponse) {
-                grown = Math.min(grown, Math.max(needed, limit));
-            }
-            buffer = Arrays.copyOf(buffer, (int) Math.min(grown, Integer.MAX_VALUE - 8));
-        }
-        System.arraycopy(b, off, buffer, count, len);
-        count = needed;
+        long maxCapacity = inSendResponse || limit == 0 ? Long.MAX_VALUE
+                : streaming ? Math.max(limit, STREAM_SLICE) : limit;
+        body.append(b, off, len, maxCapacity);
     }
 
     /** Writes into the response the way the buffering rules say; the caller checked {@link #discarding()}. */
@@ -122,11 +112,11 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
             return;
         }
         if (!streaming) {
-            if (count + len <= limit) {
+            if (body.size() + len <= limit) {
                 append(b, off, len);
                 return;
             }
-            int fill = limit - count;
+            int fill = limit - body.size();
             append(b, off, fill);
             off += fill;
             len -= fill;
@@ -134,7 +124,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
             send(true);
         }
         if (!sendResponseModules) {
-            if (count > 0) {
+            if (body.size() > 0) {
                 send(true);
             }
             writeReal(b, off, len);
@@ -145,7 +135,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         }
         int slice = Math.max(limit, STREAM_SLICE);
         while (len > 0 && !discarding()) {
-            int n = Math.min(len, slice - count);
+            int n = Math.min(len, slice - body.size());
             if (n <= 0) {
                 send(true);
                 continue;
@@ -173,13 +163,11 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
             }
         }
         if (connection.isAborted()) {
-            count = 0;
+            body.clear();
             return;
         }
-        if (count > 0) {
-            int n = count;
-            count = 0;
-            writeReal(buffer, 0, n);
+        if (body.size() > 0) {
+            drainReal();
         }
         if (headersBeingSent || flushEachSend) {
             // The headers went with this send, as the modules were told: commit them now.
@@ -194,10 +182,18 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         realStream().write(b, off, len);
     }
 
+    /** Writes what is buffered to the container and empties the buffer. */
+    private void drainReal() throws IOException {
+        if (!real.isCommitted()) {
+            beforeCommit(false);
+        }
+        body.drainTo(realStream());
+    }
+
     /** What goes with the headers: the held-back Content-Length and a degraded disconnect's Connection: close. */
     private void beforeCommit(boolean whole) {
         if (whole) {
-            real.setContentLengthLong(!bodyEdited && contentLength >= 0 ? contentLength : count);
+            real.setContentLengthLong(!bodyEdited && contentLength >= 0 ? contentLength : body.size());
         } else if (!bodyEdited && contentLength >= 0) {
             real.setContentLengthLong(contentLength);
         }
@@ -226,7 +222,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         }
         if (connection.isAborted()) {
             completed = true;
-            count = 0;
+            body.clear();
             return;
         }
         if (sendResponseModules) {
@@ -239,7 +235,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         }
         completed = true;
         if (connection.isAborted()) {
-            count = 0;
+            body.clear();
             return;
         }
         if (!real.isCommitted()) {
@@ -260,16 +256,14 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
                 beforeCommit(false);
             }
         }
-        if (count > 0) {
-            int n = count;
-            count = 0;
-            realStream().write(buffer, 0, n);
+        if (body.size() > 0) {
+            body.drainTo(realStream());
         }
     }
 
     /** @return the bytes the buffer holds room for now (what it costs in heap) */
-    int bufferCapacity() {
-        return buffer.length;
+    long bufferCapacity() {
+        return body.capacity();
     }
 
     /** @return whether the final send was made */
@@ -295,7 +289,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
             connection.reset(io.iisport.spi.ConnectionBridge.CANCEL);
             return;
         }
-        count = 0;
+        body.clear();
         bodyEdited = true;
         real.setStatus(SC_INTERNAL_SERVER_ERROR);
         deferredAction = SEND_ERROR;
@@ -322,7 +316,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         if (discarding() || !streaming || inSendResponse) {
             return;
         }
-        if (count > 0) {
+        if (body.size() > 0) {
             send(true);
         }
         if (!connection.isAborted()) {
@@ -403,7 +397,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
             throw new IllegalStateException("the response is committed");
         }
         real.reset();
-        count = 0;
+        body.clear();
         contentLength = -1;
         subStatus = 0;
         reason = null;
@@ -418,12 +412,12 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         if (isCommitted()) {
             throw new IllegalStateException("the response is committed");
         }
-        count = 0;
+        body.clear();
     }
 
     @Override
     public void setBufferSize(int size) {
-        if (count > 0) {
+        if (body.size() > 0) {
             throw new IllegalStateException("content has already been written");
         }
         super.setBufferSize(size);
@@ -442,7 +436,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         if (discarding()) {
             return;
         }
-        count = 0;
+        body.clear();
         real.setStatus(sc);
         deferredAction = SEND_ERROR;
         deferredArgument = msg;
@@ -479,7 +473,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
             return;
         }
         if (clearBuffer) {
-            count = 0;
+            body.clear();
         }
         real.setStatus(sc);
         real.setHeader("Location", location);
@@ -601,7 +595,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         if (discarding()) {
             return;
         }
-        count = 0;
+        body.clear();
         bodyEdited = true;
     }
 
@@ -726,7 +720,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
             location = url + (url.indexOf('?') >= 0 ? '&' : '?') + query;
         }
         moduleTookOver();
-        count = 0;
+        body.clear();
         bodyEdited = true;
         if (resetStatusCode) {
             real.setStatus(SC_FOUND);
@@ -802,13 +796,11 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         if (discarding()) {
             return 0;
         }
-        long n = count;
+        long n = body.size();
         try {
             if (inSendResponse) {
-                if (count > 0) {
-                    int len = count;
-                    count = 0;
-                    writeReal(buffer, 0, len);
+                if (body.size() > 0) {
+                    drainReal();
                 } else if (!real.isCommitted()) {
                     beforeCommit(false);
                 }

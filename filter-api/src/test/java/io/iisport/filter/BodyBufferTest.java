@@ -1,0 +1,67 @@
+package io.iisport.filter;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class BodyBufferTest {
+    @ParameterizedTest
+    @ValueSource(ints = {1, 100, 1023, 1024, 1025, 65535, 65536, 65537, 300_000})
+    void whatIsAppendedInPiecesDrainsInOrder(int total) throws IOException {
+        byte[] data = new byte[total];
+        new Random(total).nextBytes(data);
+        BodyBuffer buffer = new BodyBuffer();
+        Random pieces = new Random(7);
+        for (int off = 0; off < total; ) {
+            int n = Math.min(total - off, 1 + pieces.nextInt(5000));
+            buffer.append(data, off, n, Long.MAX_VALUE);
+            off += n;
+        }
+        assertThat(buffer.size(), is(total));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        buffer.drainTo(out);
+        assertThat(out.toByteArray(), is(data));
+        assertThat(buffer.size(), is(0));
+    }
+
+    @Test
+    void aSmallResponseCostsLittle() {
+        BodyBuffer buffer = new BodyBuffer();
+        buffer.append(new byte[13], 0, 13, 4 * 1024 * 1024);
+        assertThat(buffer.capacity(), is(1024L));
+    }
+
+    @Test
+    void capacityStaysWithinTheLimitWhenTheBytesFit() {
+        int limit = 200_000;
+        BodyBuffer buffer = new BodyBuffer();
+        for (int i = 0; i < limit / 1000; i++) {
+            buffer.append(new byte[1000], 0, 1000, limit);
+        }
+        assertThat(buffer.size(), is(limit));
+        assertThat(buffer.capacity(), lessThanOrEqualTo((long) limit));
+    }
+
+    @Test
+    void chunksAreReusedAfterClear() throws IOException {
+        BodyBuffer buffer = new BodyBuffer();
+        buffer.append(new byte[150_000], 0, 150_000, Long.MAX_VALUE);
+        long capacity = buffer.capacity();
+        buffer.clear();
+        byte[] second = "again".getBytes();
+        buffer.append(second, 0, second.length, Long.MAX_VALUE);
+        buffer.append(new byte[140_000], 0, 140_000, Long.MAX_VALUE);
+        assertThat(buffer.capacity(), is(capacity));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        buffer.drainTo(out);
+        assertThat(out.size(), is(140_005));
+        assertThat(new String(out.toByteArray(), 0, 5), is("again"));
+    }
+}
