@@ -2,6 +2,7 @@ package io.iisport.filter;
 
 import io.iisport.httpserv.HttpDataChunk;
 import io.iisport.httpserv.IHttpResponse;
+import io.iisport.spi.ConnectionBridge;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
@@ -154,14 +155,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
      */
     private void send(boolean moreData) throws IOException {
         boolean headersBeingSent = !real.isCommitted();
-        if (sendResponseModules && !inSendResponse) {
-            inSendResponse = true;
-            try {
-                context.raiseSendResponse(headersBeingSent, moreData);
-            } finally {
-                inSendResponse = false;
-            }
-        }
+        raiseSendResponse(headersBeingSent, moreData);
         if (connection.isAborted()) {
             body.clear();
             return;
@@ -172,6 +166,18 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         if (headersBeingSent || flushEachSend) {
             // The headers went with this send, as the modules were told: commit them now.
             real.flushBuffer();
+        }
+    }
+
+    /** Raises {@code RQ_SEND_RESPONSE}, if a module subscribed and this is not a write made by such a module. */
+    private void raiseSendResponse(boolean headersBeingSent, boolean moreData) {
+        if (sendResponseModules && !inSendResponse) {
+            inSendResponse = true;
+            try {
+                context.raiseSendResponse(headersBeingSent, moreData);
+            } finally {
+                inSendResponse = false;
+            }
         }
     }
 
@@ -225,14 +231,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
             body.clear();
             return;
         }
-        if (sendResponseModules) {
-            inSendResponse = true;
-            try {
-                context.raiseSendResponse(!real.isCommitted(), false);
-            } finally {
-                inSendResponse = false;
-            }
-        }
+        raiseSendResponse(!real.isCommitted(), false);
         completed = true;
         if (connection.isAborted()) {
             body.clear();
@@ -250,11 +249,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
                 real.sendRedirect(deferredArgument);
                 return;
             }
-            if (!streaming) {
-                beforeCommit(true);
-            } else {
-                beforeCommit(false);
-            }
+            beforeCommit(!streaming);
         }
         if (body.size() > 0) {
             body.drainTo(realStream());
@@ -286,7 +281,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
     /** Makes the response a 500 for a failed module: the body is dropped and the container renders the error. */
     void failWithServerError() {
         if (real.isCommitted()) {
-            connection.reset(io.iisport.spi.ConnectionBridge.CANCEL);
+            connection.reset(ConnectionBridge.CANCEL);
             return;
         }
         body.clear();
@@ -844,7 +839,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
 
     @Override
     public void resetConnection() {
-        resetStream(io.iisport.spi.ConnectionBridge.CANCEL);
+        resetStream(ConnectionBridge.CANCEL);
     }
 
     @Override
