@@ -2,26 +2,32 @@ package io.iisport.jetty;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Set;
 import java.util.function.IntConsumer;
 
+import io.iisport.spi.ConnectionBridge;
 import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.Attributes;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * <p>The connection actions of one request, handed to the web application as JDK-typed request attributes.</p>
+ * <p>The connection actions of one request, handed to the web application as synthetic request attributes
+ * typed with JDK types only.</p>
  * <p>The actions only move the request forward through the levels {@link #NONE} &lt; {@link #DISCONNECT} &lt;
  * {@link #CLOSE} &lt; {@link #RESET}: calling an action again, or calling a weaker action after a stronger one,
  * does nothing, so a reset after a disconnect wins. Once the request has completed every action does nothing.
  * The level and the completion share one atomic word, so an action racing with the completion of the request
  * is either seen by the completion or refused.</p>
- * <p>The protocol subclasses install an {@link HttpStream.Wrapper} when the actions are created (which happens
- * the first time the web application reads one of the attributes, so requests that never ask pay nothing);
- * the wrapper applies the level at the points where the response is prepared, sent and completed.</p>
+ * <p>The protocol subclasses wrap the request's stream in an {@link HttpStream.Wrapper} that applies the level
+ * at the points where the response is prepared, sent and completed. The wrapper is installed when the request
+ * is customized, before any write, so that a write in progress when an action is called from another thread
+ * completes without failing; the action objects themselves are only created when the web application reads
+ * an attribute.</p>
  */
-abstract class ConnectionActions
+abstract class ConnectionActions extends Attributes.Synthetic
 {
     static final int NONE = 0;
     static final int DISCONNECT = 1;
@@ -45,18 +51,44 @@ abstract class ConnectionActions
         }
     }
 
+    private static final Set<String> ATTRIBUTES = Set.of(
+        ConnectionBridge.DISCONNECT_ATTRIBUTE,
+        ConnectionBridge.RESET_ATTRIBUTE,
+        ConnectionBridge.CLOSE_ATTRIBUTE
+    );
+
     private final Request _request;
     private final IisportConnectionCustomizer _customizer;
-    private final Runnable _disconnect = new Disconnect();
-    private final IntConsumer _reset = new Reset();
-    private final Runnable _close = new Close();
+    // Created on first read; a racing read may create a second, equivalent, stateless object.
+    private Runnable _disconnect;
+    private IntConsumer _reset;
+    private Runnable _close;
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int _state;
 
     ConnectionActions(Request request, IisportConnectionCustomizer customizer)
     {
+        super(request);
         _request = request;
         _customizer = customizer;
+    }
+
+    @Override
+    protected Object getSyntheticAttribute(String name)
+    {
+        return switch (name)
+        {
+            case ConnectionBridge.DISCONNECT_ATTRIBUTE -> getDisconnect();
+            case ConnectionBridge.RESET_ATTRIBUTE -> getReset();
+            case ConnectionBridge.CLOSE_ATTRIBUTE -> getClose();
+            default -> null;
+        };
+    }
+
+    @Override
+    protected Set<String> getSyntheticNameSet()
+    {
+        return ATTRIBUTES;
     }
 
     /**
@@ -89,17 +121,26 @@ abstract class ConnectionActions
 
     Runnable getDisconnect()
     {
-        return _disconnect;
+        Runnable disconnect = _disconnect;
+        if (disconnect == null)
+            _disconnect = disconnect = new Disconnect();
+        return disconnect;
     }
 
     IntConsumer getReset()
     {
-        return _reset;
+        IntConsumer reset = _reset;
+        if (reset == null)
+            _reset = reset = new Reset();
+        return reset;
     }
 
     Runnable getClose()
     {
-        return _close;
+        Runnable close = _close;
+        if (close == null)
+            _close = close = new Close();
+        return close;
     }
 
     /**

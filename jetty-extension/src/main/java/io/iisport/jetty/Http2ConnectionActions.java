@@ -8,6 +8,7 @@ import org.eclipse.jetty.http2.HTTP2Connection;
 import org.eclipse.jetty.http2.api.Session;
 import org.eclipse.jetty.http2.api.Stream;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.QuietException;
 import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Callback;
@@ -145,6 +146,13 @@ class Http2ConnectionActions extends ConnectionActions
         public void succeeded()
         {
             int level = complete();
+            if (level >= CLOSE)
+            {
+                // The stream is reset, perhaps with no response at all: complete it as failed, which
+                // finds the stream already reset and sends nothing more.
+                super.failed(new QuietException.Exception(levelName(level) + " by the application"));
+                return;
+            }
             super.succeeded();
             if (level == DISCONNECT)
                 goAway();

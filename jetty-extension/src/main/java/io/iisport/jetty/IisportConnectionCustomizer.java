@@ -1,6 +1,5 @@
 package io.iisport.jetty;
 
-import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.iisport.spi.ConnectionBridge;
@@ -11,10 +10,11 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.util.Attributes;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 import org.eclipse.jetty.util.annotation.ManagedOperation;
+import org.eclipse.jetty.util.annotation.Name;
+import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,53 +29,87 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value ConnectionBridge#CLOSE_ATTRIBUTE}: a {@link Runnable} that closes now without a response
  *   (HTTP/1: FIN; HTTP/2: RST_STREAM(CANCEL) on this stream, then GOAWAY).</li>
  * </ul>
- * <p>The attributes are synthetic: nothing is allocated for them until the web application reads one, so a
- * request that never asks only costs a request wrapper. Every action may be called from any thread and more
- * than once; a reset after a disconnect wins; after a reset or close, later writes to the response are
- * discarded without failing. Requests of other protocols (HTTP/3) do not get the attributes.</p>
- * <p>Install it on every connector with {@link #install(Server)}, which also keeps application resets out of
- * the HTTP/2 rapid-reset rate control (see {@link IisportRateControlFactory}), or add it to an
- * {@link HttpConfiguration} with {@link HttpConfiguration#addCustomizer(HttpConfiguration.Customizer)}.</p>
+ * <p>The attributes are synthetic, and their values are only created when read; what every request pays is a
+ * request wrapper and a wrapper of its {@code HttpStream}, installed before the response is written so that a
+ * write in progress when an action is called from another thread completes without failing. Every action may
+ * be called from any thread and more than once; a reset after a disconnect wins; after a reset or close, later
+ * writes to the response are discarded without failing. Requests of other protocols (HTTP/3) do not get the
+ * attributes.</p>
+ * <p>Install it on every connector with {@link #install(Server)} before the server starts, or create it with
+ * {@link #IisportConnectionCustomizer(Server)} and add it to the server as a bean, to install it when the server
+ * starts; either way it also keeps application resets out of the HTTP/2 rapid-reset rate control (see
+ * {@link IisportRateControlFactory}). Added to an {@link HttpConfiguration} with
+ * {@link HttpConfiguration#addCustomizer(HttpConfiguration.Customizer)} alone, it leaves the rate control as it
+ * is.</p>
  */
 @ManagedObject("iisport connection actions: graceful disconnect, TCP reset, HTTP/2 RST_STREAM and GOAWAY")
-public class IisportConnectionCustomizer implements HttpConfiguration.Customizer
+public class IisportConnectionCustomizer extends AbstractLifeCycle implements HttpConfiguration.Customizer
 {
     private static final Logger LOG = LoggerFactory.getLogger(IisportConnectionCustomizer.class);
-    private static final Set<String> ATTRIBUTES = Set.of(
-        ConnectionBridge.DISCONNECT_ATTRIBUTE,
-        ConnectionBridge.RESET_ATTRIBUTE,
-        ConnectionBridge.CLOSE_ATTRIBUTE
-    );
-
+    private final Server _server;
     private final LongAdder _disconnects = new LongAdder();
     private final LongAdder _resets = new LongAdder();
     private final LongAdder _streamResets = new LongAdder();
     private final LongAdder _goAways = new LongAdder();
     private final LongAdder _closes = new LongAdder();
+    private volatile boolean _exemptApplicationResets = true;
+
+    /**
+     * Creates a customizer to add to an {@link HttpConfiguration}, or to install with {@link #install(Server)}.
+     */
+    public IisportConnectionCustomizer()
+    {
+        this(null);
+    }
+
+    /**
+     * Creates a customizer that installs itself on every connector of the server when it starts, as a bean of
+     * the server; this is how the {@code iisport} module of a Jetty distribution installs it, after every
+     * connector is configured, whatever the order of the modules.
+     *
+     * @param server the server, or {@code null}
+     */
+    public IisportConnectionCustomizer(@Name("server") Server server)
+    {
+        _server = server;
+    }
+
+    @Override
+    protected void doStart() throws Exception
+    {
+        if (_server != null)
+            install(_server);
+        super.doStart();
+    }
 
     @Override
     public Request customize(Request request, HttpFields.Mutable responseHeaders)
     {
         HttpVersion version = request.getConnectionMetaData().getHttpVersion();
-        return switch (version)
+        ConnectionActions actions = switch (version)
         {
-            case HTTP_1_0, HTTP_1_1 -> new Request.AttributesWrapper(request, new ActionAttributes(request, this, false));
-            case HTTP_2 -> new Request.AttributesWrapper(request, new ActionAttributes(request, this, true));
-            default -> request;
+            case HTTP_1_0, HTTP_1_1 -> new Http1ConnectionActions(request, this);
+            case HTTP_2 -> Http2ConnectionActions.newConnectionActions(request, this);
+            default -> null;
         };
+        if (actions == null)
+            return request;
+        actions.install();
+        return new Request.AttributesWrapper(request, actions);
     }
 
     /**
      * <p>Adds this customizer to the {@link HttpConfiguration} of every connector of the server that does not
-     * have one yet, keeps application resets out of the rate control of every HTTP/2 connection factory, and
-     * adds this customizer to the server as a bean, so its counters are exported when JMX is enabled.</p>
+     * have one yet, keeps application resets out of the rate control of every HTTP/2 connection factory (unless
+     * {@link #isExemptApplicationResets()} is false), and adds this customizer to the server as a bean, so its
+     * counters are exported when JMX is enabled.</p>
      * <p>Call it once the connectors are configured and before the server starts.</p>
      *
      * @param server the server
      */
     public void install(Server server)
     {
-        boolean http2 = isHttp2Available();
+        boolean exempt = isExemptApplicationResets() && isHttp2Available();
         for (Connector connector : server.getConnectors())
         {
             for (ConnectionFactory factory : connector.getConnectionFactories())
@@ -90,7 +124,7 @@ public class IisportConnectionCustomizer implements HttpConfiguration.Customizer
                             LOG.debug("added to {} of {}", configuration, connector);
                     }
                 }
-                if (http2 && IisportRateControlFactory.install(factory) && LOG.isDebugEnabled())
+                if (exempt && IisportRateControlFactory.install(factory) && LOG.isDebugEnabled())
                     LOG.debug("application resets exempted from the rate control of {}", factory);
             }
         }
@@ -109,6 +143,21 @@ public class IisportConnectionCustomizer implements HttpConfiguration.Customizer
         {
             return false;
         }
+    }
+
+    @ManagedAttribute("Whether install keeps the HTTP/2 resets requested by the application out of the rapid-reset rate control")
+    public boolean isExemptApplicationResets()
+    {
+        return _exemptApplicationResets;
+    }
+
+    /**
+     * @param exempt whether {@link #install(Server)} keeps the HTTP/2 resets requested by the application out of
+     * the rapid-reset rate control of the HTTP/2 connection factories (by default true)
+     */
+    public void setExemptApplicationResets(boolean exempt)
+    {
+        _exemptApplicationResets = exempt;
     }
 
     @ManagedAttribute("The number of graceful disconnects requested")
@@ -179,67 +228,7 @@ public class IisportConnectionCustomizer implements HttpConfiguration.Customizer
     @Override
     public String toString()
     {
-        return String.format("%s@%x[disconnects=%d,resets=%d,streamResets=%d,goAways=%d,closes=%d]",
-            getClass().getSimpleName(), hashCode(), getDisconnects(), getResets(), getStreamResets(), getGoAways(), getCloses());
-    }
-
-    /**
-     * The synthetic action attributes of one request; the actions are created, and the request's stream wrapped,
-     * the first time one of them is read.
-     */
-    private static class ActionAttributes extends Attributes.Synthetic
-    {
-        private final Request _request;
-        private final IisportConnectionCustomizer _customizer;
-        private final boolean _http2;
-        private volatile ConnectionActions _actions;
-
-        private ActionAttributes(Request request, IisportConnectionCustomizer customizer, boolean http2)
-        {
-            super(request);
-            _request = request;
-            _customizer = customizer;
-            _http2 = http2;
-        }
-
-        @Override
-        protected Object getSyntheticAttribute(String name)
-        {
-            return switch (name)
-            {
-                case ConnectionBridge.DISCONNECT_ATTRIBUTE -> getConnectionActions().getDisconnect();
-                case ConnectionBridge.RESET_ATTRIBUTE -> getConnectionActions().getReset();
-                case ConnectionBridge.CLOSE_ATTRIBUTE -> getConnectionActions().getClose();
-                default -> null;
-            };
-        }
-
-        @Override
-        protected Set<String> getSyntheticNameSet()
-        {
-            return ATTRIBUTES;
-        }
-
-        private ConnectionActions getConnectionActions()
-        {
-            ConnectionActions actions = _actions;
-            if (actions == null)
-            {
-                // Only the first read of an action attribute of a request gets here.
-                synchronized (this)
-                {
-                    actions = _actions;
-                    if (actions == null)
-                    {
-                        actions = _http2
-                            ? Http2ConnectionActions.newConnectionActions(_request, _customizer)
-                            : new Http1ConnectionActions(_request, _customizer);
-                        actions.install();
-                        _actions = actions;
-                    }
-                }
-            }
-            return actions;
-        }
+        return String.format("%s@%x{%s}[disconnects=%d,resets=%d,streamResets=%d,goAways=%d,closes=%d]",
+            getClass().getSimpleName(), hashCode(), getState(), getDisconnects(), getResets(), getStreamResets(), getGoAways(), getCloses());
     }
 }

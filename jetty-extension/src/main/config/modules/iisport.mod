@@ -1,0 +1,30 @@
+[description]
+Enables the iisport connection actions for web applications that use the iisport module filter:
+every HTTP/1 and HTTP/2 request gets the request attributes io.iisport.connection.disconnect
+(graceful close after the response; HTTP/2: GOAWAY), io.iisport.connection.reset (TCP RST;
+HTTP/2: RST_STREAM) and io.iisport.connection.close (close without a response).
+The customizer installs itself on every connector when the server starts, and its counters
+are exported over JMX when the jmx module is enabled.
+Copy iisport-jetty-extension.jar into ${jetty.base}/lib/iisport/.
+
+[tags]
+connector
+iisport
+
+[depend]
+server
+
+[lib]
+lib/iisport/*.jar
+
+[xml]
+etc/iisport.xml
+
+[ini-template]
+# tag::documentation[]
+### iisport connection actions configuration
+
+## Whether the HTTP/2 RST_STREAM frames requested by web applications are kept out of the
+## rapid-reset rate control of the HTTP/2 connectors; the resets caused by clients stay counted.
+# jetty.iisport.exemptApplicationResets=true
+# end::documentation[]
