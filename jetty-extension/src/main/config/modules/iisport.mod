@@ -5,7 +5,8 @@ every HTTP/1 and HTTP/2 request gets the request attributes io.iisport.connectio
 HTTP/2: RST_STREAM) and io.iisport.connection.close (close without a response).
 The customizer installs itself on every connector when the server starts, and its counters
 are exported over JMX when the jmx module is enabled.
-Copy iisport-jetty-extension.jar into ${jetty.base}/lib/iisport/.
+Unzip iisport-jetty-extension-<version>-jetty-base.zip into ${jetty.base} first: it holds this
+module, etc/iisport.xml and lib/iisport/iisport-jetty-extension-<version>.jar.
 
 [tags]
 connector
