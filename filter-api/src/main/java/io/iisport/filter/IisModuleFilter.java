@@ -39,6 +39,10 @@ import java.util.function.LongSupplier;
  * servlet that throws: LOG_REQUEST and END_REQUEST run with status 500, the buffered body is dropped and the
  * exception goes on to the container, whose error handling applies.
  *
+ * <p>Several module filters may map the same request (for example one filter declaration per module, each with its
+ * own url-pattern): each runs its own pipeline, nested in filter-chain order, so that the outer filter's handler is
+ * the inner filter with the servlet, and the inner filter's output goes through the outer filter's buffer.
+ *
  * <p>RQ_NOTIFICATION_PENDING holds the request's thread until the module calls
  * {@link io.iisport.httpserv.IHttpContext#indicateCompletion} from another thread. An async servlet
  * ({@code startAsync}) gets an {@code AsyncContext} whose {@code complete()} runs the stages after the handler and the
@@ -63,12 +67,15 @@ public class IisModuleFilter implements Filter {
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
+        Degradation counts = new Degradation(filterConfig.getFilterName());
+        ModulePipeline configured = ModulePipeline.configure(filterConfig);
+        String attribute = IisModuleFilter.class.getName() + "." + filterConfig.getFilterName() + ".degradedCalls";
+        LongSupplier counter = counts::count;
+        filterConfig.getServletContext().setAttribute(attribute, counter);
         this.filterConfig = filterConfig;
-        this.degradation = new Degradation(filterConfig.getFilterName());
-        this.pipeline = ModulePipeline.configure(filterConfig);
-        this.contextAttribute = IisModuleFilter.class.getName() + "." + filterConfig.getFilterName() + ".degradedCalls";
-        LongSupplier counter = degradation::count;
-        filterConfig.getServletContext().setAttribute(contextAttribute, counter);
+        this.contextAttribute = attribute;
+        this.degradation = counts;
+        this.pipeline = configured;
     }
 
     @Override
@@ -78,7 +85,11 @@ public class IisModuleFilter implements Filter {
             chain.doFilter(request, response);
             return;
         }
-        Object running = request.getAttribute(RequestContext.ATTRIBUTE);
+        ModulePipeline current = pipeline;
+        if (current == null) {
+            throw new ServletException("iisport filter is not initialized or was destroyed");
+        }
+        Object running = request.getAttribute(current.runningAttribute);
         if (running instanceof RequestContext) {
             // A dispatch of a request the pipeline already runs for: forward, include, error page or async.
             if (request.getDispatcherType() == jakarta.servlet.DispatcherType.ASYNC) {
@@ -87,10 +98,6 @@ public class IisModuleFilter implements Filter {
                 chain.doFilter(request, response);
             }
             return;
-        }
-        ModulePipeline current = pipeline;
-        if (current == null) {
-            throw new ServletException("iisport filter is not initialized or was destroyed");
         }
         new RequestContext(current, degradation, (HttpServletRequest) request, (HttpServletResponse) response)
                 .run(chain);
@@ -103,7 +110,7 @@ public class IisModuleFilter implements Filter {
         if (current != null) {
             current.terminate();
         }
-        if (filterConfig != null) {
+        if (contextAttribute != null) {
             filterConfig.getServletContext().removeAttribute(contextAttribute);
         }
     }

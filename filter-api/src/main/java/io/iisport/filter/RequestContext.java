@@ -37,9 +37,6 @@ import org.slf4j.LoggerFactory;
 final class RequestContext implements IHttpContext, IHttpRequest {
     private static final Logger LOG = LoggerFactory.getLogger(IisModuleFilter.class);
 
-    /** Request attribute marking a request the pipeline already runs for (re-dispatches pass through). */
-    static final String ATTRIBUTE = RequestContext.class.getName();
-
     private final ModulePipeline pipeline;
     private final HttpServletRequest servletRequest;
     private final IisRequest request;
@@ -78,7 +75,7 @@ final class RequestContext implements IHttpContext, IHttpRequest {
      * async, the rest.
      */
     void run(FilterChain chain) throws IOException, ServletException {
-        servletRequest.setAttribute(ATTRIBUTE, this);
+        servletRequest.setAttribute(pipeline.runningAttribute, this);
         boolean async = false;
         try {
             createModules();

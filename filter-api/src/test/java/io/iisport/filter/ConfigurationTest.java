@@ -93,6 +93,19 @@ class ConfigurationTest {
     }
 
     @Test
+    void destroyAfterAFailedInitDoesNothing() {
+        IisModuleFilter filter = new IisModuleFilter();
+        FilterConfig config = config("modules", "X=" + Failing.class.getName());
+        assertThrows(ServletException.class, () -> filter.init(config));
+        filter.destroy();
+        org.mockito.Mockito.verify(config.getServletContext(), org.mockito.Mockito.never())
+                .setAttribute(org.mockito.ArgumentMatchers.anyString(), org.mockito.ArgumentMatchers.any());
+        org.mockito.Mockito.verify(config.getServletContext(), org.mockito.Mockito.never())
+                .removeAttribute(org.mockito.ArgumentMatchers.any());
+        assertThat(filter.getDegradedCallCount(), is(0L));
+    }
+
+    @Test
     void registrationErrorsKeepTheirCause() {
         ServletException e = assertThrows(ServletException.class,
                 () -> new IisModuleFilter().init(config("modules", "X=" + Failing.class.getName())));

@@ -414,6 +414,23 @@ class PipelineTest {
         assertEquals(List.of("A:RQ_LOG_REQUEST", "A:RQ_END_REQUEST", "A:dispose"), Events.all());
     }
 
+    @Test
+    void twoModuleFiltersOnOneRequestEachRunTheirPipelineNested() throws Exception {
+        server.moduleFilter("modules", "Outer=" + Recorder.class.getName(),
+                "Outer.notifications", "RQ_BEGIN_REQUEST,RQ_SEND_RESPONSE,RQ_END_REQUEST", "Outer.post", "");
+        server.moduleFilter("modules", "Inner=" + Recorder.class.getName(),
+                "Inner.notifications", "RQ_BEGIN_REQUEST,RQ_SEND_RESPONSE,RQ_END_REQUEST", "Inner.post", "");
+        server.start();
+
+        HttpTester.Response response = server.get("/page");
+        Events.await("Outer:dispose");
+
+        assertThat(response.getContent(), is("from servlet"));
+        assertEquals(List.of("Outer:RQ_BEGIN_REQUEST", "Inner:RQ_BEGIN_REQUEST", "servlet", "Inner:RQ_SEND_RESPONSE",
+                "Inner:RQ_END_REQUEST", "Inner:dispose", "Outer:RQ_SEND_RESPONSE", "Outer:RQ_END_REQUEST",
+                "Outer:dispose"), Events.all());
+    }
+
     /** A module whose factory fails. */
     public static final class BrokenFactory implements RegisterModule {
         @Override
