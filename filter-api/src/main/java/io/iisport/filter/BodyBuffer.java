@@ -7,12 +7,14 @@ import java.util.Arrays;
 /**
  * The buffered entity body of one response: a list of chunks of at most 64 KiB, so that growing never copies what
  * is already buffered and no buffer is one large array (which G1 would allocate as a humongous object). Chunks
- * are kept after {@link #clear()} for reuse. Not thread-safe.
+ * are kept after {@link #clear()} for reuse; full-size chunks come from a {@link ChunkPool} and go back to it on
+ * {@link #release()}. Not thread-safe.
  */
 final class BodyBuffer {
     static final int CHUNK = 64 * 1024;
     private static final int FIRST = 1024;
 
+    private final ChunkPool pool;
     private byte[][] chunks = new byte[1][];
     /** Chunks allocated (used or kept for reuse). */
     private int allocated;
@@ -22,6 +24,10 @@ final class BodyBuffer {
     private int tailCount;
     private int size;
     private long capacity;
+
+    BodyBuffer(ChunkPool pool) {
+        this.pool = pool;
+    }
 
     int size() {
         return size;
@@ -75,7 +81,7 @@ final class BodyBuffer {
         if (allocated == chunks.length) {
             chunks = Arrays.copyOf(chunks, allocated * 2);
         }
-        chunks[allocated] = new byte[length];
+        chunks[allocated] = length == CHUNK ? pool.acquire() : new byte[length];
         capacity += length;
         tail = allocated;
         allocated++;
@@ -87,6 +93,20 @@ final class BodyBuffer {
         size = 0;
         tail = 0;
         tailCount = 0;
+    }
+
+    /**
+     * Empties the buffer and gives its full-size chunks back to the pool. Only when nothing references them any
+     * more: the response is complete and its writes returned.
+     */
+    void release() {
+        for (int i = 0; i < allocated; i++) {
+            pool.release(chunks[i]);
+            chunks[i] = null;
+        }
+        allocated = 0;
+        capacity = 0;
+        clear();
     }
 
     /** Writes the buffered bytes in order, then empties the buffer. */

@@ -59,7 +59,9 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
     private final int limit;
     private final boolean sendResponseModules;
 
-    private final BodyBuffer body = new BodyBuffer();
+    private final BodyBuffer body = new BodyBuffer(ChunkPool.SHARED);
+    /** The servlet set a WriteListener: writes may still reference the buffer after they return. */
+    private boolean nonBlockingWrites;
     /** Every write is sent (not held until the end): the limit was reached, or buffering is off. */
     private boolean streaming;
     /** Every send is also flushed to the client: {@link #disableBuffering()} was called. */
@@ -259,6 +261,13 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
     /** @return the bytes the buffer holds room for now (what it costs in heap) */
     long bufferCapacity() {
         return body.capacity();
+    }
+
+    /** Gives the buffer's chunks back for reuse, once the request is over and no write can reference them. */
+    void release() {
+        if (!nonBlockingWrites) {
+            body.release();
+        }
     }
 
     /** @return whether the final send was made */
@@ -893,6 +902,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
 
         @Override
         public void setWriteListener(WriteListener writeListener) {
+            nonBlockingWrites = true;
             try {
                 realStream().setWriteListener(writeListener);
             } catch (IOException e) {

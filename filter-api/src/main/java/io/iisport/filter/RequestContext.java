@@ -190,6 +190,7 @@ final class RequestContext implements IHttpContext, IHttpRequest {
             raise(Notifications.END_REQUEST, true);
         } finally {
             dispose();
+            response.release();
         }
         if (connection.isAbortDegraded() && !response.completeDegradedAbort() && failure == null) {
             failure = new IOException("iisport: the response was committed when the connection reset was asked, and "

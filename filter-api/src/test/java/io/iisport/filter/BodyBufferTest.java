@@ -17,7 +17,7 @@ class BodyBufferTest {
     void whatIsAppendedInPiecesDrainsInOrder(int total) throws IOException {
         byte[] data = new byte[total];
         new Random(total).nextBytes(data);
-        BodyBuffer buffer = new BodyBuffer();
+        BodyBuffer buffer = new BodyBuffer(new ChunkPool(4));
         Random pieces = new Random(7);
         for (int off = 0; off < total; ) {
             int n = Math.min(total - off, 1 + pieces.nextInt(5000));
@@ -33,7 +33,7 @@ class BodyBufferTest {
 
     @Test
     void aSmallResponseCostsLittle() {
-        BodyBuffer buffer = new BodyBuffer();
+        BodyBuffer buffer = new BodyBuffer(new ChunkPool(4));
         buffer.append(new byte[13], 0, 13, 4 * 1024 * 1024);
         assertThat(buffer.capacity(), is(1024L));
     }
@@ -41,7 +41,7 @@ class BodyBufferTest {
     @Test
     void capacityStaysWithinTheLimitWhenTheBytesFit() {
         int limit = 200_000;
-        BodyBuffer buffer = new BodyBuffer();
+        BodyBuffer buffer = new BodyBuffer(new ChunkPool(4));
         for (int i = 0; i < limit / 1000; i++) {
             buffer.append(new byte[1000], 0, 1000, limit);
         }
@@ -50,8 +50,32 @@ class BodyBufferTest {
     }
 
     @Test
+    void releaseGivesFullChunksBackToThePoolWithinItsBound() {
+        ChunkPool pool = new ChunkPool(2);
+        BodyBuffer first = new BodyBuffer(pool);
+        first.append(new byte[5 * BodyBuffer.CHUNK], 0, 5 * BodyBuffer.CHUNK, Long.MAX_VALUE);
+        first.release();
+        assertThat(first.size(), is(0));
+        assertThat(first.capacity(), is(0L));
+        assertThat(pool.idle(), is(2));
+
+        BodyBuffer second = new BodyBuffer(pool);
+        byte[] data = new byte[3 * BodyBuffer.CHUNK];
+        new Random(3).nextBytes(data);
+        second.append(data, 0, data.length, Long.MAX_VALUE);
+        assertThat(pool.idle(), is(0));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            second.drainTo(out);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(out.toByteArray(), is(data));
+    }
+
+    @Test
     void chunksAreReusedAfterClear() throws IOException {
-        BodyBuffer buffer = new BodyBuffer();
+        BodyBuffer buffer = new BodyBuffer(new ChunkPool(4));
         buffer.append(new byte[150_000], 0, 150_000, Long.MAX_VALUE);
         long capacity = buffer.capacity();
         buffer.clear();
