@@ -364,6 +364,39 @@ class AdapterTest {
         assertThat(largest.get(), lessThanOrEqualTo((long) limit));
     }
 
+    /**
+     * A very large response with the default limit: the buffer never passes the limit. 256 MiB by default;
+     * {@code -Diisport.test.largeResponseBytes=1073741824} runs the 1 GiB case.
+     */
+    @Test
+    void aVeryLargeResponseWithTheDefaultLimitNeverHoldsMoreThanTheLimit() throws Exception {
+        long total = Long.getLong("iisport.test.largeResponseBytes", 256L * 1024 * 1024);
+        java.util.concurrent.atomic.AtomicLong largest = new java.util.concurrent.atomic.AtomicLong();
+        server.handle("/*", (req, resp) -> {
+            byte[] block = new byte[64 * 1024];
+            for (long written = 0; written < total; written += block.length) {
+                resp.getOutputStream().write(block, 0, (int) Math.min(block.length, total - written));
+            }
+        });
+        onSend((c, p) -> {
+            largest.accumulateAndGet(((ModuleResponse) c.getResponse()).bufferCapacity(), Math::max);
+            return RQ_NOTIFICATION_CONTINUE;
+        });
+        start();
+
+        long received = 0;
+        try (java.net.Socket socket = server.socket()) {
+            TestServer.send(socket, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            java.io.InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[256 * 1024];
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                received += n;
+            }
+        }
+        assertThat(received > total, is(true)); // the body and the headers
+        assertThat(largest.get(), lessThanOrEqualTo(ModulePipeline.DEFAULT_RESPONSE_BUFFER_LIMIT));
+    }
+
     @Test
     void disableBufferingSendsEveryWrite() throws Exception {
         server.handle("/*", (req, resp) -> {

@@ -4,33 +4,33 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** What test modules and servlets did, in order, across threads. */
-final class Events {
+public final class Events {
     private static final List<String> EVENTS = new ArrayList<>();
 
     private Events() {
     }
 
-    static void add(String event) {
+    public static void add(String event) {
         synchronized (EVENTS) {
             EVENTS.add(event);
             EVENTS.notifyAll();
         }
     }
 
-    static List<String> all() {
+    public static List<String> all() {
         synchronized (EVENTS) {
             return new ArrayList<>(EVENTS);
         }
     }
 
-    static void clear() {
+    public static void clear() {
         synchronized (EVENTS) {
             EVENTS.clear();
         }
     }
 
     /** Waits until an event was recorded, so a test reads what a request's end (after the response) did. */
-    static void await(String event) throws InterruptedException {
+    public static void await(String event) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         synchronized (EVENTS) {
             while (!EVENTS.contains(event)) {

@@ -215,6 +215,27 @@ class PipelineTest {
         assertThat(Events.all(), hasItem("A:RQ_BEGIN_REQUEST"));
     }
 
+    static Stream<String> everyNotification() {
+        return FULL_ORDER.stream().filter(n -> !n.equals("servlet"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyNotification")
+    void aModuleThatThrowsInAnyStageIsDisposedAndTheServerCarriesOn(String throwAt) throws Exception {
+        server.moduleFilter("modules", "A=" + Recorder.class.getName(), "A.throwAt", throwAt);
+        server.start();
+
+        HttpTester.Response failed = server.get("/page");
+        Events.await("A:dispose");
+
+        boolean afterTheSend = FULL_ORDER.indexOf(throwAt) > FULL_ORDER.indexOf("RQ_SEND_RESPONSE");
+        assertThat(failed.getStatus(), is(afterTheSend ? 200 : 500));
+        assertThat(Events.all(), hasItem("A:RQ_END_REQUEST"));
+        assertThat(Events.all().indexOf("A:dispose"), is(Events.all().size() - 1));
+        boolean beforeTheHandler = FULL_ORDER.indexOf(throwAt) < FULL_ORDER.indexOf("servlet");
+        assertThat(servletCalls.get(), is(beforeTheHandler ? 0 : 1));
+    }
+
     @Test
     void aModuleThatFailsInEndRequestDoesNotStopTheOthers() throws Exception {
         server.moduleFilter("modules", "A=" + Recorder.class.getName() + "\nB=" + Recorder.class.getName(),

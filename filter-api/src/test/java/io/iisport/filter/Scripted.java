@@ -17,18 +17,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /** A test module whose notification methods run the steps a test set for its name. */
 public final class Scripted implements RegisterModule {
     /** What a module does in one notification. */
-    interface Step {
+    public interface Step {
         RequestNotificationStatus run(IHttpContext context, IHttpEventProvider provider) throws Exception;
     }
 
     private static final Map<String, Map<Integer, Step>> SCRIPTS = new ConcurrentHashMap<>();
 
-    static void clear() {
+    public static void clear() {
         SCRIPTS.clear();
     }
 
     /** Sets what module {@code name} does for {@code notification} (one RQ_* value). */
-    static void on(String name, int notification, Step step) {
+    public static void on(String name, int notification, Step step) {
         SCRIPTS.computeIfAbsent(name, n -> new ConcurrentHashMap<>()).put(notification, step);
     }
 

@@ -24,13 +24,13 @@ import org.eclipse.jetty.util.component.LifeCycle;
  * A real Jetty 12 (ee10) for tests: a {@link ServerConnector} on 127.0.0.1, port 0, for the wire, and a
  * {@link LocalConnector} for HTTP semantics, with the module filter in front of the test's servlets.
  */
-final class TestServer implements AutoCloseable {
-    final Server server = new Server();
-    final ServerConnector connector = new ServerConnector(server);
-    final LocalConnector local = new LocalConnector(server);
-    final ServletContextHandler context = new ServletContextHandler("/");
+public final class TestServer implements AutoCloseable {
+    public final Server server = new Server();
+    public final ServerConnector connector = new ServerConnector(server);
+    public final LocalConnector local = new LocalConnector(server);
+    public final ServletContextHandler context = new ServletContextHandler("/");
 
-    TestServer() {
+    public TestServer() {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
@@ -39,11 +39,11 @@ final class TestServer implements AutoCloseable {
     }
 
     /** Maps the module filter on /* for REQUEST and ASYNC dispatches with these init-params. */
-    FilterHolder moduleFilter(String... params) {
+    public FilterHolder moduleFilter(String... params) {
         return filter(new IisModuleFilter(), params);
     }
 
-    FilterHolder filter(Filter filter, String... params) {
+    public FilterHolder filter(Filter filter, String... params) {
         FilterHolder holder = new FilterHolder(filter);
         holder.setName("iis-modules-" + context.getServletHandler().getFilters().length);
         Map<String, String> init = new LinkedHashMap<>();
@@ -56,7 +56,7 @@ final class TestServer implements AutoCloseable {
         return holder;
     }
 
-    TestServer servlet(String path, HttpServlet servlet) {
+    public TestServer servlet(String path, HttpServlet servlet) {
         ServletHolder holder = new ServletHolder(servlet);
         holder.setAsyncSupported(true);
         context.addServlet(holder, path);
@@ -64,13 +64,13 @@ final class TestServer implements AutoCloseable {
     }
 
     /** A servlet body as a lambda. */
-    interface Body {
+    public interface Body {
         void handle(jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response)
                 throws Exception;
     }
 
     /** Serves {@code path} with a servlet running {@code body} for every method. */
-    TestServer handle(String path, Body body) {
+    public TestServer handle(String path, Body body) {
         return servlet(path, new HttpServlet() {
             @Override
             protected void service(jakarta.servlet.http.HttpServletRequest req,
@@ -86,17 +86,17 @@ final class TestServer implements AutoCloseable {
         });
     }
 
-    TestServer start() throws Exception {
+    public TestServer start() throws Exception {
         server.start();
         return this;
     }
 
-    int port() {
+    public int port() {
         return connector.getLocalPort();
     }
 
     /** Sends a raw request through the local connector and parses the response. */
-    HttpTester.Response request(String rawRequest) throws Exception {
+    public HttpTester.Response request(String rawRequest) throws Exception {
         String raw = local.getResponse(rawRequest);
         if (raw == null) {
             throw new AssertionError("no response to " + rawRequest);
@@ -104,24 +104,24 @@ final class TestServer implements AutoCloseable {
         return HttpTester.parseResponse(raw);
     }
 
-    HttpTester.Response get(String path) throws Exception {
+    public HttpTester.Response get(String path) throws Exception {
         return request("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     }
 
     /** Opens a socket to the server connector with a read timeout, so a wrong behaviour fails instead of hanging. */
-    Socket socket() throws IOException {
+    public Socket socket() throws IOException {
         Socket socket = new Socket("127.0.0.1", port());
         socket.setSoTimeout(10_000);
         return socket;
     }
 
-    static void send(Socket socket, String request) throws IOException {
+    public static void send(Socket socket, String request) throws IOException {
         OutputStream out = socket.getOutputStream();
         out.write(request.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
     }
 
-    static HttpTester.Response readResponse(InputStream in) throws IOException {
+    public static HttpTester.Response readResponse(InputStream in) throws IOException {
         HttpTester.Response response = HttpTester.parseResponse(HttpTester.from(in));
         if (response == null) {
             throw new AssertionError("connection ended without a complete response");
