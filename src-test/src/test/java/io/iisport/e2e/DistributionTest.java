@@ -1,0 +1,143 @@
+package io.iisport.e2e;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.eclipse.jetty.http.HttpTester;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real Jetty distribution ({@code jetty-home}) with the iisport module enabled the way its users do it:
+ * the extension's jetty-base zip unpacked into a new {@code jetty.base}, {@code --add-modules=iisport}, and the
+ * sample WAR in {@code webapps/}. Then the sample's two IIS samples behave on the wire as the contract says.
+ */
+class DistributionTest {
+    @TempDir
+    static Path base;
+    private static Process jetty;
+    private static int port;
+    private static Path log;
+
+    private static Path property(String name) {
+        String value = System.getProperty(name);
+        if (value == null) {
+            fail("system property " + name + " is not set: run the tests through Maven");
+        }
+        return Path.of(value);
+    }
+
+    private static List<String> java(Path home, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-jar");
+        command.add(home.resolve("start.jar").toString());
+        command.add("jetty.home=" + home);
+        command.add("jetty.base=" + base);
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    @BeforeAll
+    static void startDistribution() throws Exception {
+        Path home = property("iisport.jetty.home");
+        Path overlay = property("iisport.jetty.base.overlay");
+        try (Stream<Path> files = Files.walk(overlay)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path target = base.resolve(overlay.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        log = base.resolve("jetty.log");
+        Process add = new ProcessBuilder(java(home, "--add-modules=http,http2c,ee10-deploy,iisport"))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!add.waitFor(60, TimeUnit.SECONDS) || add.exitValue() != 0) {
+            fail("--add-modules failed:\n" + Files.readString(log));
+        }
+        Files.createDirectories(base.resolve("webapps"));
+        Files.copy(Wire.war(), base.resolve("webapps").resolve("ROOT.war"));
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        jetty = new ProcessBuilder(java(home, "jetty.http.host=127.0.0.1", "jetty.http.port=" + port))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                if (Wire.exchange(port, Wire.get("/")).getStatus() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not serving yet
+            }
+            if (!jetty.isAlive() || System.nanoTime() > deadline) {
+                fail("the distribution did not start:\n" + Files.readString(log));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @AfterAll
+    static void stopDistribution() throws Exception {
+        if (jetty != null) {
+            jetty.destroy();
+            if (!jetty.waitFor(30, TimeUnit.SECONDS)) {
+                jetty.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void theIisportModuleIsEnabledInTheBase() throws IOException {
+        assertThat(Files.exists(base.resolve("start.d").resolve("iisport.ini")), is(true));
+        assertThat(Files.readString(log), containsString("iisport"));
+    }
+
+    @Test
+    void setNeedDisconnectClosesAfterTheFullResponse() throws IOException {
+        try (Socket socket = Wire.connect(port)) {
+            Wire.send(socket, Wire.get("/seed/set-need-disconnect") + Wire.get("/"));
+            InputStream in = socket.getInputStream();
+            HttpTester.Response response = Wire.readResponse(in);
+            assertThat(response.getStatus(), is(200));
+            assertThat(response.get("Connection"), is("close"));
+            assertThat(in.read(), is(-1));
+        }
+    }
+
+    @Test
+    void resetConnectionResetsTheTcpConnection() throws IOException {
+        try (Socket socket = Wire.connect(port)) {
+            Wire.send(socket, Wire.get("/seed/reset-connection"));
+            Wire.Reset reset = Wire.readToReset(socket.getInputStream());
+            assertThat(reset.before(), is(""));
+            assertThat(reset.failure().getMessage().toLowerCase(java.util.Locale.ROOT), containsString("reset"));
+        }
+    }
+
+    @Test
+    void theModuleSettingIsOfferedInStartD() throws IOException {
+        assertThat(new String(Files.readAllBytes(base.resolve("start.d").resolve("iisport.ini")),
+                StandardCharsets.UTF_8), containsString("jetty.iisport.exemptApplicationResets"));
+    }
+}
