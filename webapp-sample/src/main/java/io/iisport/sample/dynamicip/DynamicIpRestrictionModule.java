@@ -55,6 +55,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DynamicIpRestrictionModule implements RegisterModule {
     private static final Logger LOG = LoggerFactory.getLogger(DynamicIpRestrictionModule.class);
+    /** Denials logged a second at most, so that an attack cannot flood the log; the others are counted. */
+    static final int DENIALS_LOGGED_PER_SECOND = 10;
 
     /** IIS {@code denyAction} values. */
     public enum DenyAction {
@@ -117,7 +119,9 @@ public final class DynamicIpRestrictionModule implements RegisterModule {
         ClientTracker tracker = new ClientTracker(configuration.maxTrackedClients(),
                 configuration.requestIntervalInMilliseconds());
         String name = moduleInfo.getName();
-        moduleInfo.setRequestNotifications(() -> new DynamicIpModule(name, configuration, tracker), RQ_BEGIN_REQUEST, 0);
+        DenialLog denialLog = new DenialLog(DENIALS_LOGGED_PER_SECOND, System::currentTimeMillis);
+        moduleInfo.setRequestNotifications(() -> new DynamicIpModule(name, configuration, tracker, denialLog),
+                RQ_BEGIN_REQUEST, 0);
         moduleInfo.setPriorityForRequestNotification(RQ_BEGIN_REQUEST, PriorityAlias.PRIORITY_ALIAS_FIRST);
         LOG.info("{}: {}", name, configuration);
     }
@@ -127,12 +131,14 @@ public final class DynamicIpRestrictionModule implements RegisterModule {
         private final String name;
         private final Configuration configuration;
         private final ClientTracker tracker;
+        private final DenialLog denialLog;
         private ClientTracker.Client holding;
 
-        DynamicIpModule(String name, Configuration configuration, ClientTracker tracker) {
+        DynamicIpModule(String name, Configuration configuration, ClientTracker tracker, DenialLog denialLog) {
             this.name = name;
             this.configuration = configuration;
             this.tracker = tracker;
+            this.denialLog = denialLog;
         }
 
         @Override
@@ -175,8 +181,12 @@ public final class DynamicIpRestrictionModule implements RegisterModule {
                         configuration.denyAction());
                 return RQ_NOTIFICATION_CONTINUE;
             }
-            LOG.warn("{}: denied {} {} from {} ({}), with {}", name, httpContext.getRequest().getHttpMethod(), url,
-                    address.getHostAddress(), denial.description, configuration.denyAction());
+            long leftOut = denialLog.tryLog();
+            if (leftOut >= 0) {
+                LOG.warn("{}: denied {} {} from {} ({}), with {}{}", name, httpContext.getRequest().getHttpMethod(), url,
+                        address.getHostAddress(), denial.description, configuration.denyAction(),
+                        leftOut > 0 ? " (" + leftOut + " more denials not logged)" : "");
+            }
             deny(httpContext.getResponse(), denial);
             return RQ_NOTIFICATION_FINISH_REQUEST;
         }
