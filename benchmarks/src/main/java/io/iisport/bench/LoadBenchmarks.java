@@ -109,8 +109,16 @@ public final class LoadBenchmarks {
         return Double.parseDouble(m.group(1));
     }
 
+    /** The CPU the load tools are pinned to (environment {@code IISPORT_BENCH_CLIENT_CPU}), or {@code null}. */
+    private static final String CLIENT_CPU = System.getenv("IISPORT_BENCH_CLIENT_CPU");
+
     private static String run(List<String> command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> pinned = new ArrayList<>();
+        if (CLIENT_CPU != null && !CLIENT_CPU.isBlank()) {
+            pinned.addAll(List.of("taskset", "-c", CLIENT_CPU));
+        }
+        pinned.addAll(command);
+        Process process = new ProcessBuilder(pinned).redirectErrorStream(true).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
@@ -121,7 +129,7 @@ public final class LoadBenchmarks {
     /** Runs a scenario for every variant, rounds times, rotating the order; returns the median per variant. */
     private Map<String, Result> scenario(String name, Scenario scenario, int rounds) throws Exception {
         for (String variant : VARIANTS) {
-            scenario.run(variant, Math.max(2, duration / 3)); // warm-up, not recorded
+            scenario.run(variant, Math.max(5, duration / 2)); // warm-up (JIT), not recorded
         }
         Map<String, List<Result>> results = new LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
@@ -276,7 +284,10 @@ public final class LoadBenchmarks {
                 .append("`IisportConnectionCustomizer`, no filter), **filter no-op** (that connector, `IisModuleFilter` with ")
                 .append("a module doing nothing in RQ_BEGIN_REQUEST, default buffering) and **filter unbuffered** (the same ")
                 .append("with `responseBufferLimit=0`). Each run lasts ").append(duration).append(" s after a warm-up; ")
-                .append(rounds).append(" rounds in rotating order; medians shown. Load tools and server share the machine's cores.\n\n");
+                .append(rounds).append(" rounds in rotating order; medians shown. ")
+                .append(CLIENT_CPU != null && !CLIENT_CPU.isBlank()
+                        ? "The server's JVM is pinned to CPU 0 and the load tool to CPU " + CLIENT_CPU + " (taskset).\n\n"
+                        : "Load tools and server share the machine's cores.\n\n");
         for (Map.Entry<String, Map<String, Result>> scenario : load.entrySet()) {
             b.append("### ").append(scenario.getKey()).append("\n\n");
             b.append("| variant | requests/s | × bare | p50 µs | × bare | p99 µs | × bare | errors |\n");
