@@ -35,7 +35,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The buffering IHttpResponse adapter against a real Jetty response: the servlet contract and every module call. */
 class AdapterTest {
-    private static final String SCRIPTED = Scripted.class.getName();
     private TestServer server;
 
     @BeforeEach
@@ -51,11 +50,7 @@ class AdapterTest {
     }
 
     private void start(String... extraParams) throws Exception {
-        String[] params = new String[extraParams.length + 2];
-        params[0] = "modules";
-        params[1] = "M=" + SCRIPTED;
-        System.arraycopy(extraParams, 0, params, 2, extraParams.length);
-        server.moduleFilter(params);
+        server.scriptedFilter(new IisModuleFilter(), extraParams);
         server.start();
     }
 
@@ -634,7 +629,7 @@ class AdapterTest {
             r.closeConnection();
             return RQ_NOTIFICATION_CONTINUE;
         });
-        server.filter(filter, "modules", "M=" + SCRIPTED);
+        server.scriptedFilter(filter);
         server.start();
 
         HttpTester.Response response = server.get("/");

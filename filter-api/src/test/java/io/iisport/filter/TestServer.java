@@ -43,6 +43,15 @@ public final class TestServer implements AutoCloseable {
         return filter(new IisModuleFilter(), params);
     }
 
+    /** Maps {@code filter} with one module, {@code M}, the {@link Scripted} module, and these further init-params. */
+    public FilterHolder scriptedFilter(Filter filter, String... params) {
+        String[] all = new String[params.length + 2];
+        all[0] = "modules";
+        all[1] = "M=" + Scripted.class.getName();
+        System.arraycopy(params, 0, all, 2, params.length);
+        return filter(filter, all);
+    }
+
     public FilterHolder filter(Filter filter, String... params) {
         FilterHolder holder = new FilterHolder(filter);
         holder.setName("iis-modules-" + context.getServletHandler().getFilters().length);

@@ -30,7 +30,6 @@ import org.junit.jupiter.api.Test;
 
 /** What the filter does on the wire, through a real ServerConnector and raw sockets, without the Jetty extension. */
 class WireTest {
-    private static final String SCRIPTED = Scripted.class.getName();
     private static final String GET = "GET /page HTTP/1.1\r\nHost: localhost\r\n\r\n";
 
     private final AtomicInteger servletCalls = new AtomicInteger();
@@ -56,11 +55,7 @@ class WireTest {
     }
 
     private void start(String... extraParams) throws Exception {
-        String[] params = new String[extraParams.length + 2];
-        params[0] = "modules";
-        params[1] = "M=" + SCRIPTED;
-        System.arraycopy(extraParams, 0, params, 2, extraParams.length);
-        server.filter(filter, params);
+        server.scriptedFilter(filter, extraParams);
         server.start();
     }
 

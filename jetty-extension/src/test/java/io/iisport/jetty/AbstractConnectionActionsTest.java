@@ -14,9 +14,13 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
@@ -25,6 +29,8 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 import io.iisport.spi.ConnectionBridge;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -65,6 +71,7 @@ abstract class AbstractConnectionActionsTest
     protected final AtomicInteger calls = new AtomicInteger();
     protected final BlockingQueue<Throwable> servletFailures = new LinkedBlockingQueue<>();
     protected final BlockingQueue<String> servletCompletions = new LinkedBlockingQueue<>();
+    protected final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     /**
      * Creates the clear-text HTTP/2 connection factory; tests may replace it before starting.
      */
@@ -159,6 +166,7 @@ abstract class AbstractConnectionActionsTest
     @AfterEach
     public void stopServer()
     {
+        timer.shutdownNow();
         LifeCycle.stop(server);
         System.setErr(originalErr);
         String log;
@@ -313,6 +321,63 @@ abstract class AbstractConnectionActionsTest
             if (System.nanoTime() > deadline)
                 fail("timed out waiting until " + what);
             Thread.sleep(10);
+        }
+    }
+
+    /**
+     * From the timer, 50 ms later: resets with CANCEL, then writes and flushes more and completes the async
+     * request, as an app would after a reset; records what threw, and counts down {@code completed} at the end.
+     */
+    protected void resetLaterThenWrite(IntConsumer reset, AsyncContext async, AtomicReference<Throwable> failure,
+        CountDownLatch completed)
+    {
+        timer.schedule(() ->
+        {
+            try
+            {
+                reset.accept(ConnectionBridge.CANCEL);
+                ServletOutputStream output = async.getResponse().getOutputStream();
+                output.print("never sent");
+                output.flush();
+                async.complete();
+            }
+            catch (Throwable x)
+            {
+                failure.set(x);
+            }
+            finally
+            {
+                completed.countDown();
+            }
+        }, 50, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Writes 256 MiB, far more than socket buffers and HTTP/2 flow control windows hold while the client does not
+     * read, and runs the action on the timer once the servlet is blocked in a write.
+     */
+    protected void writeBlockedThen(Runnable action, HttpServletResponse response) throws IOException
+    {
+        CountDownLatch writing = new CountDownLatch(1);
+        timer.schedule(() ->
+        {
+            try
+            {
+                assertTrue(writing.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                Thread.sleep(300);
+            }
+            catch (InterruptedException x)
+            {
+                throw new RuntimeException(x);
+            }
+            action.run();
+        }, 0, TimeUnit.MILLISECONDS);
+        ServletOutputStream output = response.getOutputStream();
+        byte[] chunk = new byte[64 * 1024];
+        writing.countDown();
+        for (int i = 0; i < 4096; i++)
+        {
+            output.write(chunk);
         }
     }
 

@@ -7,8 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
@@ -16,7 +14,6 @@ import java.util.function.IntConsumer;
 import io.iisport.spi.ConnectionBridge;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,14 +37,6 @@ public class Http1ConnectionActionsTest extends AbstractConnectionActionsTest
         Host: localhost\r
         \r
         """;
-
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-
-    @AfterEach
-    public void stopTimer()
-    {
-        timer.shutdownNow();
-    }
 
     @Test
     public void attributesAreJdkTypedAndListed() throws Exception
@@ -404,25 +393,7 @@ public class Http1ConnectionActionsTest extends AbstractConnectionActionsTest
         {
             IntConsumer reset = reset(request);
             AsyncContext async = request.startAsync();
-            timer.schedule(() ->
-            {
-                try
-                {
-                    reset.accept(ConnectionBridge.CANCEL);
-                    ServletOutputStream output = async.getResponse().getOutputStream();
-                    output.print("never sent");
-                    output.flush();
-                    async.complete();
-                }
-                catch (Throwable x)
-                {
-                    asyncFailure.set(x);
-                }
-                finally
-                {
-                    completed.countDown();
-                }
-            }, 50, TimeUnit.MILLISECONDS);
+            resetLaterThenWrite(reset, async, asyncFailure, completed);
         });
 
         try (Socket socket = connect())
@@ -440,32 +411,10 @@ public class Http1ConnectionActionsTest extends AbstractConnectionActionsTest
     @ValueSource(strings = {"reset", "close"})
     public void actionFromAnotherThreadReleasesABlockedWrite(String action) throws Exception
     {
-        CountDownLatch writing = new CountDownLatch(1);
         startPlain((request, response) ->
         {
             Runnable act = action.equals("reset") ? () -> reset(request).accept(ConnectionBridge.CANCEL) : close(request);
-            timer.schedule(() ->
-            {
-                try
-                {
-                    // The client does not read: the servlet is blocked in a write by now.
-                    assertTrue(writing.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-                    Thread.sleep(300);
-                }
-                catch (InterruptedException x)
-                {
-                    throw new RuntimeException(x);
-                }
-                act.run();
-            }, 0, TimeUnit.MILLISECONDS);
-            ServletOutputStream output = response.getOutputStream();
-            byte[] chunk = new byte[64 * 1024];
-            writing.countDown();
-            // 256 MiB: far more than the socket buffers can hold while the client does not read.
-            for (int i = 0; i < 4096; i++)
-            {
-                output.write(chunk);
-            }
+            writeBlockedThen(act, response);
         });
 
         try (Socket socket = connect())

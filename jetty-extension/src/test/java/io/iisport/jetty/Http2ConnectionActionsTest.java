@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
@@ -34,7 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 public class Http2ConnectionActionsTest extends AbstractConnectionActionsTest
 {
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final CountDownLatch releaseSlow = new CountDownLatch(1);
     private final CountDownLatch slowStarted = new CountDownLatch(1);
     private Http2TestClient client;
@@ -44,7 +41,6 @@ public class Http2ConnectionActionsTest extends AbstractConnectionActionsTest
     {
         if (client != null)
             client.close();
-        timer.shutdownNow();
     }
 
     /**
@@ -210,25 +206,7 @@ public class Http2ConnectionActionsTest extends AbstractConnectionActionsTest
             AsyncContext async = request.startAsync();
             async.getResponse().getOutputStream().print("before");
             async.getResponse().flushBuffer();
-            timer.schedule(() ->
-            {
-                try
-                {
-                    reset.accept(ConnectionBridge.CANCEL);
-                    ServletOutputStream output = async.getResponse().getOutputStream();
-                    output.print("never sent");
-                    output.flush();
-                    async.complete();
-                }
-                catch (Throwable x)
-                {
-                    asyncFailure.set(x);
-                }
-                finally
-                {
-                    completed.countDown();
-                }
-            }, 50, TimeUnit.MILLISECONDS);
+            resetLaterThenWrite(reset, async, asyncFailure, completed);
         });
         client = new Http2TestClient(port(), false);
         Http2TestClient.Response response = client.get("/async").get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -241,31 +219,10 @@ public class Http2ConnectionActionsTest extends AbstractConnectionActionsTest
     @Test
     public void resetFromAnotherThreadReleasesAWriteBlockedOnFlowControl() throws Exception
     {
-        CountDownLatch writing = new CountDownLatch(1);
         startPlain((request, response) ->
         {
-            timer.schedule(() ->
-            {
-                try
-                {
-                    assertTrue(writing.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-                    Thread.sleep(300);
-                }
-                catch (InterruptedException x)
-                {
-                    throw new RuntimeException(x);
-                }
-                // First read of the attribute, on another thread, while the servlet is blocked in a write.
-                reset(request).accept(ConnectionBridge.CANCEL);
-            }, 0, TimeUnit.MILLISECONDS);
-            ServletOutputStream output = response.getOutputStream();
-            byte[] chunk = new byte[64 * 1024];
-            writing.countDown();
-            // 256 MiB: far more than the flow control windows while the client does not read.
-            for (int i = 0; i < 4096; i++)
-            {
-                output.write(chunk);
-            }
+            // First read of the attribute, on another thread, while the servlet is blocked in a write.
+            writeBlockedThen(() -> reset(request).accept(ConnectionBridge.CANCEL), response);
         });
         client = new Http2TestClient(port(), false);
         Http2TestClient.Response response = client.request("/blocked", true, false).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.iisport.filter.Events;
+import io.iisport.filter.IisModuleFilter;
 import io.iisport.filter.Scripted;
 import io.iisport.filter.TestServer;
 import io.iisport.httpserv.IHttpResponse;
@@ -30,7 +31,6 @@ import org.junit.jupiter.api.Test;
  * disposed, nothing throws into the servlet where IIS says the call succeeds, and the server serves the next request.
  */
 class FaultsTest {
-    private static final String SCRIPTED = Scripted.class.getName();
     private TestServer server;
 
     @BeforeEach
@@ -52,11 +52,7 @@ class FaultsTest {
     }
 
     private void start(String... params) throws Exception {
-        String[] all = new String[params.length + 2];
-        all[0] = "modules";
-        all[1] = "M=" + SCRIPTED;
-        System.arraycopy(params, 0, all, 2, params.length);
-        server.moduleFilter(all);
+        server.scriptedFilter(new IisModuleFilter(), params);
         new IisportConnectionCustomizer().install(server.server);
         server.start();
     }

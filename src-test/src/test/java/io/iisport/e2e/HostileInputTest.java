@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
 import io.iisport.filter.Events;
+import io.iisport.filter.IisModuleFilter;
 import io.iisport.filter.Scripted;
 import io.iisport.filter.TestServer;
 import io.iisport.jetty.IisportConnectionCustomizer;
@@ -28,7 +29,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * never run, header injection is refused, enormous header counts and invalid reset codes do not hurt the server.
  */
 class HostileInputTest {
-    private static final String SCRIPTED = Scripted.class.getName();
     private final AtomicInteger smuggledRuns = new AtomicInteger();
     private TestServer server;
 
@@ -61,11 +61,7 @@ class HostileInputTest {
     }
 
     private void start(String... params) throws Exception {
-        String[] all = new String[params.length + 2];
-        all[0] = "modules";
-        all[1] = "M=" + SCRIPTED;
-        System.arraycopy(params, 0, all, 2, params.length);
-        server.moduleFilter(all);
+        server.scriptedFilter(new IisModuleFilter(), params);
         new IisportConnectionCustomizer().install(server.server);
         server.start();
     }
