@@ -101,6 +101,25 @@ final class Wire {
         return response;
     }
 
+    /**
+     * Reads a response head, up to and including its empty line, and nothing past it: an interim response such as
+     * 100 Continue can be read this way before the final one.
+     */
+    static String readHead(InputStream input) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = input.read();
+            if (b < 0) {
+                throw new AssertionError("the connection ended in a response head: "
+                        + head.toString(StandardCharsets.ISO_8859_1));
+            }
+            head.write(b);
+            matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
     /** Sends one request on a new connection and reads the response. */
     static HttpTester.Response exchange(int port, String request) throws IOException {
         try (Socket socket = connect(port)) {

@@ -1,6 +1,7 @@
 package io.iisport.sample.dynamicip;
 
 import static io.iisport.httpserv.RequestNotification.RQ_BEGIN_REQUEST;
+import static io.iisport.httpserv.RequestNotification.RQ_SEND_RESPONSE;
 import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE;
 import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_FINISH_REQUEST;
 
@@ -10,6 +11,7 @@ import io.iisport.httpserv.IHttpEventProvider;
 import io.iisport.httpserv.IHttpModuleRegistrationInfo;
 import io.iisport.httpserv.IHttpResponse;
 import io.iisport.httpserv.IHttpServer;
+import io.iisport.httpserv.ISendResponseProvider;
 import io.iisport.httpserv.ModuleSettings;
 import io.iisport.httpserv.PriorityAlias;
 import io.iisport.httpserv.RegisterModule;
@@ -48,10 +50,17 @@ import org.slf4j.LoggerFactory;
  * <p>A denied request gets, as in IIS: with {@code Forbidden}, 403.501 (too many concurrent requests), 403.502
  * (too many requests in the interval) or 403.503 (address denied); with {@code NotFound} 404; with
  * {@code Unauthorized} 401; with {@code AbortRequest} a connection reset ({@link IHttpResponse#resetConnection()}:
- * TCP RST, on HTTP/2 RST_STREAM CANCEL). Every denial is logged at WARN (at INFO in logging-only mode).
+ * TCP RST, on HTTP/2 RST_STREAM CANCEL). Denials are logged at WARN, at most ten a second with a count of those
+ * left out (at INFO in logging-only mode).
  *
  * <p>The module runs at {@code RQ_BEGIN_REQUEST} with priority FIRST. Requests are counted per client address
- * whether or not they are denied; a request's concurrency slot is released when the module is disposed.
+ * whether or not they are denied. A request's concurrency slot is released when its response is handed to the
+ * client: at the final {@code RQ_SEND_RESPONSE} (the one without {@code HTTP_SEND_RESPONSE_FLAG_MORE_DATA}), which
+ * the pipeline raises before it writes the last of the response, or just before an {@code AbortRequest} reset;
+ * on the paths with neither (a handler that throws), when the module is disposed. It is not left to
+ * {@code dispose()} alone, which runs only after the response went out: a client that waits for each response
+ * before sending its next request would otherwise be counted twice now and then, and denied with 403.501 without
+ * ever having more than one request in flight.
  */
 public final class DynamicIpRestrictionModule implements RegisterModule {
     private static final Logger LOG = LoggerFactory.getLogger(DynamicIpRestrictionModule.class);
@@ -121,7 +130,7 @@ public final class DynamicIpRestrictionModule implements RegisterModule {
         String name = moduleInfo.getName();
         DenialLog denialLog = new DenialLog(DENIALS_LOGGED_PER_SECOND, System::currentTimeMillis);
         moduleInfo.setRequestNotifications(() -> new DynamicIpModule(name, configuration, tracker, denialLog),
-                RQ_BEGIN_REQUEST, 0);
+                configuration.denyByConcurrentRequests() ? RQ_BEGIN_REQUEST | RQ_SEND_RESPONSE : RQ_BEGIN_REQUEST, 0);
         moduleInfo.setPriorityForRequestNotification(RQ_BEGIN_REQUEST, PriorityAlias.PRIORITY_ALIAS_FIRST);
         LOG.info("{}: {}", name, configuration);
     }
@@ -132,6 +141,7 @@ public final class DynamicIpRestrictionModule implements RegisterModule {
         private final Configuration configuration;
         private final ClientTracker tracker;
         private final DenialLog denialLog;
+        /** The client whose concurrency slot this request holds until {@link #release()}; {@code null} if none. */
         private ClientTracker.Client holding;
 
         DynamicIpModule(String name, Configuration configuration, ClientTracker tracker, DenialLog denialLog) {
@@ -194,6 +204,8 @@ public final class DynamicIpRestrictionModule implements RegisterModule {
         private void deny(IHttpResponse response, Denial denial) {
             switch (configuration.denyAction()) {
                 case AbortRequest:
+                    // No final send follows a reset, and the client sees it at once.
+                    release();
                     response.resetConnection();
                     break;
                 case Unauthorized:
@@ -229,8 +241,22 @@ public final class DynamicIpRestrictionModule implements RegisterModule {
             return remoteAddr == null ? null : IpAddressRange.parseLiteral(remoteAddr);
         }
 
+        /** The final send: the request no longer counts as in flight once its response goes to the client. */
+        @Override
+        public RequestNotificationStatus onSendResponse(IHttpContext httpContext, ISendResponseProvider provider) {
+            if ((provider.getFlags() & ISendResponseProvider.HTTP_SEND_RESPONSE_FLAG_MORE_DATA) == 0) {
+                release();
+            }
+            return RQ_NOTIFICATION_CONTINUE;
+        }
+
         @Override
         public void dispose() {
+            release();
+        }
+
+        /** Gives back the concurrency slot, once: the pipeline calls a request's notifications one at a time. */
+        private void release() {
             if (holding != null) {
                 holding.concurrentRequests.decrementAndGet();
                 holding = null;
