@@ -3,6 +3,7 @@ package io.iisport.bench;
 import io.iisport.filter.IisModuleFilter;
 import io.iisport.jetty.IisportConnectionCustomizer;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -23,7 +24,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * One Jetty 12 server, one servlet, side by side: a connector of bare Jetty, and a connector with the iisport
- * extension installed, both HTTP/1.1 and h2c. Paths: {@code /bare/*} (no filter), {@code /noop/*} (the module filter
+ * extension installed, both HTTP/1.1 and h2c. Paths: {@code /bare/*} (no filter), {@code /empty-filter/*} (a servlet
+ * filter that only calls the chain: what any filter costs in Jetty), {@code /noop/*} (the module filter
  * with a no-op module, default buffering), {@code /streaming/*} (the same with {@code responseBufferLimit=0}),
  * {@code /reset/*} and {@code /disconnect/*} (modules that reset or disconnect). The servlet answers
  * {@code .../small} with 13 bytes and {@code .../1m} with 1 MiB.
@@ -61,6 +63,9 @@ public final class BenchServer {
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(new ServletHolder(new Payload()), "/*");
+        FilterHolder empty = new FilterHolder((Filter) (request, response, chain) -> chain.doFilter(request, response));
+        empty.setName("empty");
+        context.addFilter(empty, "/empty-filter/*", EnumSet.of(DispatcherType.REQUEST));
         filter(context, "/noop/*", Map.of("modules", "NoOp=" + BenchModules.NoOp.class.getName()));
         filter(context, "/streaming/*", Map.of("modules", "NoOp=" + BenchModules.NoOp.class.getName(),
                 "responseBufferLimit", "0"));

@@ -26,7 +26,8 @@ import org.HdrHistogram.Histogram;
  * {@code --actions N} (connections per action, default 10000), {@code --out FILE} (default docs/BENCHMARKS.md).
  */
 public final class LoadBenchmarks {
-    private static final String[] VARIANTS = {"bare", "bare+extension", "filter no-op", "filter unbuffered"};
+    private static final String[] VARIANTS = {"bare", "bare+extension", "empty filter", "filter no-op",
+        "filter unbuffered"};
 
     private final BenchServer server;
     private final int duration;
@@ -45,6 +46,7 @@ public final class LoadBenchmarks {
         String path = switch (variant) {
             case "filter no-op" -> "/noop/";
             case "filter unbuffered" -> "/streaming/";
+            case "empty filter" -> "/empty-filter/";
             default -> "/bare/";
         };
         return "http://127.0.0.1:" + port + path + size;
@@ -287,7 +289,8 @@ public final class LoadBenchmarks {
         b.append("## The filter against bare Jetty\n\n");
         b.append("One Jetty ").append(org.eclipse.jetty.util.Jetty.VERSION).append(" server, one servlet, side by side: ")
                 .append("**bare** (a connector of plain Jetty, no filter), **bare+extension** (a connector with ")
-                .append("`IisportConnectionCustomizer`, no filter), **filter no-op** (that connector, `IisModuleFilter` with ")
+                .append("`IisportConnectionCustomizer`, no filter), **empty filter** (that connector, a servlet filter that ")
+                .append("only calls the chain: what any filter costs), **filter no-op** (that connector, `IisModuleFilter` with ")
                 .append("a module doing nothing in RQ_BEGIN_REQUEST, default buffering) and **filter unbuffered** (the same ")
                 .append("with `responseBufferLimit=0`). Each run lasts ").append(duration).append(" s after a warm-up; ")
                 .append(rounds).append(" rounds in rotating order; medians shown. ")

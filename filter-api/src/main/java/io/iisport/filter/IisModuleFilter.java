@@ -89,11 +89,12 @@ public class IisModuleFilter implements Filter {
         if (current == null) {
             throw new ServletException("iisport filter is not initialized or was destroyed");
         }
-        Object running = request.getAttribute(current.runningAttribute);
-        if (running instanceof RequestContext) {
-            // A dispatch of a request the pipeline already runs for: forward, include, error page or async.
+        RequestContext running = IisRequest.runningFor(request, current);
+        if (running != null) {
+            // A dispatch of a request this pipeline already runs for (its request wraps the dispatched one):
+            // a forward, an include, or an async dispatch.
             if (request.getDispatcherType() == jakarta.servlet.DispatcherType.ASYNC) {
-                ((RequestContext) running).redispatch(chain, request, response);
+                running.redispatch(chain, request, response);
             } else {
                 chain.doFilter(request, response);
             }

@@ -28,6 +28,23 @@ final class IisRequest extends HttpServletRequestWrapper {
         this.context = context;
     }
 
+    /**
+     * Finds the request of a pipeline run among the wrappers of a dispatched request: a forward, an include or an
+     * async dispatch wraps (or is) the request the pipeline handed to the chain. No request attribute is needed,
+     * so the request path pays no attribute lookup.
+     *
+     * @return the running context of {@code pipeline} for this request, or {@code null}
+     */
+    static RequestContext runningFor(ServletRequest request, ModulePipeline pipeline) {
+        for (ServletRequest r = request; r != null; ) {
+            if (r instanceof IisRequest && ((IisRequest) r).context.pipeline() == pipeline) {
+                return ((IisRequest) r).context;
+            }
+            r = r instanceof jakarta.servlet.ServletRequestWrapper ? ((jakarta.servlet.ServletRequestWrapper) r).getRequest() : null;
+        }
+        return null;
+    }
+
     void setHeader(String name, String value, boolean replace) {
         if (headers == null) {
             headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);

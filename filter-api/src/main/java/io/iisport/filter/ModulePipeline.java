@@ -35,16 +35,13 @@ final class ModulePipeline {
 
     private static final Pattern MODULE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
-    /** Request attribute marking a request this pipeline already runs for (re-dispatches pass through). */
-    final String runningAttribute;
     final RegisteredModule[] modules;
     /** For each notification index, the module indexes to call, in order. */
     private final int[][] pre = new int[Notifications.COUNT][];
     private final int[][] post = new int[Notifications.COUNT][];
     final int responseBufferLimit;
 
-    ModulePipeline(String filterName, List<RegisteredModule> modules, int responseBufferLimit) {
-        this.runningAttribute = RequestContext.class.getName() + "." + filterName;
+    ModulePipeline(List<RegisteredModule> modules, int responseBufferLimit) {
         this.modules = modules.toArray(new RegisteredModule[0]);
         this.responseBufferLimit = responseBufferLimit;
         for (int index = 0; index < Notifications.COUNT; index++) {
@@ -150,11 +147,11 @@ final class ModulePipeline {
                         "is unknown: module '" + moduleName + "' does not read a setting '" + unread + "'");
             }
         }
-        return new ModulePipeline(filterName, registered, limit);
+        return new ModulePipeline(registered, limit);
     }
 
     private static void terminateAll(List<RegisteredModule> registered) {
-        new ModulePipeline("", registered, 0).terminate();
+        new ModulePipeline(registered, 0).terminate();
     }
 
     private static int parseBufferLimit(String filterName, String value) throws ServletException {

@@ -70,12 +70,15 @@ final class RequestContext implements IHttpContext, IHttpRequest {
         return response;
     }
 
+    ModulePipeline pipeline() {
+        return pipeline;
+    }
+
     /**
      * Runs the pipeline for a request: the stages before the handler, the handler, and, unless the servlet went
      * async, the rest.
      */
     void run(FilterChain chain) throws IOException, ServletException {
-        servletRequest.setAttribute(pipeline.runningAttribute, this);
         boolean async = false;
         try {
             createModules();

@@ -42,7 +42,7 @@ class ModuleResponseTest {
     }
 
     private ModuleResponse response(int limit) {
-        ModulePipeline pipeline = new ModulePipeline("test", List.of(), limit);
+        ModulePipeline pipeline = new ModulePipeline(List.of(), limit);
         return new RequestContext(pipeline, new Degradation("test"), request, real).response();
     }
 
