@@ -5,13 +5,13 @@ import java.io.OutputStream;
 import java.util.Arrays;
 
 /**
- * The buffered entity body of one response: a list of chunks of at most 64 KiB, so that growing never copies what
+ * The buffered entity body of one response: a list of chunks of at most 256 KiB, so that growing never copies what
  * is already buffered and no buffer is one large array (which G1 would allocate as a humongous object). Chunks
  * are kept after {@link #clear()} for reuse; full-size chunks come from a {@link ChunkPool} and go back to it on
  * {@link #release()}. Not thread-safe.
  */
 final class BodyBuffer {
-    static final int CHUNK = 64 * 1024;
+    static final int CHUNK = 256 * 1024;
     private static final int FIRST = 1024;
 
     private final ChunkPool pool;

@@ -4,12 +4,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Reuses the 64 KiB chunks of response buffers, so that buffering large responses does not allocate a new
- * array for every 64 KiB of every response. Lock-free; holds at most {@link #MAX_POOLED} idle chunks (16 MiB) for
+ * Reuses the 256 KiB chunks of response buffers, so that buffering large responses does not allocate a new
+ * array for every 256 KiB of every response. Lock-free; holds at most {@link #MAX_POOLED} idle chunks (16 MiB) for
  * the whole web application, whatever the number of filters.
  */
 final class ChunkPool {
-    static final int MAX_POOLED = 256;
+    static final int MAX_POOLED = 64;
     static final ChunkPool SHARED = new ChunkPool(MAX_POOLED);
 
     private final int max;
