@@ -297,6 +297,9 @@ public final class LoadBenchmarks {
                 .append(CLIENT_CPU != null && !CLIENT_CPU.isBlank()
                         ? "The server's JVM is pinned to CPU 0 and the load tool to CPU " + CLIENT_CPU + " (taskset).\n\n"
                         : "Load tools and server share the machine's cores.\n\n");
+        b.append("Reading the ratios: on a small shared machine the same variant moves between runs (here up to about ")
+                .append("10% for small responses and 20% for 1 MiB), so a ratio within that of 1.0 is no difference; the ")
+                .append("**empty filter** row is the reference for what any servlet filter costs.\n\n");
         for (Map.Entry<String, Map<String, Result>> scenario : load.entrySet()) {
             b.append("### ").append(scenario.getKey()).append("\n\n");
             b.append("| variant | requests/s | × bare | p50 µs | × bare | p99 µs | × bare | errors |\n");

@@ -6,12 +6,16 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link AsyncContext} an async servlet gets: {@link #complete()} first runs the stages after the handler and
  * the final send, then completes the container's context.
  */
 final class ModuleAsyncContext implements AsyncContext {
+    private static final Logger LOG = LoggerFactory.getLogger(IisModuleFilter.class);
+
     private final AsyncContext delegate;
     private final RequestContext context;
 
@@ -23,7 +27,11 @@ final class ModuleAsyncContext implements AsyncContext {
     @Override
     public void complete() {
         try {
-            context.end();
+            Throwable failure = context.end();
+            if (failure != null && LOG.isDebugEnabled()) {
+                // complete() cannot throw it (a client gone during the final send, mostly): the container completes.
+                LOG.debug("iisport: ending async request failed", failure);
+            }
         } finally {
             delegate.complete();
         }
