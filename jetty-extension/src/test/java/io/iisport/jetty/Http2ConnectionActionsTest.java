@@ -85,12 +85,19 @@ public class Http2ConnectionActionsTest extends AbstractConnectionActionsTest
         client = new Http2TestClient(port(), false);
     }
 
-    @Test
-    public void resetSendsRstStreamCancelOnThisStreamOnly() throws Exception
+    /** Starts the server and an h2c session with one stream in flight on /slow, held until releaseSlow. */
+    private CompletableFuture<Http2TestClient.Response> startWithSlowStream() throws Exception
     {
         startH2c();
         CompletableFuture<Http2TestClient.Response> slow = client.get("/slow");
         assertTrue(slowStarted.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        return slow;
+    }
+
+    @Test
+    public void resetSendsRstStreamCancelOnThisStreamOnly() throws Exception
+    {
+        CompletableFuture<Http2TestClient.Response> slow = startWithSlowStream();
 
         Http2TestClient.Response reset = client.get("/reset").get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertEquals(ErrorCode.CANCEL_STREAM_ERROR.code, reset.resetError());
@@ -125,9 +132,7 @@ public class Http2ConnectionActionsTest extends AbstractConnectionActionsTest
     @Test
     public void disconnectCompletesTheStreamThenGoAwayThenInFlightStreamsFinish() throws Exception
     {
-        startH2c();
-        CompletableFuture<Http2TestClient.Response> slow = client.get("/slow");
-        assertTrue(slowStarted.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        CompletableFuture<Http2TestClient.Response> slow = startWithSlowStream();
 
         Http2TestClient.Response response = client.get("/disconnect").get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertEquals(200, response.status());
@@ -156,9 +161,7 @@ public class Http2ConnectionActionsTest extends AbstractConnectionActionsTest
     @Test
     public void closeResetsTheStreamThenGoAway() throws Exception
     {
-        startH2c();
-        CompletableFuture<Http2TestClient.Response> slow = client.get("/slow");
-        assertTrue(slowStarted.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        CompletableFuture<Http2TestClient.Response> slow = startWithSlowStream();
 
         Http2TestClient.Response response = client.get("/close").get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertEquals(ErrorCode.CANCEL_STREAM_ERROR.code, response.resetError());
