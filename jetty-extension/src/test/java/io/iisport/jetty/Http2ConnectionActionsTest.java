@@ -85,6 +85,17 @@ public class Http2ConnectionActionsTest extends AbstractConnectionActionsTest
         client = new Http2TestClient(port(), false);
     }
 
+    /** Gives the h2c connection factory a rapid-reset rate control of {@code eventsPerSecond} per session. */
+    private void limitRateControl(int eventsPerSecond)
+    {
+        h2cFactory = config ->
+        {
+            HTTP2CServerConnectionFactory factory = new HTTP2CServerConnectionFactory(config);
+            factory.setRateControlFactory(new WindowRateControl.Factory(eventsPerSecond));
+            return factory;
+        };
+    }
+
     /** Starts the server and an h2c session with one stream in flight on /slow, held until releaseSlow. */
     private CompletableFuture<Http2TestClient.Response> startWithSlowStream() throws Exception
     {
@@ -245,12 +256,7 @@ public class Http2ConnectionActionsTest extends AbstractConnectionActionsTest
     @Test
     public void applicationResetsStayOutOfALowRateControl() throws Exception
     {
-        h2cFactory = config ->
-        {
-            HTTP2CServerConnectionFactory factory = new HTTP2CServerConnectionFactory(config);
-            factory.setRateControlFactory(new WindowRateControl.Factory(16));
-            return factory;
-        };
+        limitRateControl(16);
         startH2c();
         assertResetsSurvive(300);
     }
@@ -264,12 +270,7 @@ public class Http2ConnectionActionsTest extends AbstractConnectionActionsTest
             server.addBean(customizer);
             return customizer;
         };
-        h2cFactory = config ->
-        {
-            HTTP2CServerConnectionFactory factory = new HTTP2CServerConnectionFactory(config);
-            factory.setRateControlFactory(new WindowRateControl.Factory(16));
-            return factory;
-        };
+        limitRateControl(16);
         startH2c();
         assertThat(connector.getConnectionFactory(HTTP2CServerConnectionFactory.class).getRateControlFactory(), instanceOf(IisportRateControlFactory.class));
         assertResetsSurvive(300);
@@ -285,12 +286,7 @@ public class Http2ConnectionActionsTest extends AbstractConnectionActionsTest
             config.addCustomizer(customizer);
             return customizer;
         };
-        h2cFactory = config ->
-        {
-            HTTP2CServerConnectionFactory factory = new HTTP2CServerConnectionFactory(config);
-            factory.setRateControlFactory(new WindowRateControl.Factory(16));
-            return factory;
-        };
+        limitRateControl(16);
         startH2c();
         resetMany(300);
         awaitUntil("GOAWAY(ENHANCE_YOUR_CALM)", () -> client.events.contains("goaway:" + ErrorCode.ENHANCE_YOUR_CALM_ERROR.code));
@@ -299,12 +295,7 @@ public class Http2ConnectionActionsTest extends AbstractConnectionActionsTest
     @Test
     public void serverResetsCausedByTheClientStillCount() throws Exception
     {
-        h2cFactory = config ->
-        {
-            HTTP2CServerConnectionFactory factory = new HTTP2CServerConnectionFactory(config);
-            factory.setRateControlFactory(new WindowRateControl.Factory(16));
-            return factory;
-        };
+        limitRateControl(16);
         startH2c();
         // The request content never comes and is never read: the server resets each stream on its own.
         List<CompletableFuture<?>> futures = new ArrayList<>();
