@@ -129,14 +129,32 @@ final class IisRequest extends HttpServletRequestWrapper {
         }
     }
 
-    /** Starts async processing with the filter's request and response, so the servlet keeps writing into the buffer. */
+    /**
+     * Starts async processing as the container does for the request it passed to the filter, so that a later
+     * {@code dispatch()} targets the original URI with its parameters once; the servlet's {@code AsyncContext}
+     * hands out this request and the filter's response, so its output still goes through the module pipeline.
+     */
     @Override
     public AsyncContext startAsync() {
-        return context.asyncStarted(super.startAsync(this, context.response()));
+        return context.asyncStarted(super.startAsync(), this, context.response());
     }
 
+    /**
+     * Starts async processing with the servlet's request and response; when they are the filter's own, as the
+     * container would be handed its own objects (see {@link #startAsync()}).
+     */
     @Override
     public AsyncContext startAsync(ServletRequest servletRequest, ServletResponse servletResponse) {
-        return context.asyncStarted(super.startAsync(servletRequest, servletResponse));
+        if (servletRequest == this && servletResponse == context.response()) {
+            return startAsync();
+        }
+        return context.asyncStarted(super.startAsync(servletRequest, servletResponse), servletRequest,
+                servletResponse);
+    }
+
+    /** The container's answer, or the filter's {@code AsyncContext} around it. */
+    @Override
+    public AsyncContext getAsyncContext() {
+        return context.asyncContext(super.getAsyncContext());
     }
 }

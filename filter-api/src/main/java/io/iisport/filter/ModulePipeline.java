@@ -40,6 +40,12 @@ final class ModulePipeline {
     private final int[][] pre = new int[Notifications.COUNT][];
     private final int[][] post = new int[Notifications.COUNT][];
     final int responseBufferLimit;
+    /**
+     * The request attribute that finds this pipeline's running request on an async dispatch, where the container
+     * hands the filter its own request (set only once a servlet starts async).
+     */
+    final String runningAttribute = ModulePipeline.class.getName() + ".running@" + Integer.toHexString(
+            System.identityHashCode(this));
 
     ModulePipeline(List<RegisteredModule> modules, int responseBufferLimit) {
         this.modules = modules.toArray(new RegisteredModule[0]);
