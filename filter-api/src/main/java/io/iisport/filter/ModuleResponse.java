@@ -107,6 +107,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
     private ServletOutputStream servletStream;
     private ResponseWriter writer;
     private ServletOutputStream realStream;
+    private OutputStream realSink;
 
     ModuleResponse(HttpServletResponse real, RequestContext context, ConnectionActions connection, int limit,
             boolean sendResponseModules) {
@@ -201,7 +202,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
             writeReal(b, off, len);
         }
         if (flushEachSend && !nonBlocking) {
-            realStream().flush();
+            realSink().flush();
         }
     }
 
@@ -246,7 +247,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         if (!real.isCommitted()) {
             beforeCommit(false);
         }
-        realStream().write(b, off, len);
+        realSink().write(b, off, len);
     }
 
     /** Writes what is buffered to the container and empties the buffer. */
@@ -254,7 +255,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         if (!real.isCommitted()) {
             beforeCommit(false);
         }
-        body.drainTo(realStream());
+        body.drainTo(realSink());
     }
 
     /** What goes with the headers: the held-back Content-Length and a degraded disconnect's Connection: close. */
@@ -275,6 +276,26 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
     }
 
     /**
+     * Where sent bytes go in the container: its output stream, unless its writer is in use (by the target of an
+     * async dispatch, a servlet the filter does not wrap): then the bytes go to that writer as the characters
+     * they encode.
+     */
+    private OutputStream realSink() throws IOException {
+        if (realSink == null) {
+            try {
+                realSink = realStream();
+            } catch (IllegalStateException writerInUse) {
+                realSink = containerWriter(real.getCharacterEncoding());
+            }
+        }
+        return realSink;
+    }
+
+    private OutputStream containerWriter(String encoding) throws IOException {
+        return new DecodingOutputStream(real.getWriter(), Charset.forName(encoding));
+    }
+
+    /**
      * Puts what is buffered into the container's own buffer without sending it, and keeps no buffer from then on
      * if {@code passThrough}. For an async dispatch (whose target the filter may not see) and a switch to
      * non-blocking output, so that the container has the body in order.
@@ -285,6 +306,10 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         }
         if (!discarding() && output != Output.PASS_THROUGH) {
             if (body.size() > 0) {
+                if (writer != null && realSink == null) {
+                    // The target may go on with getWriter(), as it could without the filter.
+                    realSink = containerWriter(writer.encoding);
+                }
                 drainReal();
                 handedOver = true;
             }
@@ -341,7 +366,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
                 body.clear();
                 return;
             }
-            body.drainTo(realStream());
+            body.drainTo(realSink());
         }
     }
 
@@ -493,6 +518,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         servletStream = null;
         writer = null;
         realStream = null;
+        realSink = null;
         servletClosed = false;
     }
 
@@ -720,6 +746,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         real.setStatus(status);
         contentLength = -1;
         realStream = null;
+        realSink = null;
         if (writer != null) {
             real.setCharacterEncoding(writer.encoding);
         }
@@ -770,6 +797,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         }
         real.reset();
         realStream = null;
+        realSink = null;
         real.setStatus(status);
         if (contentType != null && !headerName.equalsIgnoreCase("Content-Type")) {
             real.setContentType(contentType);
