@@ -1,6 +1,7 @@
 package io.iisport.filter;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
@@ -127,6 +128,14 @@ final class IisRequest extends HttpServletRequestWrapper {
         } catch (java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException("header " + name + " is not an HTTP date: " + value, e);
         }
+    }
+
+    /** The container's dispatcher; on Tomcat one that keeps a forward's output (see {@link ForwardDispatcher}). */
+    @Override
+    public RequestDispatcher getRequestDispatcher(String path) {
+        RequestDispatcher dispatcher = super.getRequestDispatcher(path);
+        return dispatcher != null && context.pipeline().forwardNeedsOpaqueResponse(getServletContext())
+                ? new ForwardDispatcher(dispatcher, context.response()) : dispatcher;
     }
 
     /**

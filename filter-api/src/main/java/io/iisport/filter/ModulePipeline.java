@@ -47,6 +47,18 @@ final class ModulePipeline {
     final String runningAttribute = ModulePipeline.class.getName() + ".running@" + Integer.toHexString(
             System.identityHashCode(this));
 
+    /** Whether forwards need {@link ForwardDispatcher}: decided once, from the first request's server info. */
+    private volatile Boolean forwardNeedsOpaqueResponse;
+
+    boolean forwardNeedsOpaqueResponse(jakarta.servlet.ServletContext servletContext) {
+        Boolean needed = forwardNeedsOpaqueResponse;
+        if (needed == null) {
+            needed = ForwardDispatcher.needed(servletContext.getServerInfo());
+            forwardNeedsOpaqueResponse = needed;
+        }
+        return needed;
+    }
+
     ModulePipeline(List<RegisteredModule> modules, int responseBufferLimit) {
         this.modules = modules.toArray(new RegisteredModule[0]);
         this.responseBufferLimit = responseBufferLimit;

@@ -620,7 +620,15 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
 
     /** @return whether a write of this header is the Content-Length held back while the body is buffered */
     private boolean heldBack(String name) {
-        return output != Output.PASS_THROUGH && isContentLength(name);
+        return isContentLength(name) && holdsContentLength();
+    }
+
+    /**
+     * @return whether the filter holds the Content-Length back: while it buffers, and unless the container put its
+     *     own wrapper below the filter's (Tomcat does during an include, and ignores the included servlet's length)
+     */
+    private boolean holdsContentLength() {
+        return output != Output.PASS_THROUGH && getResponse() == real;
     }
 
     @Override
@@ -630,7 +638,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
 
     @Override
     public void setContentLengthLong(long len) {
-        if (output == Output.PASS_THROUGH) {
+        if (!holdsContentLength()) {
             super.setContentLengthLong(len);
         } else if (!real.isCommitted()) {
             contentLength = len < 0 ? -1 : len;
