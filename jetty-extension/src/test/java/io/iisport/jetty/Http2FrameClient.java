@@ -35,7 +35,7 @@ public final class Http2FrameClient implements AutoCloseable
     public static final int PING = 0x6;
     public static final int GOAWAY = 0x7;
     public static final int END_STREAM = 0x1;
-    private static final int ACK = 0x1;
+    public static final int ACK = 0x1;
     private static final int END_HEADERS = 0x4;
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -236,6 +236,16 @@ public final class Http2FrameClient implements AutoCloseable
         literal(block, 4, path); // :path, name at static index 4
         literal(block, 1, "localhost"); // :authority, name at static index 1
         writeFrame(HEADERS, END_HEADERS | END_STREAM, stream, block.toByteArray());
+    }
+
+    /**
+     * Sends a PING, which the server answers with a PING with the ACK flag while the session is open.
+     *
+     * @throws IOException if the write fails
+     */
+    public void ping() throws IOException
+    {
+        writeFrame(PING, 0, 0, new byte[8]);
     }
 
     /**
