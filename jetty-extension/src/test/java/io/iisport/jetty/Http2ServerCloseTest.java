@@ -149,25 +149,44 @@ public class Http2ServerCloseTest extends AbstractConnectionActionsTest
         assertEquals(1, customizer.getGoAways());
     }
 
+    /**
+     * With stream 1 in flight on /slow, sends {@code path} on stream 3 and reads until the graceful GOAWAY; checks
+     * that the connection then stays open, longer than the grace, while stream 1 is in flight.
+     *
+     * @return the frames read
+     */
+    private List<Frame> slowThen(Transport transport, String path) throws Exception
+    {
+        startWithStreamOne(transport, "/slow");
+        assertTrue(slowStarted.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        client.get(3, path);
+        List<Frame> frames = client.readUntil("the graceful GOAWAY", frame -> frame.isGoAway(GRACEFUL));
+        assertTrue(client.isSilentFor((int)(3 * customizer.getHttp2CloseGrace())));
+        return frames;
+    }
+
+    /**
+     * Lets stream 1 complete, then reads until the server closes, promptly after the final GOAWAY.
+     */
+    private Closed releaseSlowThenReadUntilEof() throws Exception
+    {
+        releaseSlow.countDown();
+        Closed closed = client.readUntilEof();
+        assertEquals("slow-body", closed.body(1), closed.frames()::toString);
+        assertThat(closed.indexOfEndStream(1), lessThan(closed.frames().indexOf(closed.lastGoAway())));
+        assertEquals(ErrorCode.NO_ERROR.code, closed.lastGoAway().errorCode());
+        assertEquals(3, closed.lastGoAway().lastStreamId());
+        assertPromptEof(closed);
+        awaitServerSideClosed();
+        return closed;
+    }
+
     @ParameterizedTest
     @EnumSource(value = Transport.class, names = {"PRIOR_KNOWLEDGE", "TLS"})
     public void aStreamInFlightCompletesBeforeTheClose(Transport transport) throws Exception
     {
-        startWithStreamOne(transport, "/slow");
-        assertTrue(slowStarted.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        client.get(3, "/disconnect");
-        client.readUntil("the graceful GOAWAY", frame -> frame.isGoAway(GRACEFUL));
-
-        // Longer than the grace: the connection stays open while stream 1 is in flight.
-        assertTrue(client.isSilentFor((int)(3 * customizer.getHttp2CloseGrace())));
-        releaseSlow.countDown();
-        Closed closed = client.readUntilEof();
-
-        assertEquals("slow-body", closed.body(1), closed.frames()::toString);
-        assertThat(closed.indexOfEndStream(1), lessThan(closed.frames().indexOf(closed.lastGoAway())));
-        assertEquals(3, closed.lastGoAway().lastStreamId());
-        assertPromptEof(closed);
-        awaitServerSideClosed();
+        slowThen(transport, "/disconnect");
+        releaseSlowThenReadUntilEof();
     }
 
     @Test
@@ -192,24 +211,13 @@ public class Http2ServerCloseTest extends AbstractConnectionActionsTest
     @EnumSource(value = Transport.class, names = {"PRIOR_KNOWLEDGE", "TLS"})
     public void closeResetsTheStreamThenOtherStreamsFinishThenTheServerCloses(Transport transport) throws Exception
     {
-        startWithStreamOne(transport, "/slow");
-        assertTrue(slowStarted.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        client.get(3, "/close");
-        List<Frame> frames = client.readUntil("the graceful GOAWAY", frame -> frame.isGoAway(GRACEFUL));
+        List<Frame> frames = slowThen(transport, "/close");
         Frame reset = frames.stream().filter(frame -> frame.type() == RST_STREAM).findFirst().orElseThrow(() -> new AssertionError(frames));
         assertEquals(3, reset.stream());
         assertEquals(ErrorCode.CANCEL_STREAM_ERROR.code, reset.errorCode());
-        assertThat(frames.indexOf(reset), lessThan(frames.size() - 1));
 
-        assertTrue(client.isSilentFor((int)(3 * customizer.getHttp2CloseGrace())));
-        releaseSlow.countDown();
-        Closed closed = client.readUntilEof();
-
-        assertEquals("slow-body", closed.body(1), closed.frames()::toString);
+        Closed closed = releaseSlowThenReadUntilEof();
         assertEquals(-1, closed.indexOf(DATA, 3), closed.frames()::toString);
-        assertEquals(ErrorCode.NO_ERROR.code, closed.lastGoAway().errorCode());
-        assertPromptEof(closed);
-        awaitServerSideClosed();
         assertEquals(1, customizer.getCloses());
     }
 
