@@ -14,6 +14,7 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 
 import io.iisport.tomcat.IisportConnectionValve;
+import io.iisport.tomcat.RawH2;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -184,6 +185,16 @@ class TomcatExtensionTest {
     void resetConnectionResetsTheConnectionOverTls() throws Exception {
         try (Socket socket = connectTls(tlsPort)) {
             assertReset(socket);
+        }
+    }
+
+    @Test
+    void abortRequestResetsTheConnection() throws Exception {
+        try (Socket socket = connect(port)) {
+            send(socket, get("/dynamic-ip/abort/", "X-Forwarded-For: 192.0.2.1"));
+            Wire.Reset reset = readToReset(socket.getInputStream());
+            assertThat(reset.failure().getMessage(), containsString("Connection reset"));
+            assertThat(reset.before(), is(""));
         }
     }
 

@@ -1,4 +1,4 @@
-package io.iisport.e2e;
+package io.iisport.tomcat;
 
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -11,17 +11,24 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.security.cert.X509Certificate;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * A raw HTTP/2 frame client that does not help the server: it sends the preface, its SETTINGS, the ACKs of the
  * server's SETTINGS and GET requests, and nothing else: it never sends GOAWAY and never closes first. It records
  * every frame it reads, as text, in {@link #frames}: {@code data:<stream>:<text>}, {@code end:<stream>},
  * {@code headers:<stream>}, {@code rst:<stream>:<code>}, {@code goaway:<last stream>:<code>}, and {@code eof} or
- * {@code reset} for the end of the connection.
+ * {@code reset} for the end of the connection. (Also used by the end-to-end tests, through this module's test jar.)
  */
-final class RawH2 implements AutoCloseable {
+public final class RawH2 implements AutoCloseable {
+    /** How long a read waits for the server, in seconds. */
+    public static final int TIMEOUT_SECONDS = 10;
     private static final int DATA = 0x0;
     private static final int HEADERS = 0x1;
     private static final int RST_STREAM = 0x3;
@@ -31,7 +38,7 @@ final class RawH2 implements AutoCloseable {
     private static final int END_HEADERS = 0x4;
     private static final int ACK = 0x1;
 
-    final List<String> frames = new ArrayList<>();
+    public final List<String> frames = new ArrayList<>();
     private final Socket socket;
     private final boolean tls;
     private final DataInputStream input;
@@ -47,15 +54,41 @@ final class RawH2 implements AutoCloseable {
     }
 
     /** h2c with prior knowledge. */
-    static RawH2 h2c(int port) throws IOException {
-        return new RawH2(Wire.connect(port), false);
+    public static RawH2 h2c(int port) throws IOException {
+        return new RawH2(connect(port), false);
+    }
+
+    private static Socket connect(int port) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(TIMEOUT_SECONDS * 1000);
+        return socket;
+    }
+
+    private static SSLContext trustAll() throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        TrustManager trustAll = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        context.init(null, new TrustManager[] {trustAll}, null);
+        return context;
     }
 
     /** h2 over TLS, through ALPN. */
-    static RawH2 h2(int port) throws Exception {
-        Socket plain = Wire.connect(port);
-        SSLSocket socket = (SSLSocket) Wire.trustAll().getSocketFactory().createSocket(plain, "localhost", port, true);
-        socket.setSoTimeout(Wire.TIMEOUT_SECONDS * 1000);
+    public static RawH2 h2(int port) throws Exception {
+        Socket plain = connect(port);
+        SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket(plain, "localhost", port, true);
+        socket.setSoTimeout(TIMEOUT_SECONDS * 1000);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setApplicationProtocols(new String[] {"h2"});
         socket.setSSLParameters(parameters);
@@ -67,7 +100,7 @@ final class RawH2 implements AutoCloseable {
     }
 
     /** Sends GET of the path on the stream, with END_STREAM. */
-    void get(int streamId, String path) throws IOException {
+    public void get(int streamId, String path) throws IOException {
         ByteBuffer block = ByteBuffer.allocate(256);
         block.put((byte) 0x82); // :method GET
         block.put((byte) (tls ? 0x87 : 0x86)); // :scheme https or http
@@ -100,9 +133,9 @@ final class RawH2 implements AutoCloseable {
      * Reads frames until the recorded event satisfies the predicate, or the connection ends.
      *
      * @return the event that matched, or {@code eof} / {@code reset}
-     * @throws SocketTimeoutException if the server sends nothing for {@link Wire#TIMEOUT_SECONDS}
+     * @throws SocketTimeoutException if the server sends nothing for {@link #TIMEOUT_SECONDS}
      */
-    String readUntil(java.util.function.Predicate<String> until) throws IOException {
+    public String readUntil(Predicate<String> until) throws IOException {
         while (true) {
             String event = readFrame();
             if (event == null) {
@@ -116,7 +149,7 @@ final class RawH2 implements AutoCloseable {
     }
 
     /** Reads frames until the connection ends; returns {@code eof} or {@code reset}. */
-    String readToEnd() throws IOException {
+    public String readToEnd() throws IOException {
         return readUntil(event -> false);
     }
 
