@@ -214,6 +214,11 @@ class TomcatExtensionTest {
     private static void assertH2Disconnect(RawH2 h2) throws IOException {
         long goAways = valve.getGoAways();
         h2.get(1, "/seed/set-need-disconnect");
+        assertH2DisconnectOfStream1(h2, goAways);
+    }
+
+    /** Stream 1, a GET of /seed/set-need-disconnect, completes; then GOAWAY and EOF, promptly. */
+    private static void assertH2DisconnectOfStream1(RawH2 h2, long goAways) throws IOException {
         assertThat(h2.readUntil(event -> event.equals("end:1")), is("end:1"));
         long completed = System.nanoTime();
         assertThat(h2.readUntil(event -> event.startsWith("goaway:")), is("goaway:1:0"));
@@ -242,6 +247,14 @@ class TomcatExtensionTest {
     void h2cSetNeedDisconnectSendsGoAwayThenCloses() throws Exception {
         try (RawH2 h2 = RawH2.h2c(port)) {
             assertH2Disconnect(h2);
+        }
+    }
+
+    @Test
+    void h2cUpgradeSetNeedDisconnectSendsGoAwayThenCloses() throws Exception {
+        long goAways = valve.getGoAways();
+        try (RawH2 h2 = RawH2.h2cUpgrade(port, "/seed/set-need-disconnect")) {
+            assertH2DisconnectOfStream1(h2, goAways);
         }
     }
 

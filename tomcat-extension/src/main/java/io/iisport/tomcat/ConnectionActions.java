@@ -80,7 +80,16 @@ final class ConnectionActions implements AsyncListener {
     private void disconnect() {
         if (advance(Level.DISCONNECT)) {
             valve.onDisconnect();
-            connection.disconnect(valve::onGoAway);
+            apply(Level.DISCONNECT, () -> connection.disconnect(valve::onGoAway));
+        }
+    }
+
+    /** Carries an action out; a failure is logged, never thrown into the application. */
+    private void apply(Level level, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException | LinkageError x) {
+            LOG.warn("iisport: " + level + " failed on this Tomcat " + this, x);
         }
     }
 
@@ -94,14 +103,14 @@ final class ConnectionActions implements AsyncListener {
             } else {
                 valve.onReset();
             }
-            connection.reset(errorCode);
+            apply(Level.RESET, () -> connection.reset(errorCode));
         }
     }
 
     private void close() {
         if (advance(Level.CLOSE)) {
             valve.onClose();
-            connection.close();
+            apply(Level.CLOSE, connection::close);
         }
     }
 
@@ -113,16 +122,20 @@ final class ConnectionActions implements AsyncListener {
     void afterService(Request request) {
         Level level = getLevel();
         if (level.compareTo(Level.CLOSE) >= 0) {
-            connection.afterAbort();
+            apply(level, connection::afterAbort);
         }
         if (level == Level.CLOSE && connection.isHttp2()) {
-            connection.disconnect(valve::onGoAway);
+            apply(level, () -> connection.disconnect(valve::onGoAway));
         }
         if (request.isAsync()) {
-            request.getAsyncContext().addListener(this);
-        } else {
-            complete();
+            try {
+                request.getAsyncContext().addListener(this);
+                return;
+            } catch (IllegalStateException x) {
+                // The async cycle has already ended.
+            }
         }
+        complete();
     }
 
     private void complete() {

@@ -8,6 +8,8 @@ import jakarta.servlet.ServletException;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
+import org.apache.juli.logging.Log;
+import org.apache.juli.logging.LogFactory;
 
 /**
  * <p>Publishes the iisport connection actions of every HTTP/1.0, HTTP/1.1 and HTTP/2 request as request
@@ -40,6 +42,7 @@ import org.apache.catalina.valves.ValveBase;
  * where its counters can be read and reset.</p>
  */
 public class IisportConnectionValve extends ValveBase {
+    private static final Log LOG = LogFactory.getLog(IisportConnectionValve.class);
     private final LongAdder disconnects = new LongAdder();
     private final LongAdder resets = new LongAdder();
     private final LongAdder streamResets = new LongAdder();
@@ -53,7 +56,13 @@ public class IisportConnectionValve extends ValveBase {
 
     @Override
     public void invoke(Request request, Response response) throws IOException, ServletException {
-        ConnectionActions actions = ConnectionActions.install(request, this);
+        ConnectionActions actions = null;
+        try {
+            actions = ConnectionActions.install(request, this);
+        } catch (RuntimeException | LinkageError x) {
+            // Never fail a request for the actions: without them, the module filter degrades as documented.
+            LOG.warn("iisport: no connection actions for this request", x);
+        }
         try {
             getNext().invoke(request, response);
         } finally {

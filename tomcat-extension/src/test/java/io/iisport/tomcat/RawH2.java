@@ -3,6 +3,7 @@ package io.iisport.tomcat;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
@@ -56,6 +57,33 @@ public final class RawH2 implements AutoCloseable {
     /** h2c with prior knowledge. */
     public static RawH2 h2c(int port) throws IOException {
         return new RawH2(connect(port), false);
+    }
+
+    /**
+     * h2c through the HTTP/1.1 Upgrade of a GET of the path, which the server answers as stream 1.
+     *
+     * @throws IOException if the server does not switch protocols
+     */
+    public static RawH2 h2cUpgrade(int port, String path) throws IOException {
+        Socket socket = connect(port);
+        // HTTP2-Settings: SETTINGS_MAX_CONCURRENT_STREAMS 100, SETTINGS_INITIAL_WINDOW_SIZE 65535.
+        String upgrade = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n";
+        socket.getOutputStream().write(upgrade.getBytes(StandardCharsets.ISO_8859_1));
+        StringBuilder head = new StringBuilder();
+        InputStream input = socket.getInputStream();
+        while (head.indexOf("\r\n\r\n") < 0) {
+            int b = input.read();
+            if (b < 0) {
+                throw new IOException("EOF before the upgrade response ended: " + head);
+            }
+            head.append((char) b);
+        }
+        if (!head.toString().startsWith("HTTP/1.1 101 ")) {
+            socket.close();
+            throw new IOException("not upgraded: " + head);
+        }
+        return new RawH2(socket, false);
     }
 
     private static Socket connect(int port) throws IOException {
