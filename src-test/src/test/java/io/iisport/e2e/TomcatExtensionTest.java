@@ -22,19 +22,15 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.coyote.http2.Http2Protocol;
 import org.apache.tomcat.util.net.SSLHostConfig;
 import org.apache.tomcat.util.net.SSLHostConfigCertificate;
-import org.apache.tomcat.util.scan.StandardJarScanner;
 import org.eclipse.jetty.http.HttpTester;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,13 +81,7 @@ class TomcatExtensionTest {
         valve = new IisportConnectionValve();
         tomcat.getEngine().getPipeline().addValve(valve);
 
-        Path appBase = Files.createDirectories(baseDir.resolve("webapps"));
-        tomcat.getHost().setAppBase(appBase.toString());
-        tomcat.setAddDefaultWebXmlToWebapp(false);
-        Context context = tomcat.addWebapp("", Wire.war().toAbsolutePath().toString());
-        Tomcat.addServlet(context, "default", "org.apache.catalina.servlets.DefaultServlet");
-        context.addServletMappingDecoded("/", "default");
-        ((StandardJarScanner) context.getJarScanner()).setScanClassPath(false);
+        TomcatTest.deploySampleWar(tomcat, baseDir);
         tomcat.start();
         port = plain.getLocalPort();
         tlsPort = tls.getLocalPort();
@@ -126,13 +116,7 @@ class TomcatExtensionTest {
                 tomcat.destroy();
             }
         } finally {
-            if (baseDir != null) {
-                try (Stream<Path> paths = Files.walk(baseDir)) {
-                    for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(path);
-                    }
-                }
-            }
+            TomcatTest.deleteRecursively(baseDir);
         }
     }
 
@@ -260,7 +244,7 @@ class TomcatExtensionTest {
 
     @Test
     void h2SetNeedDisconnectSendsGoAwayThenCloses() throws Exception {
-        try (RawH2 h2 = RawH2.h2(tlsPort)) {
+        try (RawH2 h2 = RawH2.h2(tlsPort, Wire.trustAll())) {
             assertH2Disconnect(h2);
         }
     }
@@ -274,7 +258,7 @@ class TomcatExtensionTest {
 
     @Test
     void h2ResetConnectionResetsTheStreamOnly() throws Exception {
-        try (RawH2 h2 = RawH2.h2(tlsPort)) {
+        try (RawH2 h2 = RawH2.h2(tlsPort, Wire.trustAll())) {
             assertH2Reset(h2);
         }
     }

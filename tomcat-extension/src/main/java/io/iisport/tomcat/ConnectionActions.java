@@ -159,7 +159,8 @@ final class ConnectionActions implements AsyncListener {
 
     @Override
     public void onStartAsync(AsyncEvent event) {
-        // Still the same request.
+        // A new async cycle of the same request: its listeners start empty.
+        event.getAsyncContext().addListener(this);
     }
 
     @Override

@@ -12,13 +12,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.security.cert.X509Certificate;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * A raw HTTP/2 frame client that does not help the server: it sends the preface, its SETTINGS, the ACKs of the
@@ -92,30 +89,14 @@ public final class RawH2 implements AutoCloseable {
         return socket;
     }
 
-    private static SSLContext trustAll() throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        TrustManager trustAll = new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        context.init(null, new TrustManager[] {trustAll}, null);
-        return context;
-    }
-
-    /** h2 over TLS, through ALPN. */
-    public static RawH2 h2(int port) throws Exception {
+    /**
+     * h2 over TLS, through ALPN.
+     *
+     * @param tls the client's TLS context (which must trust the server's certificate)
+     */
+    public static RawH2 h2(int port, SSLContext tls) throws Exception {
         Socket plain = connect(port);
-        SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket(plain, "localhost", port, true);
+        SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, "localhost", port, true);
         socket.setSoTimeout(TIMEOUT_SECONDS * 1000);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setApplicationProtocols(new String[] {"h2"});
