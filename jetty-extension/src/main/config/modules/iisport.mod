@@ -28,4 +28,9 @@ etc/iisport.xml
 ## Whether the HTTP/2 RST_STREAM frames requested by web applications are kept out of the
 ## rapid-reset rate control of the HTTP/2 connectors; the resets caused by clients stay counted.
 # jetty.iisport.exemptApplicationResets=true
+
+## How long, in milliseconds, an HTTP/2 connection that a web application disconnected or closed stays open
+## after the server's final GOAWAY (sent once no stream is left) before the server closes it; a client that
+## answers the GOAWAY closes it first.
+# jetty.iisport.http2CloseGrace=100
 # end::documentation[]

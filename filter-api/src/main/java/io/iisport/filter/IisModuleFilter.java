@@ -90,6 +90,10 @@ public class IisModuleFilter implements Filter {
             throw new ServletException("iisport filter is not initialized or was destroyed");
         }
         RequestContext running = IisRequest.runningFor(request, current);
+        if (running == null && request.getDispatcherType() == jakarta.servlet.DispatcherType.ASYNC
+                && request.getAttribute(current.runningAttribute) instanceof RequestContext started) {
+            running = started;
+        }
         if (running != null) {
             // A dispatch of a request this pipeline already runs for (its request wraps the dispatched one):
             // a forward, an include, or an async dispatch.

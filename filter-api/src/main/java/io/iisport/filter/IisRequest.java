@@ -1,6 +1,7 @@
 package io.iisport.filter;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
@@ -129,14 +130,40 @@ final class IisRequest extends HttpServletRequestWrapper {
         }
     }
 
-    /** Starts async processing with the filter's request and response, so the servlet keeps writing into the buffer. */
+    /** The container's dispatcher; on Tomcat one that keeps a forward's output (see {@link ForwardDispatcher}). */
     @Override
-    public AsyncContext startAsync() {
-        return context.asyncStarted(super.startAsync(this, context.response()));
+    public RequestDispatcher getRequestDispatcher(String path) {
+        RequestDispatcher dispatcher = super.getRequestDispatcher(path);
+        return dispatcher != null && context.pipeline().forwardNeedsOpaqueResponse(getServletContext())
+                ? new ForwardDispatcher(dispatcher, context.response()) : dispatcher;
     }
 
+    /**
+     * Starts async processing as the container does for the request it passed to the filter, so that a later
+     * {@code dispatch()} targets the original URI with its parameters once; the servlet's {@code AsyncContext}
+     * hands out this request and the filter's response, so its output still goes through the module pipeline.
+     */
+    @Override
+    public AsyncContext startAsync() {
+        return context.asyncStarted(super.startAsync(), this, context.response());
+    }
+
+    /**
+     * Starts async processing with the servlet's request and response; when they are the filter's own, as the
+     * container would be handed its own objects (see {@link #startAsync()}).
+     */
     @Override
     public AsyncContext startAsync(ServletRequest servletRequest, ServletResponse servletResponse) {
-        return context.asyncStarted(super.startAsync(servletRequest, servletResponse));
+        if (servletRequest == this && servletResponse == context.response()) {
+            return startAsync();
+        }
+        return context.asyncStarted(super.startAsync(servletRequest, servletResponse), servletRequest,
+                servletResponse);
+    }
+
+    /** The container's answer, or the filter's {@code AsyncContext} around it. */
+    @Override
+    public AsyncContext getAsyncContext() {
+        return context.asyncContext(super.getAsyncContext());
     }
 }

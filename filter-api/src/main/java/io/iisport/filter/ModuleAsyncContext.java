@@ -1,37 +1,47 @@
 package io.iisport.filter;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.io.IOException;
 
 /**
  * The {@link AsyncContext} an async servlet gets: {@link #complete()} first runs the stages after the handler and
- * the final send, then completes the container's context.
+ * the final send, then completes the container's context; a dispatch first hands what is buffered to the container
+ * (its target may be a path the filter is not mapped for); listeners get events carrying this context, so a listener
+ * that completes the request through {@code event.getAsyncContext()} ends the pipeline the same way.
  */
 final class ModuleAsyncContext implements AsyncContext {
-    private static final Logger LOG = LoggerFactory.getLogger(IisModuleFilter.class);
-
     private final AsyncContext delegate;
     private final RequestContext context;
+    private final ServletRequest request;
+    private final ServletResponse response;
 
-    ModuleAsyncContext(AsyncContext delegate, RequestContext context) {
+    /**
+     * @param request what {@link #getRequest()} returns: the request the servlet started async with
+     * @param response what {@link #getResponse()} returns
+     */
+    ModuleAsyncContext(AsyncContext delegate, RequestContext context, ServletRequest request,
+            ServletResponse response) {
         this.delegate = delegate;
         this.context = context;
+        this.request = request;
+        this.response = response;
+    }
+
+    /** @return whether this wraps the container's {@code asyncContext} */
+    boolean wraps(AsyncContext asyncContext) {
+        return delegate == asyncContext;
     }
 
     @Override
     public void complete() {
         try {
-            Throwable failure = context.end();
-            if (failure != null && LOG.isDebugEnabled()) {
-                // complete() cannot throw it (a client gone during the final send, mostly): the container completes.
-                LOG.debug("iisport: ending async request failed", failure);
-            }
+            context.endLogged();
         } finally {
             delegate.complete();
         }
@@ -39,12 +49,12 @@ final class ModuleAsyncContext implements AsyncContext {
 
     @Override
     public ServletRequest getRequest() {
-        return delegate.getRequest();
+        return request;
     }
 
     @Override
     public ServletResponse getResponse() {
-        return delegate.getResponse();
+        return response;
     }
 
     @Override
@@ -54,16 +64,19 @@ final class ModuleAsyncContext implements AsyncContext {
 
     @Override
     public void dispatch() {
+        context.beforeDispatch();
         delegate.dispatch();
     }
 
     @Override
     public void dispatch(String path) {
+        context.beforeDispatch();
         delegate.dispatch(path);
     }
 
     @Override
     public void dispatch(ServletContext servletContext, String path) {
+        context.beforeDispatch();
         delegate.dispatch(servletContext, path);
     }
 
@@ -74,12 +87,12 @@ final class ModuleAsyncContext implements AsyncContext {
 
     @Override
     public void addListener(AsyncListener listener) {
-        delegate.addListener(listener);
+        delegate.addListener(new Listener(listener));
     }
 
     @Override
     public void addListener(AsyncListener listener, ServletRequest servletRequest, ServletResponse servletResponse) {
-        delegate.addListener(listener, servletRequest, servletResponse);
+        delegate.addListener(new Listener(listener), servletRequest, servletResponse);
     }
 
     @Override
@@ -95,5 +108,39 @@ final class ModuleAsyncContext implements AsyncContext {
     @Override
     public long getTimeout() {
         return delegate.getTimeout();
+    }
+
+    /** The servlet's listener, told of events that carry this context instead of the container's. */
+    private final class Listener implements AsyncListener {
+        private final AsyncListener listener;
+
+        Listener(AsyncListener listener) {
+            this.listener = listener;
+        }
+
+        private AsyncEvent ours(AsyncEvent event) {
+            return new AsyncEvent(ModuleAsyncContext.this, event.getSuppliedRequest(), event.getSuppliedResponse(),
+                    event.getThrowable());
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) throws IOException {
+            listener.onComplete(ours(event));
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) throws IOException {
+            listener.onTimeout(ours(event));
+        }
+
+        @Override
+        public void onError(AsyncEvent event) throws IOException {
+            listener.onError(ours(event));
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) throws IOException {
+            listener.onStartAsync(ours(event));
+        }
     }
 }

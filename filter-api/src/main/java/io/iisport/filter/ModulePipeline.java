@@ -40,6 +40,24 @@ final class ModulePipeline {
     private final int[][] pre = new int[Notifications.COUNT][];
     private final int[][] post = new int[Notifications.COUNT][];
     final int responseBufferLimit;
+    /**
+     * The request attribute that finds this pipeline's running request on an async dispatch, where the container
+     * hands the filter its own request (set only once a servlet starts async).
+     */
+    final String runningAttribute = ModulePipeline.class.getName() + ".running@" + Integer.toHexString(
+            System.identityHashCode(this));
+
+    /** Whether forwards need {@link ForwardDispatcher}: decided once, from the first request's server info. */
+    private volatile Boolean forwardNeedsOpaqueResponse;
+
+    boolean forwardNeedsOpaqueResponse(jakarta.servlet.ServletContext servletContext) {
+        Boolean needed = forwardNeedsOpaqueResponse;
+        if (needed == null) {
+            needed = ForwardDispatcher.needed(servletContext.getServerInfo());
+            forwardNeedsOpaqueResponse = needed;
+        }
+        return needed;
+    }
 
     ModulePipeline(List<RegisteredModule> modules, int responseBufferLimit) {
         this.modules = modules.toArray(new RegisteredModule[0]);

@@ -7,6 +7,7 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -24,34 +25,54 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The buffering {@link IHttpResponse} over an {@link HttpServletResponse}: the servlet and the modules write into
  * one buffer, which goes to the client when the request ends, raising {@code RQ_SEND_RESPONSE} first.
  *
- * <p>Buffering: up to the filter's {@code responseBufferLimit}; the write that would pass it sends what is buffered
- * (headers without {@code Content-Length}) and the response streams from then on, each write sent after
- * {@code RQ_SEND_RESPONSE} in pieces of at most {@code max(limit, 8 KiB)}. Memory never grows past that, whatever
- * the handler writes. {@link #disableBuffering()} and a limit of 0 stream from the start.
+ * <p>How the servlet's output reaches the container is one {@link Output} state:
+ * <pre>
+ *   BUFFERING --(limit passed, disableBuffering())--&gt; STREAMING
+ *       |                                                  |
+ *       +--(setWriteListener())--&gt; PASS_THROUGH &lt;---------+ (setWriteListener())
+ *   responseBufferLimit 0 starts in PASS_THROUGH; an explicit flush changes no state.
+ * </pre>
+ * {@code BUFFERING}: writes collect in the buffer up to the filter's {@code responseBufferLimit}; the write that
+ * would pass it sends what is buffered (headers without {@code Content-Length}) and the response streams from
+ * then on ({@code STREAMING}), each write sent after {@code RQ_SEND_RESPONSE} in pieces of at most
+ * {@code max(limit, 8 KiB)}, so memory never grows past that. {@code PASS_THROUGH}: there is no iisport buffer;
+ * each write goes to the container's own stream after {@code RQ_SEND_RESPONSE}, and the container's own buffer,
+ * commit rules, {@code Content-Length}, {@code sendError}, {@code sendRedirect}, {@code reset} and non-blocking
+ * {@code isReady()} apply as if there were no filter.
  *
- * <p>The servlet contract, as the servlet sees it: {@link #flushBuffer()} and {@code flush()} neither send nor
- * commit while the response is buffered (they do once it streams); {@code close()} ends the servlet's output but
- * sends nothing before the request ends; mixing {@link #getWriter()} and {@link #getOutputStream()} is an
- * {@link IllegalStateException}; the writer encodes into the buffer on every write, so no character is stranded;
- * {@code Content-Length} set through any of the six setters is held back and reported by {@code getHeader},
- * {@code getHeaders}, {@code getHeaderNames} and {@code containsHeader}, and the real header is the length of the
- * body actually sent when it is sent whole; {@link #reset()} and {@link #resetBuffer()} clear the buffer (an
- * {@link IllegalStateException} once committed); {@link #sendError(int, String)} and {@link #sendRedirect(String)}
- * discard the body and are carried out by the container when the request ends, so its error pages still apply,
- * unless a module rewrites the response in {@code OnSendResponse}.
+ * <p>The servlet contract, as the servlet sees it: {@link #flushBuffer()} and {@code flush()} are an IIS
+ * {@code Flush} in every state: {@code RQ_SEND_RESPONSE} (headers being sent on the first, {@code MORE_DATA}),
+ * then the headers are committed and what is buffered goes to the client; output written after it is buffered
+ * again. {@code close()} ends the servlet's output but sends nothing before the request ends; mixing
+ * {@link #getWriter()} and {@link #getOutputStream()} is an {@link IllegalStateException}; the writer encodes into
+ * the buffer on every write, so no character is stranded; while buffered, {@code Content-Length} set through any of
+ * the six setters is held back and reported by {@code getHeader}, {@code getHeaders}, {@code getHeaderNames} and
+ * {@code containsHeader}, and the real header is the length of the body actually sent when it is sent whole;
+ * {@link #reset()} and {@link #resetBuffer()} clear the buffer (an {@link IllegalStateException} once committed);
+ * {@link #sendError(int, String)} and {@link #sendRedirect(String)} discard the body and are carried out by the
+ * container when the request ends, so its error pages still apply, unless a module rewrites the response in
+ * {@code OnSendResponse}.
  */
 final class ModuleResponse extends HttpServletResponseWrapper implements IHttpResponse {
+    private static final Logger LOG = LoggerFactory.getLogger(ModuleResponse.class);
     private static final int STREAM_SLICE = 8192;
-    private static final int NO_ACTION = 0;
-    private static final int SEND_ERROR = 1;
-    private static final int SEND_REDIRECT = 2;
-    /** A Servlet 6.1 redirect with its own status or body: sent as buffered, but committed for the servlet. */
-    private static final int SEND_AS_IS = 3;
+
+    /** How the servlet's output reaches the container; see the class comment for the transitions. */
+    enum Output {
+        /** Writes collect in the buffer until an explicit flush, the limit or the final send. */
+        BUFFERING,
+        /** Past the limit, or after {@code disableBuffering()}: each write is sent after {@code RQ_SEND_RESPONSE}. */
+        STREAMING,
+        /** No iisport buffer (limit 0, or non-blocking output): writes go to the container's stream. */
+        PASS_THROUGH
+    }
 
     private final HttpServletResponse real;
     private final RequestContext context;
@@ -60,10 +81,11 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
     private final boolean sendResponseModules;
 
     private final BodyBuffer body = new BodyBuffer(ChunkPool.SHARED);
-    /** The servlet set a WriteListener: writes may still reference the buffer after they return. */
-    private boolean nonBlockingWrites;
-    /** Every write is sent (not held until the end): the limit was reached, or buffering is off. */
-    private boolean streaming;
+    private Output output;
+    /** The servlet set a WriteListener: the container's stream is non-blocking and may still reference written bytes. */
+    private boolean nonBlocking;
+    /** Part of the body already went into the container's buffer (an async dispatch, a switch to non-blocking). */
+    private boolean handedOver;
     /** Every send is also flushed to the client: {@link #disableBuffering()} was called. */
     private boolean flushEachSend;
     /** {@code RQ_SEND_RESPONSE} modules are running: their writes only fill the buffer. */
@@ -74,9 +96,10 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
     private boolean completed;
     /** A module changed the body: the servlet's declared Content-Length no longer holds. */
     private boolean bodyEdited;
+    /** The servlet's Content-Length, held back while buffered; -1 for none. */
     private long contentLength = -1;
-    private int deferredAction = NO_ACTION;
-    private String deferredArgument;
+    /** The servlet's sendError or sendRedirect, carried out at the final send; {@code null} for none. */
+    private DeferredEnding ending;
     private int subStatus;
     private String reason;
     private String errorDescription;
@@ -84,6 +107,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
     private ServletOutputStream servletStream;
     private ResponseWriter writer;
     private ServletOutputStream realStream;
+    private OutputStream realSink;
 
     ModuleResponse(HttpServletResponse real, RequestContext context, ConnectionActions connection, int limit,
             boolean sendResponseModules) {
@@ -93,7 +117,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         this.connection = connection;
         this.limit = limit;
         this.sendResponseModules = sendResponseModules;
-        this.streaming = limit == 0;
+        this.output = limit == 0 ? Output.PASS_THROUGH : Output.BUFFERING;
     }
 
     // ---------------------------------------------------------------- the buffer
@@ -103,32 +127,39 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
     }
 
     private void append(byte[] b, int off, int len) {
-        long maxCapacity = inSendResponse || limit == 0 ? Long.MAX_VALUE
-                : streaming ? Math.max(limit, STREAM_SLICE) : limit;
+        long maxCapacity = inSendResponse || output == Output.PASS_THROUGH ? Long.MAX_VALUE
+                : output == Output.STREAMING ? Math.max(limit, STREAM_SLICE) : limit;
         body.append(b, off, len, maxCapacity);
     }
 
-    /** Writes into the response the way the buffering rules say; the caller checked {@link #discarding()}. */
+    /** Writes into the response the way the output state says; the caller checked {@link #discarding()}. */
     private void write(byte[] b, int off, int len) throws IOException {
         if (inSendResponse) {
             append(b, off, len);
             return;
         }
-        if (!streaming) {
-            if (body.size() + len <= limit) {
-                append(b, off, len);
-                return;
+        switch (output) {
+            case PASS_THROUGH -> passThrough(b, off, len);
+            case STREAMING -> stream(b, off, len);
+            case BUFFERING -> {
+                if (body.size() + len <= limit) {
+                    append(b, off, len);
+                    return;
+                }
+                int fill = limit - body.size();
+                append(b, off, fill);
+                output = Output.STREAMING;
+                send(true, false);
+                stream(b, off + fill, len - fill);
             }
-            int fill = limit - body.size();
-            append(b, off, fill);
-            off += fill;
-            len -= fill;
-            streaming = true;
-            send(true);
         }
+    }
+
+    /** A write while streaming: sent in slices, each after {@code RQ_SEND_RESPONSE}. */
+    private void stream(byte[] b, int off, int len) throws IOException {
         if (!sendResponseModules) {
             if (body.size() > 0) {
-                send(true);
+                send(true, false);
             }
             writeReal(b, off, len);
             if (flushEachSend) {
@@ -140,13 +171,38 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         while (len > 0 && !discarding()) {
             int n = Math.min(len, slice - body.size());
             if (n <= 0) {
-                send(true);
+                send(true, false);
                 continue;
             }
             append(b, off, n);
             off += n;
             len -= n;
-            send(true);
+            send(true, false);
+        }
+    }
+
+    /**
+     * A write without an iisport buffer: {@code RQ_SEND_RESPONSE}, then one write to the container's stream (one, so
+     * that a non-blocking stream's {@code isReady()} contract holds), with what modules wrote first.
+     */
+    private void passThrough(byte[] b, int off, int len) throws IOException {
+        if (sendResponseModules) {
+            raiseSendResponse(!real.isCommitted(), true);
+            if (connection.isAborted()) {
+                body.clear();
+                return;
+            }
+        }
+        if (body.size() > 0) {
+            ByteArrayOutputStream joined = new ByteArrayOutputStream(body.size() + len);
+            body.drainTo(joined);
+            joined.write(b, off, len);
+            writeReal(joined.toByteArray(), 0, joined.size());
+        } else {
+            writeReal(b, off, len);
+        }
+        if (flushEachSend && !nonBlocking) {
+            realSink().flush();
         }
     }
 
@@ -154,8 +210,10 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
      * Sends what is buffered: raises {@code RQ_SEND_RESPONSE}, then writes the buffer to the container.
      *
      * @param moreData whether more data follows this send
+     * @param flush whether the send must reach the client now (an explicit flush); the first send of the headers
+     *     and every send after {@link #disableBuffering()} do anyway
      */
-    private void send(boolean moreData) throws IOException {
+    private void send(boolean moreData, boolean flush) throws IOException {
         boolean headersBeingSent = !real.isCommitted();
         raiseSendResponse(headersBeingSent, moreData);
         if (connection.isAborted()) {
@@ -164,8 +222,10 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         }
         if (body.size() > 0) {
             drainReal();
+        } else if (!real.isCommitted()) {
+            beforeCommit(false);
         }
-        if (headersBeingSent || flushEachSend) {
+        if (flush || headersBeingSent || flushEachSend) {
             // The headers went with this send, as the modules were told: commit them now.
             real.flushBuffer();
         }
@@ -187,7 +247,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         if (!real.isCommitted()) {
             beforeCommit(false);
         }
-        realStream().write(b, off, len);
+        realSink().write(b, off, len);
     }
 
     /** Writes what is buffered to the container and empties the buffer. */
@@ -195,7 +255,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         if (!real.isCommitted()) {
             beforeCommit(false);
         }
-        body.drainTo(realStream());
+        body.drainTo(realSink());
     }
 
     /** What goes with the headers: the held-back Content-Length and a degraded disconnect's Connection: close. */
@@ -205,9 +265,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         } else if (!bodyEdited && contentLength >= 0) {
             real.setContentLengthLong(contentLength);
         }
-        if (connection.isCloseHeaderWanted()) {
-            real.setHeader("Connection", "close");
-        }
+        connection.beforeCommit(real);
     }
 
     private ServletOutputStream realStream() throws IOException {
@@ -215,6 +273,54 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
             realStream = real.getOutputStream();
         }
         return realStream;
+    }
+
+    /**
+     * Where sent bytes go in the container: its output stream, unless its writer is in use (by the target of an
+     * async dispatch, a servlet the filter does not wrap): then the bytes go to that writer as the characters
+     * they encode.
+     */
+    private OutputStream realSink() throws IOException {
+        if (realSink == null) {
+            try {
+                realSink = realStream();
+            } catch (IllegalStateException writerInUse) {
+                realSink = containerWriter(real.getCharacterEncoding());
+            }
+        }
+        return realSink;
+    }
+
+    private OutputStream containerWriter(String encoding) throws IOException {
+        return new DecodingOutputStream(real.getWriter(), Charset.forName(encoding));
+    }
+
+    /**
+     * Puts what is buffered into the container's own buffer without sending it, and keeps no buffer from then on
+     * if {@code passThrough}. For an async dispatch (whose target the filter may not see) and a switch to
+     * non-blocking output, so that the container has the body in order.
+     */
+    void handOver(boolean passThrough) throws IOException {
+        if (writer != null) {
+            writer.encode();
+        }
+        if (!discarding() && output != Output.PASS_THROUGH) {
+            if (body.size() > 0) {
+                if (writer != null && realSink == null) {
+                    // The target may go on with getWriter(), as it could without the filter.
+                    realSink = containerWriter(writer.encoding);
+                }
+                drainReal();
+                handedOver = true;
+            }
+            if (passThrough) {
+                if (!real.isCommitted()) {
+                    beforeCommit(false);
+                }
+                contentLength = -1;
+                output = Output.PASS_THROUGH;
+            }
+        }
     }
 
     /**
@@ -240,21 +346,27 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
             return;
         }
         if (!real.isCommitted()) {
-            if (deferredAction == SEND_ERROR) {
+            if (ending instanceof DeferredEnding.SendError error) {
                 beforeCommit(false);
-                String message = deferredArgument != null ? deferredArgument : errorDescription;
-                real.sendError(real.getStatus(), message);
+                real.sendError(real.getStatus(), error.message() != null ? error.message() : errorDescription);
                 return;
             }
-            if (deferredAction == SEND_REDIRECT) {
+            if (ending instanceof DeferredEnding.SendRedirect redirect) {
                 beforeCommit(false);
-                real.sendRedirect(deferredArgument);
+                real.sendRedirect(redirect.location());
                 return;
             }
-            beforeCommit(!streaming);
+            beforeCommit(output == Output.BUFFERING && !handedOver);
         }
         if (body.size() > 0) {
-            body.drainTo(realStream());
+            if (nonBlocking && !realStream().isReady()) {
+                LOG.warn("iisport: {} bytes that modules wrote at the final send of a non-blocking response to {} were"
+                        + " dropped: the container's output was not ready", body.size(),
+                        HttpSyntax.printable(context.getServletRequest().getRequestURI()));
+                body.clear();
+                return;
+            }
+            body.drainTo(realSink());
         }
     }
 
@@ -265,7 +377,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
 
     /** Gives the buffer's chunks back for reuse, once the request is over and no write can reference them. */
     void release() {
-        if (!nonBlockingWrites) {
+        if (!nonBlocking) {
             body.release();
         }
     }
@@ -296,15 +408,13 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         body.clear();
         bodyEdited = true;
         real.setStatus(SC_INTERNAL_SERVER_ERROR);
-        deferredAction = SEND_ERROR;
-        deferredArgument = null;
+        ending = new DeferredEnding.SendError(null);
         servletClosed = true;
     }
 
     /** A module rewrote the response: a pending sendError/sendRedirect of the servlet no longer applies. */
     private void moduleTookOver() {
-        deferredAction = NO_ACTION;
-        deferredArgument = null;
+        ending = null;
     }
 
     // ---------------------------------------------------------------- the servlet's view
@@ -316,16 +426,16 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         write(b, off, len);
     }
 
+    /** The servlet's flush: an IIS Flush, which sends what is buffered to the client and commits. */
     private void servletFlush() throws IOException {
-        if (discarding() || !streaming || inSendResponse) {
+        if (discarding() || inSendResponse) {
             return;
         }
-        if (body.size() > 0) {
-            send(true);
-        }
-        if (!connection.isAborted()) {
+        if (nonBlocking) {
             realStream().flush();
+            return;
         }
+        send(true, true);
     }
 
     @Override
@@ -381,7 +491,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         }
     }
 
-    /** Neither sends nor commits while the response is buffered; sends what is buffered once it streams. */
+    /** An IIS Flush: raises {@code RQ_SEND_RESPONSE}, commits and sends what is buffered; the response stays open. */
     @Override
     public void flushBuffer() throws IOException {
         if (writer != null) {
@@ -392,7 +502,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
 
     @Override
     public boolean isCommitted() {
-        return real.isCommitted() || deferredAction != NO_ACTION;
+        return real.isCommitted() || ending != null;
     }
 
     @Override
@@ -408,6 +518,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         servletStream = null;
         writer = null;
         realStream = null;
+        realSink = null;
         servletClosed = false;
     }
 
@@ -417,11 +528,14 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
             throw new IllegalStateException("the response is committed");
         }
         body.clear();
+        if (output == Output.PASS_THROUGH || handedOver) {
+            real.resetBuffer();
+        }
     }
 
     @Override
     public void setBufferSize(int size) {
-        if (body.size() > 0) {
+        if (output != Output.PASS_THROUGH && body.size() > 0) {
             throw new IllegalStateException("content has already been written");
         }
         super.setBufferSize(size);
@@ -440,10 +554,13 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         if (discarding()) {
             return;
         }
+        if (output == Output.PASS_THROUGH) {
+            real.sendError(sc, msg);
+            return;
+        }
         body.clear();
         real.setStatus(sc);
-        deferredAction = SEND_ERROR;
-        deferredArgument = msg;
+        ending = new DeferredEnding.SendError(msg);
         servletClosed = true;
     }
 
@@ -476,20 +593,42 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         if (discarding()) {
             return;
         }
+        if (output == Output.PASS_THROUGH && sc == SC_FOUND && clearBuffer) {
+            real.sendRedirect(location);
+            return;
+        }
         if (clearBuffer) {
             body.clear();
+            if (output == Output.PASS_THROUGH) {
+                real.resetBuffer();
+            }
         }
         real.setStatus(sc);
         real.setHeader("Location", location);
-        deferredAction = sc == SC_FOUND && clearBuffer ? SEND_REDIRECT : SEND_AS_IS;
-        deferredArgument = location;
-        servletClosed = true;
+        if (output != Output.PASS_THROUGH) {
+            ending = sc == SC_FOUND && clearBuffer ? new DeferredEnding.SendRedirect(location)
+                    : new DeferredEnding.AsIs();
+            servletClosed = true;
+        }
     }
 
     // ---------------------------------------------------------------- Content-Length, held back
 
     private static boolean isContentLength(String name) {
         return "Content-Length".equalsIgnoreCase(name);
+    }
+
+    /** @return whether a write of this header is the Content-Length held back while the body is buffered */
+    private boolean heldBack(String name) {
+        return isContentLength(name) && holdsContentLength();
+    }
+
+    /**
+     * @return whether the filter holds the Content-Length back: while it buffers, and unless the container put its
+     *     own wrapper below the filter's (Tomcat does during an include, and ignores the included servlet's length)
+     */
+    private boolean holdsContentLength() {
+        return output != Output.PASS_THROUGH && getResponse() == real;
     }
 
     @Override
@@ -499,7 +638,9 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
 
     @Override
     public void setContentLengthLong(long len) {
-        if (!real.isCommitted()) {
+        if (!holdsContentLength()) {
+            super.setContentLengthLong(len);
+        } else if (!real.isCommitted()) {
             contentLength = len < 0 ? -1 : len;
         }
     }
@@ -518,7 +659,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
 
     @Override
     public void setHeader(String name, String value) {
-        if (isContentLength(name)) {
+        if (heldBack(name)) {
             setContentLengthHeader(value);
         } else {
             super.setHeader(name, value);
@@ -527,7 +668,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
 
     @Override
     public void addHeader(String name, String value) {
-        if (isContentLength(name)) {
+        if (heldBack(name)) {
             setContentLengthHeader(value);
         } else {
             super.addHeader(name, value);
@@ -536,7 +677,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
 
     @Override
     public void setIntHeader(String name, int value) {
-        if (isContentLength(name)) {
+        if (heldBack(name)) {
             setContentLengthLong(value);
         } else {
             super.setIntHeader(name, value);
@@ -545,7 +686,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
 
     @Override
     public void addIntHeader(String name, int value) {
-        if (isContentLength(name)) {
+        if (heldBack(name)) {
             setContentLengthLong(value);
         } else {
             super.addIntHeader(name, value);
@@ -613,6 +754,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         real.setStatus(status);
         contentLength = -1;
         realStream = null;
+        realSink = null;
         if (writer != null) {
             real.setCharacterEncoding(writer.encoding);
         }
@@ -663,6 +805,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         }
         real.reset();
         realStream = null;
+        realSink = null;
         real.setStatus(status);
         if (contentType != null && !headerName.equalsIgnoreCase("Content-Type")) {
             real.setContentType(contentType);
@@ -809,7 +952,8 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
                     beforeCommit(false);
                 }
             } else {
-                send(true);
+                send(moreData, true);
+                return n;
             }
             if (!connection.isAborted()) {
                 real.flushBuffer();
@@ -822,7 +966,9 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
 
     @Override
     public void disableBuffering() {
-        streaming = true;
+        if (output == Output.BUFFERING) {
+            output = Output.STREAMING;
+        }
         flushEachSend = true;
     }
 
@@ -890,7 +1036,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
 
         @Override
         public boolean isReady() {
-            if (!streaming || discarding()) {
+            if (output == Output.BUFFERING || discarding()) {
                 return true;
             }
             try {
@@ -902,8 +1048,9 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
 
         @Override
         public void setWriteListener(WriteListener writeListener) {
-            nonBlockingWrites = true;
             try {
+                handOver(true);
+                nonBlocking = true;
                 realStream().setWriteListener(writeListener);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -45,6 +45,8 @@ final class RequestContext implements IHttpContext, IHttpRequest {
     private final CHttpModule[] modules;
     private final SendResponseProvider provider = new SendResponseProvider();
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** The servlet's current {@code AsyncContext}, once it started async. */
+    private volatile ModuleAsyncContext async;
 
     /** A module returned FINISH_REQUEST or failed: only SEND_RESPONSE, LOG_REQUEST and END_REQUEST still run. */
     private boolean finishRequested;
@@ -104,11 +106,24 @@ final class RequestContext implements IHttpContext, IHttpRequest {
         }
     }
 
-    /** Continues an async re-dispatch (the filter is mapped for ASYNC): the chain runs, then the rest if it is done. */
+    /**
+     * Continues an async dispatch the filter is mapped for: the chain runs with the filter's request (re-pointed to
+     * the request the container dispatched) and response, then the rest of the pipeline if the servlet is done.
+     */
     void redispatch(FilterChain chain, jakarta.servlet.ServletRequest req, jakarta.servlet.ServletResponse res)
             throws IOException, ServletException {
+        jakarta.servlet.ServletRequest chainRequest = req;
+        jakarta.servlet.ServletResponse chainResponse = res;
+        if (IisRequest.runningFor(req, pipeline) == null) {
+            // The container's own objects (the servlet started async without wrappers of its own).
+            if (req != request.getRequest()) {
+                request.setRequest(req);
+            }
+            chainRequest = request;
+            chainResponse = response;
+        }
         try {
-            chain.doFilter(req, res);
+            chain.doFilter(chainRequest, chainResponse);
         } catch (IOException | ServletException | RuntimeException | Error e) {
             handlerFailure = e;
         }
@@ -119,48 +134,92 @@ final class RequestContext implements IHttpContext, IHttpRequest {
 
     private void endAndRethrow() throws IOException, ServletException {
         Throwable failure = end();
-        if (failure instanceof IOException) {
-            throw (IOException) failure;
+        if (failure instanceof IOException e) {
+            throw e;
         }
-        if (failure instanceof ServletException) {
-            throw (ServletException) failure;
+        if (failure instanceof ServletException e) {
+            throw e;
         }
-        if (failure instanceof RuntimeException) {
-            throw (RuntimeException) failure;
+        if (failure instanceof RuntimeException e) {
+            throw e;
         }
-        if (failure instanceof Error) {
-            throw (Error) failure;
+        if (failure instanceof Error e) {
+            throw e;
         }
     }
 
-    AsyncContext asyncStarted(AsyncContext asyncContext) {
-        asyncContext.addListener(new AsyncListener() {
-            @Override
-            public void onComplete(AsyncEvent event) {
-                if (!ended.get()) {
-                    lateEnd();
+    /**
+     * The servlet started async: from now on the container may end the request without the filter on the stack
+     * (a listener's {@code complete()}, a dispatch to a path the filter is not mapped for, a timeout), so a listener
+     * ends the pipeline when the container completes, and an async dispatch finds this request by an attribute.
+     *
+     * @return the servlet's {@code AsyncContext}
+     */
+    AsyncContext asyncStarted(AsyncContext asyncContext, jakarta.servlet.ServletRequest req,
+            jakarta.servlet.ServletResponse res) {
+        ModuleAsyncContext current = async;
+        if (current != null && current.wraps(asyncContext) && current.getRequest() == req
+                && current.getResponse() == res) {
+            return current;
+        }
+        if (current == null) {
+            asyncContext.addListener(new AsyncListener() {
+                @Override
+                public void onComplete(AsyncEvent event) {
+                    endLogged();
                 }
-            }
 
-            @Override
-            public void onTimeout(AsyncEvent event) {
-            }
+                @Override
+                public void onTimeout(AsyncEvent event) {
+                }
 
-            @Override
-            public void onError(AsyncEvent event) {
-            }
+                @Override
+                public void onError(AsyncEvent event) {
+                }
 
-            @Override
-            public void onStartAsync(AsyncEvent event) {
-                event.getAsyncContext().addListener(this);
+                @Override
+                public void onStartAsync(AsyncEvent event) {
+                    event.getAsyncContext().addListener(this);
+                }
+            });
+            servletRequest.setAttribute(pipeline.runningAttribute, this);
+        }
+        ModuleAsyncContext started = new ModuleAsyncContext(asyncContext, this, req, res);
+        async = started;
+        return started;
+    }
+
+    /** @return the filter's {@code AsyncContext} if it wraps the container's {@code asyncContext}, else that one */
+    AsyncContext asyncContext(AsyncContext asyncContext) {
+        ModuleAsyncContext current = async;
+        return current != null && current.wraps(asyncContext) ? current : asyncContext;
+    }
+
+    /** An async dispatch is about to happen: what is buffered goes to the container, in order before what follows. */
+    void beforeDispatch() {
+        try {
+            response.handOver(false);
+        } catch (IOException e) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("iisport: handing the buffered output of {} to the container before a dispatch failed",
+                        HttpSyntax.printable(servletRequest.getRequestURI()), e);
             }
-        });
-        return new ModuleAsyncContext(asyncContext, this);
+        }
+    }
+
+    /** Ends the request where nothing can be rethrown (an async end): a failure is logged at debug. */
+    void endLogged() {
+        Throwable failure = end();
+        if (failure != null && LOG.isDebugEnabled()) {
+            // Mostly a client gone during the final send: the container completes the request.
+            LOG.debug("iisport: ending async request {} failed", HttpSyntax.printable(servletRequest.getRequestURI()),
+                    failure);
+        }
     }
 
     /**
      * Runs what follows the handler once: the post-handler stages, the final send, LOG_REQUEST and END_REQUEST, and
-     * disposes the modules.
+     * disposes the modules. LOG_REQUEST and END_REQUEST are raised exactly once whatever fails before them.
      *
      * @return what the filter must rethrow: the handler's failure, or the failure of the final send; {@code null}
      */
@@ -180,7 +239,7 @@ final class RequestContext implements IHttpContext, IHttpRequest {
             if (failure == null) {
                 try {
                     response.complete();
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
                     if (LOG.isDebugEnabled()) {
                         LOG.debug("iisport: final send of {} failed", servletRequest.getRequestURI(), e);
                     }
@@ -189,33 +248,21 @@ final class RequestContext implements IHttpContext, IHttpRequest {
             } else if (!response.isCommitted()) {
                 response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
             }
-            raise(Notifications.LOG_REQUEST, true);
-            raise(Notifications.END_REQUEST, true);
         } finally {
-            dispose();
-            response.release();
+            try {
+                connection.requestEnded(response);
+                raise(Notifications.LOG_REQUEST, true);
+                raise(Notifications.END_REQUEST, true);
+            } finally {
+                dispose();
+                response.release();
+            }
         }
         if (connection.isAbortDegraded() && !response.completeDegradedAbort() && failure == null) {
             failure = new IOException("iisport: the response was committed when the connection reset was asked, and "
                     + "the container has no iisport extension: the response is aborted");
         }
         return failure;
-    }
-
-    /** Ends a request the container completed without {@code AsyncContext.complete()} (timeout, error). */
-    private void lateEnd() {
-        if (!ended.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            LOG.warn("iisport: async request {} completed without AsyncContext.complete() through the filter (timeout,"
-                    + " error, or a dispatch the filter is not mapped for: map it with <dispatcher>ASYNC</dispatcher>);"
-                    + " output it buffered was not sent", servletRequest.getRequestURI());
-            raise(Notifications.LOG_REQUEST, true);
-            raise(Notifications.END_REQUEST, true);
-        } finally {
-            dispose();
-        }
     }
 
     private void createModules() {

@@ -154,22 +154,70 @@ class AdapterTest {
     }
 
     @Test
-    void flushBufferNeitherSendsNorCommitsWhileBuffered() throws Exception {
+    void flushBufferCommitsAsTheServletSpecSays() throws Exception {
         server.handle("/*", (req, resp) -> {
             resp.getWriter().print("first");
             resp.flushBuffer();
-            resp.getWriter().flush();
             Events.add("committed=" + resp.isCommitted());
-            resp.resetBuffer();
+            try {
+                resp.resetBuffer();
+            } catch (IllegalStateException e) {
+                Events.add("resetBuffer refused");
+            }
             resp.setStatus(201);
-            resp.getWriter().print("second");
+            resp.setHeader("X-Late", "ignored");
+            resp.getWriter().print(", second");
         });
         start();
 
         HttpTester.Response response = server.get("/");
-        assertThat(response.getStatus(), is(201));
-        assertThat(response.getContent(), is("second"));
-        assertThat(Events.all(), hasItem("committed=false"));
+        assertThat(response.getStatus(), is(200));
+        assertThat(response.get("X-Late"), nullValue());
+        assertThat(response.getContent(), is("first, second"));
+        assertEquals(List.of("committed=true", "resetBuffer refused"), Events.all());
+    }
+
+    @Test
+    void aFlushRaisesSendResponseWithMoreDataAndOutputAfterItStaysBufferedForTheModules() throws Exception {
+        server.handle("/*", (req, resp) -> {
+            resp.getOutputStream().print("flushed,");
+            resp.getOutputStream().flush();
+            resp.getOutputStream().print("buffered");
+        });
+        onSend((c, p) -> {
+            ISendResponseProvider send = (ISendResponseProvider) p;
+            boolean more = (send.getFlags() & ISendResponseProvider.HTTP_SEND_RESPONSE_FLAG_MORE_DATA) != 0;
+            Events.add("headers=" + send.getHeadersBeingSent() + " more=" + more);
+            if (!more) {
+                c.getResponse().clear();
+                c.getResponse().writeEntityChunks(HttpDataChunk.fromString("replaced", StandardCharsets.US_ASCII));
+            }
+            return RQ_NOTIFICATION_CONTINUE;
+        });
+        start();
+
+        HttpTester.Response response = server.get("/");
+        assertThat(response.getContent(), is("flushed,replaced"));
+        assertThat(response.get("Content-Length"), nullValue());
+        assertEquals(List.of("headers=true more=true", "headers=false more=false"), Events.all());
+    }
+
+    @Test
+    void aModuleFlushWithoutMoreDataSaysSo() throws Exception {
+        server.handle("/*", (req, resp) -> resp.getWriter().print("body"));
+        Scripted.on("M", io.iisport.httpserv.RequestNotification.RQ_BEGIN_REQUEST, (c, p) -> {
+            c.getResponse().flush(false, false);
+            return RQ_NOTIFICATION_CONTINUE;
+        });
+        onSend((c, p) -> {
+            ISendResponseProvider send = (ISendResponseProvider) p;
+            Events.add("more=" + ((send.getFlags() & ISendResponseProvider.HTTP_SEND_RESPONSE_FLAG_MORE_DATA) != 0));
+            return RQ_NOTIFICATION_CONTINUE;
+        });
+        start();
+
+        assertThat(server.get("/").getContent(), is("body"));
+        assertEquals(List.of("more=false", "more=false"), Events.all());
     }
 
     @Test

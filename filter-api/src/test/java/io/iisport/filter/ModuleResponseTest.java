@@ -5,10 +5,12 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -60,24 +62,50 @@ class ModuleResponseTest {
     }
 
     @Test
-    void aWriterFlushWhileBufferedNeverCommits() throws IOException {
+    void aWriterFlushSendsWhatIsBufferedAndCommits() throws IOException {
         ModuleResponse response = response(1024);
         response.getWriter().print("x");
         response.getWriter().flush();
-        response.flushBuffer();
-        verify(real, never()).flushBuffer();
-        verify(real, never()).getOutputStream();
+
+        InOrder order = inOrder(real, realStream);
+        order.verify(realStream).write(any(byte[].class), eq(0), eq(1));
+        order.verify(real).flushBuffer();
+        verify(real, never()).setContentLengthLong(anyLong());
     }
 
     @Test
-    void flushWhileBufferedNeverCommits() throws IOException {
+    void flushBufferCommitsAndLaterOutputIsBufferedAgainUntilTheFinalSend() throws IOException {
         ModuleResponse response = response(1024);
+        response.setContentLength(2);
         response.getOutputStream().print("x");
-        response.getOutputStream().flush();
         response.flushBuffer();
+        committed = true;
+        assertThat(response.isCommitted(), is(true));
+        response.getOutputStream().print("y");
+        verify(realStream, times(1)).write(any(byte[].class), anyInt(), anyInt());
+
+        response.complete();
+
+        InOrder order = inOrder(real, realStream);
+        order.verify(real).setContentLengthLong(2);
+        order.verify(realStream).write(any(byte[].class), eq(0), eq(1));
+        order.verify(real).flushBuffer();
+        order.verify(realStream).write(any(byte[].class), eq(0), eq(1));
+        verify(realStream, times(2)).write(any(byte[].class), anyInt(), anyInt());
+    }
+
+    @Test
+    void aLimitOfZeroKeepsNoBufferAndLeavesContentLengthAndErrorsToTheContainer() throws IOException {
+        ModuleResponse response = response(0);
+        response.setContentLength(5);
+        response.getOutputStream().print("ab");
+        response.sendError(404, "gone");
+
+        InOrder order = inOrder(real, realStream);
+        order.verify(real).setContentLengthLong(5);
+        order.verify(realStream).write(any(byte[].class), eq(0), eq(2));
+        order.verify(real).sendError(404, "gone");
         verify(real, never()).flushBuffer();
-        verify(real, never()).getOutputStream();
-        assertThat(response.isCommitted(), is(false));
     }
 
     @Test

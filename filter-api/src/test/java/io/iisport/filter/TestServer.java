@@ -53,6 +53,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     public FilterHolder filter(Filter filter, String... params) {
+        return filterOn("/*", filter, params);
+    }
+
+    /** Maps {@code filter} on {@code urlPattern} for REQUEST and ASYNC dispatches with these init-params. */
+    public FilterHolder filterOn(String urlPattern, Filter filter, String... params) {
         FilterHolder holder = new FilterHolder(filter);
         holder.setName("iis-modules-" + context.getServletHandler().getFilters().length);
         Map<String, String> init = new LinkedHashMap<>();
@@ -61,7 +66,7 @@ public final class TestServer implements AutoCloseable {
         }
         holder.setInitParameters(init);
         holder.setAsyncSupported(true);
-        context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+        context.addFilter(holder, urlPattern, EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
         return holder;
     }
 

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import io.iisport.spi.ConnectionBridge;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http2.HTTP2Connection;
+import org.eclipse.jetty.http2.HTTP2Session;
 import org.eclipse.jetty.http2.api.Session;
 import org.eclipse.jetty.http2.api.Stream;
 import org.eclipse.jetty.io.Connection;
@@ -12,6 +13,7 @@ import org.eclipse.jetty.io.QuietException;
 import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +21,17 @@ import org.slf4j.LoggerFactory;
  * <p>The connection actions of an HTTP/2 request (h2c or h2).</p>
  * <ul>
  *   <li>disconnect: the stream completes normally, then the session is shut down gracefully with
- *   {@link Session#shutdown()}: GOAWAY(NO_ERROR), the streams in flight finish, new streams are refused, then the
- *   connection closes. The {@code Connection} header means nothing on HTTP/2, so the GOAWAY is sent explicitly.</li>
+ *   {@link Session#shutdown()}: GOAWAY(NO_ERROR), the streams in flight finish, new streams are refused, then,
+ *   once the last stream has ended, the final GOAWAY; the server then closes the connection itself, after
+ *   {@link IisportConnectionCustomizer#getHttp2CloseGrace() a short grace}, whether or not the client answers
+ *   (see {@link Http2ConnectionCloser}). The {@code Connection} header means nothing on HTTP/2, so the GOAWAY is
+ *   sent explicitly.</li>
  *   <li>reset: at once, RST_STREAM with the given error code on this stream only; the other streams of the
  *   session carry on. The frame is an {@link ApplicationResetFrame}, which
  *   {@link IisportRateControlFactory} keeps out of the session's rapid-reset rate control.</li>
  *   <li>close: at once, RST_STREAM(CANCEL) on this stream, so it gets no response, and the session is shut down
  *   gracefully as for disconnect: the connection closes once the other streams in flight have finished, rather
- *   than failing them.</li>
+ *   than failing them, and the same grace has passed.</li>
  * </ul>
  * <p>After a reset or close, later writes are discarded.</p>
  */
@@ -48,7 +53,7 @@ class Http2ConnectionActions extends ConnectionActions
         return new Http2ConnectionActions(request, customizer);
     }
 
-    private Session getSession()
+    private HTTP2Session getSession()
     {
         Connection connection = getRequest().getConnectionMetaData().getConnection();
         return connection instanceof HTTP2Connection http2Connection ? http2Connection.getSession() : null;
@@ -112,12 +117,14 @@ class Http2ConnectionActions extends ConnectionActions
 
     private void goAway()
     {
-        Session session = getSession();
+        HTTP2Session session = getSession();
         if (session == null || session.isClosed())
             return;
         getCustomizer().onGoAway();
         if (LOG.isDebugEnabled())
             LOG.debug("shutting down {}", session);
+        Scheduler scheduler = getRequest().getConnectionMetaData().getConnector().getScheduler();
+        Http2ConnectionCloser.install(session, scheduler, getCustomizer().getHttp2CloseGrace());
         session.shutdown();
     }
 

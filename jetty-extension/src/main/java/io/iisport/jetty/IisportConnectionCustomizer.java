@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * with JDK types only, so that a web application, whose class loader cannot see Jetty's classes, can use them:</p>
  * <ul>
  *   <li>{@value ConnectionBridge#DISCONNECT_ATTRIBUTE}: a {@link Runnable} that closes the connection gracefully
- *   after the current response (HTTP/2: GOAWAY after the stream completes);</li>
+ *   after the current response (HTTP/2: GOAWAY after the stream completes, then the connection closes
+ *   {@linkplain #setHttp2CloseGrace(long) shortly} after the last stream has ended);</li>
  *   <li>{@value ConnectionBridge#RESET_ATTRIBUTE}: a {@link java.util.function.IntConsumer} that resets now with
  *   an HTTP/2 error code (HTTP/1: TCP RST, the code is not sent; HTTP/2: RST_STREAM on this stream only);</li>
  *   <li>{@value ConnectionBridge#CLOSE_ATTRIBUTE}: a {@link Runnable} that closes now without a response
@@ -45,6 +46,10 @@ import org.slf4j.LoggerFactory;
 @ManagedObject("iisport connection actions: graceful disconnect, TCP reset, HTTP/2 RST_STREAM and GOAWAY")
 public class IisportConnectionCustomizer extends AbstractLifeCycle implements HttpConfiguration.Customizer
 {
+    /**
+     * The default of {@link #getHttp2CloseGrace()}, in milliseconds.
+     */
+    public static final long DEFAULT_HTTP2_CLOSE_GRACE = 100;
     private static final Logger LOG = LoggerFactory.getLogger(IisportConnectionCustomizer.class);
     private final Server _server;
     private final LongAdder _disconnects = new LongAdder();
@@ -53,6 +58,7 @@ public class IisportConnectionCustomizer extends AbstractLifeCycle implements Ht
     private final LongAdder _goAways = new LongAdder();
     private final LongAdder _closes = new LongAdder();
     private volatile boolean _exemptApplicationResets = true;
+    private volatile long _http2CloseGrace = DEFAULT_HTTP2_CLOSE_GRACE;
 
     /**
      * Creates a customizer to add to an {@link HttpConfiguration}, or to install with {@link #install(Server)}.
@@ -158,6 +164,30 @@ public class IisportConnectionCustomizer extends AbstractLifeCycle implements Ht
     public void setExemptApplicationResets(boolean exempt)
     {
         _exemptApplicationResets = exempt;
+    }
+
+    @ManagedAttribute("How long, in ms, an HTTP/2 connection shut down by a web application stays open after its final GOAWAY")
+    public long getHttp2CloseGrace()
+    {
+        return _http2CloseGrace;
+    }
+
+    /**
+     * <p>Sets how long an HTTP/2 connection that a disconnect or close shut down stays open after the server sent
+     * its final GOAWAY, the one sent once no stream is left: a client that answers the GOAWAY closes the
+     * connection itself in that time; otherwise the server closes it when the grace ends (under TLS with
+     * close_notify, then FIN), rather than waiting for the idle timeout. RFC 9113 §6.8 lets the sender of a
+     * GOAWAY close the connection once the streams it processes have ended.</p>
+     * <p>Applies to the sessions shut down from then on.</p>
+     *
+     * @param millis the grace in milliseconds, 0 or more; by default {@value #DEFAULT_HTTP2_CLOSE_GRACE}
+     * @throws IllegalArgumentException if {@code millis} is negative
+     */
+    public void setHttp2CloseGrace(long millis)
+    {
+        if (millis < 0)
+            throw new IllegalArgumentException("Invalid http2CloseGrace: " + millis + " ms, it must be 0 or more");
+        _http2CloseGrace = millis;
     }
 
     @ManagedAttribute("The number of graceful disconnects requested")

@@ -100,6 +100,14 @@ public class IisportModuleTest extends AbstractConnectionActionsTest
             assertThat(response, endsWith("bye"));
         }
         assertEquals(1, customizer.getDisconnects());
+        assertEquals(IisportConnectionCustomizer.DEFAULT_HTTP2_CLOSE_GRACE, customizer.getHttp2CloseGrace());
+    }
+
+    @Test
+    public void xmlPropertySetsTheHttp2CloseGrace() throws Exception
+    {
+        startWithXml(Map.of("jetty.iisport.http2CloseGrace", "250"));
+        assertEquals(250, customizer.getHttp2CloseGrace());
     }
 
     @Test

@@ -12,9 +12,11 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.iisport.jetty.Http2FrameClient;
 import io.iisport.sample.server.SampleServer;
 import java.io.InputStream;
 import java.net.Socket;
@@ -153,6 +155,30 @@ class SeedSamplesTest {
             assertThat(response.body(), is("Hello from GET " + DISCONNECT + "\n"));
             assertThat(client.nextEvent(), is(DISCONNECT + ":complete"));
             assertThat(client.nextEvent(), is("goaway:" + NO_ERROR));
+        }
+    }
+
+    @Test
+    void h2cSetNeedDisconnectClosesTheConnectionForAClientThatNeverCloses() throws Exception {
+        h2SetNeedDisconnectCloses(Http2FrameClient.Transport.PRIOR_KNOWLEDGE, sample.getHttpPort());
+    }
+
+    @Test
+    void h2SetNeedDisconnectClosesTheConnectionForAClientThatNeverCloses() throws Exception {
+        h2SetNeedDisconnectCloses(Http2FrameClient.Transport.TLS, sample.getHttpsPort());
+    }
+
+    /** With a raw-frame client that never answers the GOAWAY nor closes: the server closes after the final GOAWAY. */
+    private static void h2SetNeedDisconnectCloses(Http2FrameClient.Transport transport, int port) throws Exception {
+        try (Http2FrameClient client = Http2FrameClient.connect(transport, port, Wire.trustAll(), Wire.TIMEOUT_SECONDS)) {
+            client.get(1, DISCONNECT);
+            Http2FrameClient.Closed closed = client.readUntilEof();
+            assertThat(closed.body(1), is("Hello from GET " + DISCONNECT + "\n"));
+            assertThat(closed.indexOfEndStream(1), lessThan(closed.indexOf(Http2FrameClient.GOAWAY, 0)));
+            assertThat(closed.lastGoAway().errorCode(), is(NO_ERROR));
+            assertThat(closed.lastGoAway().lastStreamId(), is(1));
+            assertThat("EOF within 1 s of the final GOAWAY, far below the 30 s idle timeout",
+                    closed.millisToEof(closed.lastGoAway()), lessThan(1000L));
         }
     }
 

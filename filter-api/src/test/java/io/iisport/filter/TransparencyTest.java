@@ -1,0 +1,254 @@
+package io.iisport.filter;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpTester;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Regression tests for servlet behaviours the module filter once changed: each is what the container does without
+ * the filter, with a module (the {@link Recorder}) subscribed to every notification including SEND_RESPONSE.
+ */
+class TransparencyTest {
+    private static final String RECORDER = "R=" + Recorder.class.getName();
+
+    private TestServer server;
+
+    @BeforeEach
+    void setUp() {
+        Events.clear();
+        server = new TestServer();
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+    }
+
+    private static long count(String event) {
+        return Events.all().stream().filter(event::equals).count();
+    }
+
+    @ParameterizedTest(name = "responseBufferLimit={0}")
+    @CsvSource({"4194304", "0"})
+    void eachFlushedEventReachesTheClientWhileTheServletStillRuns(String limit) throws Exception {
+        CountDownLatch firstRead = new CountDownLatch(1);
+        server.handle("/sse", (req, resp) -> {
+            resp.setContentType("text/event-stream");
+            resp.getWriter().print("data: one\n\n");
+            resp.getWriter().flush();
+            // The servlet waits for the client to have read the first event: a flush that did not send would
+            // time out here.
+            Events.add("first event read=" + firstRead.await(5, TimeUnit.SECONDS));
+            resp.getWriter().print("data: two\n\n");
+            resp.flushBuffer();
+        });
+        server.moduleFilter("modules", RECORDER, "responseBufferLimit", limit);
+        server.start();
+
+        try (Socket socket = server.socket()) {
+            TestServer.send(socket, "GET /sse HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            InputStream in = socket.getInputStream();
+            String head = readUntil(in, "data: one\n\n");
+            assertThat(head, containsString("Transfer-Encoding: chunked"));
+            firstRead.countDown();
+            readUntil(in, "data: two\n\n");
+        }
+        Events.await("R:RQ_END_REQUEST");
+        assertThat(Events.all().contains("first event read=true"), is(true));
+    }
+
+    private static String readUntil(InputStream in, String wanted) throws IOException {
+        StringBuilder read = new StringBuilder();
+        while (read.indexOf(wanted) < 0) {
+            int b = in.read();
+            if (b < 0) {
+                throw new AssertionError("connection ended before '" + wanted + "'; read: " + read);
+            }
+            read.append((char) b);
+        }
+        return read.toString();
+    }
+
+    @ParameterizedTest(name = "{0} bytes, responseBufferLimit={1}, Content-Length set: {2}")
+    @CsvSource({"1048576, 4194304, true", "6000000, 4194304, false", "300000, 0, true", "200000, 65536, false"})
+    void nonBlockingOutputDeliversEveryByteAndEndsThePipelineOnce(int size, String limit, boolean declareLength)
+            throws Exception {
+        server.handle("/nb", (req, resp) -> {
+            if (declareLength) {
+                resp.setContentLength(size);
+            }
+            AsyncContext async = req.startAsync();
+            ServletOutputStream out = resp.getOutputStream();
+            out.setWriteListener(new WriteListener() {
+                private int written;
+
+                @Override
+                public void onWritePossible() throws IOException {
+                    while (out.isReady()) {
+                        if (written == size) {
+                            async.complete();
+                            return;
+                        }
+                        byte[] chunk = new byte[Math.min(64 * 1024, size - written)];
+                        Arrays.fill(chunk, (byte) ('a' + (written / (64 * 1024)) % 26));
+                        out.write(chunk);
+                        written += chunk.length;
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    Events.add("write error " + t);
+                }
+            });
+        });
+        server.moduleFilter("modules", RECORDER, "responseBufferLimit", limit);
+        server.start();
+
+        try (Socket socket = server.socket()) {
+            TestServer.send(socket, "GET /nb HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            HttpTester.Response response = TestServer.readResponse(socket.getInputStream());
+            byte[] body = response.getContentBytes();
+            assertThat(body.length, is(size));
+            for (int i = 0; i < size; i += 64 * 1024) {
+                assertThat("byte " + i, body[i], is((byte) ('a' + (i / (64 * 1024)) % 26)));
+            }
+            if (declareLength) {
+                assertThat(response.get("Content-Length"), is(Integer.toString(size)));
+            }
+        }
+        Events.await("R:RQ_END_REQUEST");
+        assertThat(count("R:RQ_LOG_REQUEST"), is(1L));
+        assertThat(count("R:RQ_END_REQUEST"), is(1L));
+    }
+
+    @Test
+    void anAsyncListenerThatCompletesThroughItsEventSendsWhatItWrote() throws Exception {
+        server.handle("/ticker", (req, resp) -> {
+            AsyncContext async = req.startAsync();
+            async.setTimeout(100);
+            resp.getWriter().print("tick,");
+            req.getAsyncContext().addListener(new AsyncListener() {
+                @Override
+                public void onTimeout(AsyncEvent event) throws IOException {
+                    event.getAsyncContext().getResponse().getWriter().print("timed out");
+                    event.getAsyncContext().complete();
+                }
+
+                @Override
+                public void onComplete(AsyncEvent event) {
+                }
+
+                @Override
+                public void onError(AsyncEvent event) {
+                }
+
+                @Override
+                public void onStartAsync(AsyncEvent event) {
+                }
+            });
+        });
+        server.moduleFilter("modules", RECORDER);
+        server.start();
+
+        HttpTester.Response response = server.get("/ticker");
+        assertThat(response.getStatus(), is(200));
+        assertThat(response.getContent(), is("tick,timed out"));
+        Events.await("R:RQ_END_REQUEST");
+        assertThat(count("R:RQ_LOG_REQUEST"), is(1L));
+    }
+
+    @Test
+    void anAsyncDispatchToAPathTheFilterIsNotMappedForSendsItsOutput() throws Exception {
+        server.handle("/f/start", (req, resp) -> {
+            resp.getWriter().print("before dispatch,");
+            req.startAsync().dispatch("/plain/target");
+        });
+        server.handle("/plain/target", (req, resp) -> resp.getWriter().print("from the target"));
+        server.filterOn("/f/*", new IisModuleFilter(), "modules", RECORDER);
+        server.start();
+
+        HttpTester.Response response = server.get("/f/start");
+        assertThat(response.getStatus(), is(200));
+        assertThat(response.getContent(), is("before dispatch,from the target"));
+        Events.await("R:RQ_END_REQUEST");
+        assertThat(count("R:RQ_END_REQUEST"), is(1L));
+    }
+
+    @Test
+    void anAsyncDispatchBackSeesEachQueryParameterOnce() throws Exception {
+        server.handle("/again", (req, resp) -> {
+            if (req.getDispatcherType() == jakarta.servlet.DispatcherType.ASYNC) {
+                resp.getWriter().print("x=" + Arrays.toString(req.getParameterValues("x")));
+                return;
+            }
+            req.getParameter("x");
+            req.startAsync().dispatch();
+        });
+        server.moduleFilter("modules", RECORDER);
+        server.start();
+
+        HttpTester.Response response = server.get("/again?x=1");
+        assertThat(response.getContent(), is("x=[1]"));
+        Events.await("R:RQ_END_REQUEST");
+        assertThat(count("R:RQ_EXECUTE_REQUEST_HANDLER/post"), is(1L));
+    }
+
+    @Test
+    void withALimitOfZeroTheContainersOwnBufferStillAllowsSendErrorAndASession() throws Exception {
+        server.handle("/late-error", (req, resp) -> {
+            resp.getWriter().println("a few lines");
+            resp.getWriter().println("more");
+            req.getSession(true);
+            resp.sendError(404);
+        });
+        server.moduleFilter("modules", RECORDER, "responseBufferLimit", "0");
+        server.context.setSessionHandler(new org.eclipse.jetty.ee10.servlet.SessionHandler());
+        server.start();
+
+        HttpTester.Response response = server.get("/late-error");
+        assertThat(response.getStatus(), is(404));
+        assertThat(response.get("Set-Cookie"), containsString("JSESSIONID"));
+        assertThat(response.getContent().contains("a few lines"), is(false));
+    }
+
+    @Test
+    void aDispatchedRequestStillSeesTheHeadersModulesChanged() throws Exception {
+        server.handle("/h", (req, resp) -> {
+            if (req.getDispatcherType() == jakarta.servlet.DispatcherType.ASYNC) {
+                resp.getWriter().print(req.getHeader("X-Module"));
+                return;
+            }
+            req.startAsync().dispatch();
+        });
+        Scripted.clear();
+        Scripted.on("M", io.iisport.httpserv.RequestNotification.RQ_BEGIN_REQUEST, (c, p) -> {
+            c.getRequest().setHeader("X-Module", "set", true);
+            return io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE;
+        });
+        server.scriptedFilter(new IisModuleFilter());
+        server.start();
+
+        HttpTester.Response response = server.get("/h");
+        assertThat(response.getContent(), is("set"));
+        assertThat(response.get("Content-Length"), is("3"));
+    }
+}
