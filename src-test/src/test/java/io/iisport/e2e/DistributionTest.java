@@ -125,6 +125,11 @@ class DistributionTest {
 
     @Test
     void setNeedDisconnectClosesAfterTheFullResponse() throws IOException {
+        assertSetNeedDisconnectClosesAfterTheFullResponse(port);
+    }
+
+    /** {@code /seed/set-need-disconnect} with a pipelined request: the full response, then EOF. */
+    static void assertSetNeedDisconnectClosesAfterTheFullResponse(int port) throws IOException {
         try (Socket socket = Wire.connect(port)) {
             Wire.send(socket, Wire.get("/seed/set-need-disconnect") + Wire.get("/"));
             InputStream in = socket.getInputStream();
@@ -137,6 +142,11 @@ class DistributionTest {
 
     @Test
     void resetConnectionResetsTheTcpConnection() throws IOException {
+        assertResetConnectionResetsTheTcpConnection(port);
+    }
+
+    /** {@code /seed/reset-connection}: a TCP reset, with nothing of the response before it. */
+    static void assertResetConnectionResetsTheTcpConnection(int port) throws IOException {
         try (Socket socket = Wire.connect(port)) {
             Wire.send(socket, Wire.get("/seed/reset-connection"));
             Wire.Reset reset = Wire.readToReset(socket.getInputStream());

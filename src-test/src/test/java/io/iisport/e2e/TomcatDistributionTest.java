@@ -1,20 +1,16 @@
 package io.iisport.e2e;
 
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
 import io.iisport.tomcat.RawH2;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.eclipse.jetty.http.HttpTester;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,24 +88,12 @@ class TomcatDistributionTest {
 
     @Test
     void setNeedDisconnectClosesAfterTheFullResponse() throws IOException {
-        try (Socket socket = Wire.connect(port)) {
-            Wire.send(socket, Wire.get("/seed/set-need-disconnect") + Wire.get("/"));
-            InputStream in = socket.getInputStream();
-            HttpTester.Response response = Wire.readResponse(in);
-            assertThat(response.getStatus(), is(200));
-            assertThat(response.getContent(), is("Hello from GET /seed/set-need-disconnect\n"));
-            assertThat(in.read(), is(-1));
-        }
+        DistributionTest.assertSetNeedDisconnectClosesAfterTheFullResponse(port);
     }
 
     @Test
     void resetConnectionResetsTheTcpConnection() throws IOException {
-        try (Socket socket = Wire.connect(port)) {
-            Wire.send(socket, Wire.get("/seed/reset-connection"));
-            Wire.Reset reset = Wire.readToReset(socket.getInputStream());
-            assertThat(reset.before(), is(""));
-            assertThat(reset.failure().getMessage(), containsString("Connection reset"));
-        }
+        DistributionTest.assertResetConnectionResetsTheTcpConnection(port);
     }
 
     @Test
