@@ -10,6 +10,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.NetworkChannel;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.catalina.connector.Request;
@@ -141,8 +142,8 @@ final class TomcatInternals {
     }
 
     /**
-     * The connection of one request; every method is called at most once per request, by
-     * {@link ConnectionActions}.
+     * The connection of one request, acted on by {@link ConnectionActions}, which calls each of disconnect, reset
+     * and close at most once, in that order of strength; after a close, HTTP/2 also gets a disconnect.
      */
     abstract static class Connection {
         final Response response;
@@ -314,6 +315,8 @@ final class TomcatInternals {
     private static final class Http2Connection extends Connection {
         private final Request request;
         private final Object processor;
+        /** Set by the first disconnect: a disconnect then a close of the same request close the connection once. */
+        private final AtomicBoolean closing = new AtomicBoolean();
 
         private Http2Connection(Request request, Response response, Object processor) {
             super(response);
@@ -323,6 +326,9 @@ final class TomcatInternals {
 
         @Override
         void disconnect(Runnable onGoAway) {
+            if (!closing.compareAndSet(false, true)) {
+                return;
+            }
             Object handler = HTTP2.handler.get(processor);
             ScheduledExecutorService executor = request.getConnector().getProtocolHandler().getUtilityExecutor();
             new GracefulClose(handler, executor, onGoAway).schedule();

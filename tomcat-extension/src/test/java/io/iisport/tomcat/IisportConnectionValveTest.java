@@ -81,6 +81,11 @@ class IisportConnectionValveTest {
                         out.print("lost too");
                         response.flushBuffer();
                     }
+                    case "/disconnect-then-close" -> {
+                        disconnect.run();
+                        close.run();
+                        out.print("lost");
+                    }
                     case "/disconnect" -> {
                         disconnect.run();
                         out.print("bye");
@@ -254,6 +259,19 @@ class IisportConnectionValveTest {
             assertThat(h2.frames, not(hasItem(containsString("headers:1"))));
         }
         assertThat(APPLICATION_FAILURE.get(), nullValue());
+    }
+
+    @Test
+    void h2CloseAfterADisconnectWinsAndClosesOnce() throws Exception {
+        long goAways = valve.getGoAways();
+        try (RawH2 h2 = RawH2.h2c(port)) {
+            h2.get(1, "/disconnect-then-close");
+            assertThat(h2.readUntil(event -> event.startsWith("rst:") || event.startsWith("end:")), is("rst:1:8"));
+            assertThat(h2.readUntil(event -> event.startsWith("goaway:")), is("goaway:1:0"));
+            assertThat(h2.readToEnd(), is("eof"));
+            assertThat(h2.frames, not(hasItem(containsString("lost"))));
+        }
+        assertThat(valve.getGoAways(), is(goAways + 1));
     }
 
     @Test
