@@ -130,12 +130,12 @@ final class IisRequest extends HttpServletRequestWrapper {
         }
     }
 
-    /** The container's dispatcher; on Tomcat one that keeps a forward's output (see {@link ForwardDispatcher}). */
+    /** The container's dispatcher, whose forward also discards the filter's buffer (see {@link ForwardDispatcher}). */
     @Override
     public RequestDispatcher getRequestDispatcher(String path) {
         RequestDispatcher dispatcher = super.getRequestDispatcher(path);
-        return dispatcher != null && context.pipeline().forwardNeedsOpaqueResponse(getServletContext())
-                ? new ForwardDispatcher(dispatcher, context.response()) : dispatcher;
+        return dispatcher == null ? null : new ForwardDispatcher(dispatcher, context.response(),
+                context.pipeline().forwardNeedsOpaqueResponse(getServletContext()));
     }
 
     /**

@@ -53,7 +53,7 @@ final class ModulePipeline {
     boolean forwardNeedsOpaqueResponse(jakarta.servlet.ServletContext servletContext) {
         Boolean needed = forwardNeedsOpaqueResponse;
         if (needed == null) {
-            needed = ForwardDispatcher.needed(servletContext.getServerInfo());
+            needed = ForwardDispatcher.suspendsWrappedResponse(servletContext.getServerInfo());
             forwardNeedsOpaqueResponse = needed;
         }
         return needed;

@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * {@link #getWriter()} and {@link #getOutputStream()} is an {@link IllegalStateException}; the writer encodes into
  * the buffer on every write, so no character is stranded; while buffered, {@code Content-Length} set through any of
  * the six setters is held back and reported by {@code getHeader}, {@code getHeaders}, {@code getHeaderNames} and
- * {@code containsHeader}, and the real header is the length of the body actually sent when it is sent whole;
+ * {@code containsHeader}, and sent unless a module changed the body (then the container frames the body itself);
  * {@link #reset()} and {@link #resetBuffer()} clear the buffer (an {@link IllegalStateException} once committed);
  * {@link #sendError(int, String)} and {@link #sendRedirect(String)} discard the body and are carried out by the
  * container when the request ends, so its error pages still apply, unless a module rewrites the response in
@@ -84,7 +84,10 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
     private Output output;
     /** The servlet set a WriteListener: the container's stream is non-blocking and may still reference written bytes. */
     private boolean nonBlocking;
-    /** Part of the body already went into the container's buffer (an async dispatch, a switch to non-blocking). */
+    /**
+     * The container's buffer may hold part of the body (an async dispatch, whose target may write to the container
+     * directly, or a switch to non-blocking output): the filter no longer knows the whole length.
+     */
     private boolean handedOver;
     /** Every send is also flushed to the client: {@link #disableBuffering()} was called. */
     private boolean flushEachSend;
@@ -223,7 +226,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         if (body.size() > 0) {
             drainReal();
         } else if (!real.isCommitted()) {
-            beforeCommit(false);
+            beforeCommit();
         }
         if (flush || headersBeingSent || flushEachSend) {
             // The headers went with this send, as the modules were told: commit them now.
@@ -245,7 +248,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
 
     private void writeReal(byte[] b, int off, int len) throws IOException {
         if (!real.isCommitted()) {
-            beforeCommit(false);
+            beforeCommit();
         }
         realSink().write(b, off, len);
     }
@@ -253,16 +256,18 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
     /** Writes what is buffered to the container and empties the buffer. */
     private void drainReal() throws IOException {
         if (!real.isCommitted()) {
-            beforeCommit(false);
+            beforeCommit();
         }
         body.drainTo(realSink());
     }
 
-    /** What goes with the headers: the held-back Content-Length and a degraded disconnect's Connection: close. */
-    private void beforeCommit(boolean whole) {
-        if (whole) {
-            real.setContentLengthLong(!bodyEdited && contentLength >= 0 ? contentLength : body.size());
-        } else if (!bodyEdited && contentLength >= 0) {
+    /**
+     * What goes with the headers: the servlet's held-back Content-Length while it still holds (no module changed the
+     * body), and a degraded disconnect's {@code Connection: close}. Otherwise the container frames the body as it
+     * would without the filter: a length when it holds the whole body at the end, else chunked.
+     */
+    private void beforeCommit() {
+        if (!bodyEdited && contentLength >= 0) {
             real.setContentLengthLong(contentLength);
         }
         connection.beforeCommit(real);
@@ -305,17 +310,17 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
             writer.encode();
         }
         if (!discarding() && output != Output.PASS_THROUGH) {
+            handedOver = true;
             if (body.size() > 0) {
                 if (writer != null && realSink == null) {
                     // The target may go on with getWriter(), as it could without the filter.
                     realSink = containerWriter(writer.encoding);
                 }
                 drainReal();
-                handedOver = true;
             }
             if (passThrough) {
                 if (!real.isCommitted()) {
-                    beforeCommit(false);
+                    beforeCommit();
                 }
                 contentLength = -1;
                 output = Output.PASS_THROUGH;
@@ -347,16 +352,16 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         }
         if (!real.isCommitted()) {
             if (ending instanceof DeferredEnding.SendError error) {
-                beforeCommit(false);
+                beforeCommit();
                 real.sendError(real.getStatus(), error.message() != null ? error.message() : errorDescription);
                 return;
             }
             if (ending instanceof DeferredEnding.SendRedirect redirect) {
-                beforeCommit(false);
+                beforeCommit();
                 real.sendRedirect(redirect.location());
                 return;
             }
-            beforeCommit(output == Output.BUFFERING && !handedOver);
+            beforeCommit();
         }
         if (body.size() > 0) {
             if (nonBlocking && !realStream().isReady()) {
@@ -399,6 +404,16 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         return true;
     }
 
+    /**
+     * A forward is about to happen: what the servlet buffered is discarded, as the container discards its own buffer
+     * (Servlet 6.0 §9.4); once committed, the container refuses the forward.
+     */
+    void beforeForward() {
+        if (!real.isCommitted() && ending == null) {
+            body.clear();
+        }
+    }
+
     /** Makes the response a 500 for a failed module: the body is dropped and the container renders the error. */
     void failWithServerError() {
         if (real.isCommitted()) {
@@ -428,7 +443,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
 
     /** The servlet's flush: an IIS Flush, which sends what is buffered to the client and commits. */
     private void servletFlush() throws IOException {
-        if (discarding() || inSendResponse) {
+        if (servletClosed || discarding() || inSendResponse) {
             return;
         }
         if (nonBlocking) {
@@ -970,7 +985,7 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
                 if (body.size() > 0) {
                     drainReal();
                 } else if (!real.isCommitted()) {
-                    beforeCommit(false);
+                    beforeCommit();
                 }
             } else {
                 send(moreData, true);

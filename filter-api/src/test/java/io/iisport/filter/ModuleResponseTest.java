@@ -49,10 +49,22 @@ class ModuleResponseTest {
     }
 
     @Test
-    void theFinalSendSetsTheContentLengthBeforeWritingTheBody() throws IOException {
+    void theFinalSendLeavesFramingToTheContainerUnlessTheServletDeclaredALength() throws IOException {
         ModuleResponse response = response(1024);
         response.getOutputStream().write(new byte[] {1, 2, 3});
         verify(real, never()).getOutputStream();
+
+        response.complete();
+
+        verify(realStream).write(any(byte[].class), eq(0), eq(3));
+        verify(real, never()).setContentLengthLong(anyLong());
+    }
+
+    @Test
+    void theFinalSendSetsTheDeclaredContentLengthBeforeWritingTheBody() throws IOException {
+        ModuleResponse response = response(1024);
+        response.setContentLength(3);
+        response.getOutputStream().write(new byte[] {1, 2, 3});
 
         response.complete();
 
