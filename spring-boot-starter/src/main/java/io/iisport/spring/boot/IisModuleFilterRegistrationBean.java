@@ -20,7 +20,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
  * <p>The filter is initialized as soon as it is registered, while the embedded server starts the application,
  * rather than later by the container: a configuration error then fails start-up with the filter's own message on
  * every server (Tomcat would otherwise report a failing filter only as a context that "failed to start", the cause
- * in its log). The container's own {@code init} call that follows does nothing.
+ * in its log). The container's own {@code init} call that follows does not initialize it again.
  */
 final class IisModuleFilterRegistrationBean extends FilterRegistrationBean<IisModuleFilter> {
     private final String propertyPrefix;

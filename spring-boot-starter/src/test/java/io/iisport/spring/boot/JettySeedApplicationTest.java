@@ -3,6 +3,7 @@ package io.iisport.spring.boot;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
 
 import io.iisport.jetty.IisportConnectionCustomizer;
 import java.net.Socket;
@@ -22,6 +23,7 @@ class JettySeedApplicationTest extends SeedApplicationTestBase {
     void resetConnectionResetsTheConnectionAndSendsNothing() throws Exception {
         Server server = ((JettyWebServer) context.getWebServer()).getServer();
         IisportConnectionCustomizer customizer = server.getBean(IisportConnectionCustomizer.class);
+        assertThat("the starter installs the Jetty extension", customizer, notNullValue());
         long resets = customizer.getResets();
         try (Socket socket = connect()) {
             send(socket, get(RESET) + get("/demo/hello"));
