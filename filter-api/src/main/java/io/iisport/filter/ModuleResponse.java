@@ -462,10 +462,27 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
             } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
                 throw new UnsupportedEncodingException(encoding);
             }
-            real.setCharacterEncoding(encoding);
+            if (!impliedByContentType(encoding)) {
+                // What the container's getWriter() does: the charset becomes part of the content type.
+                real.setCharacterEncoding(encoding);
+            }
             writer = new ResponseWriter(charset, encoding);
         }
         return writer;
+    }
+
+    /**
+     * @return whether the container takes {@code encoding} from the content type without naming it, as Jetty does
+     *     for types with an assumed charset ({@code application/json} is UTF-8): its {@code getWriter()} adds no
+     *     charset parameter then, and neither does the filter's
+     */
+    private boolean impliedByContentType(String encoding) {
+        String type = real.getContentType();
+        if (type == null || type.toLowerCase(java.util.Locale.ROOT).contains("charset=")) {
+            return false;
+        }
+        String contextDefault = context.getServletRequest().getServletContext().getResponseCharacterEncoding();
+        return !encoding.equalsIgnoreCase(contextDefault != null ? contextDefault : "ISO-8859-1");
     }
 
     @Override
@@ -475,18 +492,22 @@ final class ModuleResponse extends HttpServletResponseWrapper implements IHttpRe
         }
     }
 
+    /** Once the writer is in use, the charset stays the writer's, as the container keeps it. */
     @Override
     public void setContentType(String type) {
         super.setContentType(type);
-        if (writer != null && type != null) {
-            real.setCharacterEncoding(writer.encoding);
-        }
+        keepWriterCharset();
     }
 
+    /** Once the writer is in use, the charset stays the writer's, as the container keeps it. */
     @Override
     public void setLocale(java.util.Locale locale) {
         super.setLocale(locale);
-        if (writer != null) {
+        keepWriterCharset();
+    }
+
+    private void keepWriterCharset() {
+        if (writer != null && !writer.encoding.equalsIgnoreCase(real.getCharacterEncoding())) {
             real.setCharacterEncoding(writer.encoding);
         }
     }

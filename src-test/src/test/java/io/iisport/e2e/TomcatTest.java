@@ -57,18 +57,24 @@ class TomcatTest {
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
         tomcat.setConnector(connector);
+        context = deploySampleWar(tomcat, baseDir);
+        tomcat.start();
+        port = connector.getLocalPort();
+    }
+
+    /** Deploys the built sample WAR at the root of the Tomcat's host, whose base directory is given. */
+    static Context deploySampleWar(Tomcat tomcat, Path baseDir) throws IOException {
         Path appBase = Files.createDirectories(baseDir.resolve("webapps"));
         tomcat.getHost().setAppBase(appBase.toString());
         // Tomcat's default web.xml would add its JSP servlet, which tomcat-embed-core does not have; add only the
         // default servlet.
         tomcat.setAddDefaultWebXmlToWebapp(false);
-        context = tomcat.addWebapp("", Wire.war().toAbsolutePath().toString());
+        Context context = tomcat.addWebapp("", Wire.war().toAbsolutePath().toString());
         Tomcat.addServlet(context, "default", "org.apache.catalina.servlets.DefaultServlet");
         context.addServletMappingDecoded("/", "default");
         // Scan only the WAR, not the test class path.
         ((StandardJarScanner) context.getJarScanner()).setScanClassPath(false);
-        tomcat.start();
-        port = connector.getLocalPort();
+        return context;
     }
 
     @AfterAll
@@ -84,7 +90,7 @@ class TomcatTest {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) {
             return;
         }

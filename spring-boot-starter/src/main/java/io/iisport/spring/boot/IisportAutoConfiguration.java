@@ -29,7 +29,8 @@ import org.springframework.util.ClassUtils;
  *   <li>Jetty: {@link IisportConnectionCustomizer} is installed on every connector, as
  *   {@link IisportConnectionCustomizer#install} does for an embedded Jetty;</li>
  *   <li>Tomcat: the Valve of {@code iisport-tomcat-extension} ({@value #TOMCAT_VALVE}) is added to the engine, as
- *   {@code server.xml} would, when that artifact is on the class path.</li>
+ *   {@code server.xml} would, when that artifact is on the class path (a dependency of the starter, found by class
+ *   name so that an application may exclude it).</li>
  * </ul>
  * On another server, or Tomcat without its extension, the filters work and the connection actions they cannot carry
  * out degrade as the filter documents, each kind with one WARN at first use.
