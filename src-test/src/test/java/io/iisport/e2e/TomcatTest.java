@@ -153,8 +153,8 @@ class TomcatTest {
             }
         }
         assertThat(counter.getAsLong(), is(before + 2));
-        log.awaitLine("WARN", "iisport filter 'ResetConnection': resetConnection()/resetStream() cannot reset the connection",
-                "Install iisport-jetty-extension");
+        log.awaitLine("WARNING", "iisport filter 'ResetConnection': resetConnection()/resetStream() cannot reset the "
+                + "connection", "iisport-tomcat-extension");
         assertThat(log.lines("iisport filter 'ResetConnection'").size(), is(1));
     }
 
