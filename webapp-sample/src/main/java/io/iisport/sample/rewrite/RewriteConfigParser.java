@@ -62,8 +62,14 @@ final class RewriteConfigParser {
             "serverVariables", "setting server variables is not supported",
             "providers", "rewrite providers are not supported");
 
-    /** An element as read, with its line. */
-    private record Element(String name, Map<String, String> attributes, int line, List<Element> children) {
+    /**
+     * An element as read.
+     *
+     * @param line the line where its start tag ends, 0 if unknown
+     * @param textLines the lines where text other than white space appears in it (none is allowed)
+     */
+    private record Element(String name, Map<String, String> attributes, int line, List<Element> children,
+            List<Integer> textLines) {
     }
 
     private final String source;
@@ -128,7 +134,7 @@ final class RewriteConfigParser {
             for (int i = 0; i < attributes.getLength(); i++) {
                 values.put(attributes.getQName(i), attributes.getValue(i));
             }
-            Element element = new Element(qName, values, locator == null ? 0 : locator.getLineNumber(), new ArrayList<>());
+            Element element = new Element(qName, values, line(), new ArrayList<>(), new ArrayList<>());
             if (open.isEmpty()) {
                 root = element;
             } else {
@@ -143,10 +149,14 @@ final class RewriteConfigParser {
         }
 
         @Override
-        public void characters(char[] ch, int start, int length) throws SAXException {
+        public void characters(char[] ch, int start, int length) {
             if (!new String(ch, start, length).isBlank()) {
-                throw new SAXParseException("text is not allowed in <" + open.get(open.size() - 1).name() + ">", locator);
+                open.get(open.size() - 1).textLines().add(line());
             }
+        }
+
+        private int line() {
+            return locator == null ? 0 : locator.getLineNumber();
         }
     }
 
@@ -299,6 +309,10 @@ final class RewriteConfigParser {
 
     /** Refuses an element this place does not accept, and attributes the element does not have. */
     private void check(Element element, String rule) {
+        if (!element.textLines().isEmpty()) {
+            throw error(element, rule, "text is not allowed in <" + element.name() + ">, found on line "
+                    + element.textLines().get(0));
+        }
         String unsupported = UNSUPPORTED.get(element.name());
         if (unsupported != null) {
             throw error(element, rule, "element <" + element.name() + ">: " + unsupported);

@@ -94,6 +94,8 @@ public final class UrlRewriteModule implements RegisterModule {
                 throw settings.invalid("configSource", configSource, "the web application has no such file");
             }
             rules = RewriteConfigParser.parse(input, configSource);
+        } catch (IllegalArgumentException e) {
+            throw settings.invalid("configSource", configSource, e.getMessage());
         }
         RewriteEngine engine = new RewriteEngine(rules);
         UrlSetter urlSetter = UrlSetter.reflective();

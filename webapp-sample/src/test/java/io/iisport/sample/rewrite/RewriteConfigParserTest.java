@@ -150,7 +150,7 @@ class RewriteConfigParserTest {
                                 + "<match url=\"(\" /></rule></rules></rewrite>"),
                         "rule 'R1': attribute 'url' of <match> is no valid regular expression"),
                 Arguments.of(Named.of("text in an element", rule("<match url=\"a\" />oops")),
-                        "line 2: not well-formed XML: text is not allowed in <rule>"));
+                        "line 2: rule 'R1': text is not allowed in <rule>, found on line 2"));
     }
 
     private static String rule(String body) {
