@@ -201,12 +201,8 @@ final class RewriteConfigParser {
     }
 
     private RewriteRule rule(Element rule, String name) {
-        RulePattern.Syntax syntax = RulePattern.Syntax.ECMAScript;
-        String syntaxValue = rule.attributes().get("patternSyntax");
-        if (syntaxValue != null && (syntax = RulePattern.Syntax.parse(syntaxValue)) == null) {
-            throw error(rule, name, "attribute 'patternSyntax' is '" + syntaxValue
-                    + "': expected ECMAScript, Wildcard or ExactMatch");
-        }
+        RulePattern.Syntax syntax = enumeration(rule, name, "patternSyntax", RulePattern.Syntax.class,
+                RulePattern.Syntax.ECMAScript);
         Element match = only(rule, name, "match", true);
         Element conditionsElement = only(rule, name, "conditions", false);
         Element actionElement = only(rule, name, "action", false);

@@ -20,20 +20,7 @@ import java.util.regex.PatternSyntaxException;
 final class RulePattern {
     /** URL Rewrite's {@code patternSyntax} attribute. */
     enum Syntax {
-        ECMAScript, Wildcard, ExactMatch;
-
-        /**
-         * @param value the attribute value, matched ignoring case
-         * @return the syntax, or {@code null} if the value names none
-         */
-        static Syntax parse(String value) {
-            for (Syntax syntax : values()) {
-                if (syntax.name().equalsIgnoreCase(value)) {
-                    return syntax;
-                }
-            }
-            return null;
-        }
+        ECMAScript, Wildcard, ExactMatch
     }
 
     private final String source;

@@ -27,10 +27,8 @@ interface UrlSetter {
      * @return a setter that calls {@code IHttpRequest.setUrl(String, boolean)} if the filter API declares it
      */
     static UrlSetter reflective() {
-        Method setUrl;
-        try {
-            setUrl = IHttpRequest.class.getMethod("setUrl", String.class, boolean.class);
-        } catch (NoSuchMethodException e) {
+        Method setUrl = setUrlMethod();
+        if (setUrl == null) {
             return (request, url, resetQueryString) -> {
                 throw new UnsupportedOperationException("cannot rewrite the URL to '" + url + "': this iisport filter"
                         + " API has no IHttpRequest.setUrl(String, boolean) (IIS IHttpRequest::SetUrl)");
@@ -52,11 +50,14 @@ interface UrlSetter {
 
     /** @return whether {@link #reflective()} finds {@code IHttpRequest.setUrl} */
     static boolean available() {
+        return setUrlMethod() != null;
+    }
+
+    private static Method setUrlMethod() {
         try {
-            IHttpRequest.class.getMethod("setUrl", String.class, boolean.class);
-            return true;
+            return IHttpRequest.class.getMethod("setUrl", String.class, boolean.class);
         } catch (NoSuchMethodException e) {
-            return false;
+            return null;
         }
     }
 }

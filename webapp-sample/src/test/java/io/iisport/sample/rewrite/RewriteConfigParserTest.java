@@ -140,7 +140,7 @@ class RewriteConfigParserTest {
                         "attribute 'logicalGrouping' of <conditions> is 'Any': expected one of MatchAll, MatchAny"),
                 Arguments.of(Named.of("a bad pattern syntax",
                         "<rewrite><rules>\n<rule name=\"R1\" patternSyntax=\"Regex\"><match url=\"a\" /></rule></rules></rewrite>"),
-                        "rule 'R1': attribute 'patternSyntax' is 'Regex': expected ECMAScript, Wildcard or ExactMatch"),
+                        "rule 'R1': attribute 'patternSyntax' of <rule> is 'Regex': expected one of ECMAScript, Wildcard, ExactMatch"),
                 Arguments.of(Named.of("a duplicate name", "<rewrite><rules>\n<rule name=\"R1\"><match url=\"a\" /></rule>\n"
                                 + "<rule name=\"R1\"><match url=\"b\" /></rule></rules></rewrite>"),
                         "line 3: rule 'R1': attribute 'name' of <rule>: a rule of this name is already above"),
