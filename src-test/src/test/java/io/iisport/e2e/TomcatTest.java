@@ -178,6 +178,16 @@ class TomcatTest {
     }
 
     @Test
+    void urlRewriteRedirectsAndRespondsOnTomcat() throws Exception {
+        HttpTester.Response redirect = Wire.exchange(port, get("/rewrite/canonical/products/7?color=red"));
+        assertThat(redirect.getStatus(), is(301));
+        assertThat(redirect.get("Location"), is("http://www.example.com/rewrite/canonical/products/7?color=red"));
+        HttpTester.Response custom = Wire.exchange(port, get("/rewrite/private/report.pdf"));
+        assertThat(custom.getStatus(), is(403));
+        assertThat(custom.getContent(), not(containsString("Served")));
+    }
+
+    @Test
     void abortRequestDegradesLikeResetConnection() throws Exception {
         try (Socket socket = connect(port)) {
             send(socket, get("/dynamic-ip/abort/", "X-Forwarded-For: 192.0.2.1"));
