@@ -3,6 +3,7 @@ package io.iisport.e2e;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
+import io.iisport.filter.Events;
 import io.iisport.filter.IisModuleFilter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
@@ -87,6 +88,8 @@ class TomcatDispatchTest {
         filter.setFilterName("iis-modules");
         filter.setFilter(new IisModuleFilter());
         filter.addInitParameter("modules", "Every=" + io.iisport.filter.Recorder.class.getName());
+        // The Recorder module records in the event log of its servlet context.
+        context.addServletContainerInitializer((classes, servletContext) -> Events.install(servletContext), null);
         filter.setAsyncSupported("true");
         context.addFilterDef(filter);
         FilterMap map = new FilterMap();
