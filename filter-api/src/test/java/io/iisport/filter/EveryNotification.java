@@ -35,31 +35,128 @@ abstract class EveryNotification extends CHttpModule {
     protected abstract RequestNotificationStatus on(int notification, boolean post, IHttpContext context,
             IHttpEventProvider provider);
 
-    // @formatter:off
-    @Override public RequestNotificationStatus onBeginRequest(IHttpContext c, IHttpEventProvider p) { return on(RQ_BEGIN_REQUEST, false, c, p); }
-    @Override public RequestNotificationStatus onPostBeginRequest(IHttpContext c, IHttpEventProvider p) { return on(RQ_BEGIN_REQUEST, true, c, p); }
-    @Override public RequestNotificationStatus onAuthenticateRequest(IHttpContext c, IHttpEventProvider p) { return on(RQ_AUTHENTICATE_REQUEST, false, c, p); }
-    @Override public RequestNotificationStatus onPostAuthenticateRequest(IHttpContext c, IHttpEventProvider p) { return on(RQ_AUTHENTICATE_REQUEST, true, c, p); }
-    @Override public RequestNotificationStatus onAuthorizeRequest(IHttpContext c, IHttpEventProvider p) { return on(RQ_AUTHORIZE_REQUEST, false, c, p); }
-    @Override public RequestNotificationStatus onPostAuthorizeRequest(IHttpContext c, IHttpEventProvider p) { return on(RQ_AUTHORIZE_REQUEST, true, c, p); }
-    @Override public RequestNotificationStatus onResolveRequestCache(IHttpContext c, IHttpEventProvider p) { return on(RQ_RESOLVE_REQUEST_CACHE, false, c, p); }
-    @Override public RequestNotificationStatus onPostResolveRequestCache(IHttpContext c, IHttpEventProvider p) { return on(RQ_RESOLVE_REQUEST_CACHE, true, c, p); }
-    @Override public RequestNotificationStatus onMapRequestHandler(IHttpContext c, IHttpEventProvider p) { return on(RQ_MAP_REQUEST_HANDLER, false, c, p); }
-    @Override public RequestNotificationStatus onPostMapRequestHandler(IHttpContext c, IHttpEventProvider p) { return on(RQ_MAP_REQUEST_HANDLER, true, c, p); }
-    @Override public RequestNotificationStatus onAcquireRequestState(IHttpContext c, IHttpEventProvider p) { return on(RQ_ACQUIRE_REQUEST_STATE, false, c, p); }
-    @Override public RequestNotificationStatus onPostAcquireRequestState(IHttpContext c, IHttpEventProvider p) { return on(RQ_ACQUIRE_REQUEST_STATE, true, c, p); }
-    @Override public RequestNotificationStatus onPreExecuteRequestHandler(IHttpContext c, IHttpEventProvider p) { return on(RQ_PRE_EXECUTE_REQUEST_HANDLER, false, c, p); }
-    @Override public RequestNotificationStatus onPostPreExecuteRequestHandler(IHttpContext c, IHttpEventProvider p) { return on(RQ_PRE_EXECUTE_REQUEST_HANDLER, true, c, p); }
-    @Override public RequestNotificationStatus onExecuteRequestHandler(IHttpContext c, IHttpEventProvider p) { return on(RQ_EXECUTE_REQUEST_HANDLER, false, c, p); }
-    @Override public RequestNotificationStatus onPostExecuteRequestHandler(IHttpContext c, IHttpEventProvider p) { return on(RQ_EXECUTE_REQUEST_HANDLER, true, c, p); }
-    @Override public RequestNotificationStatus onReleaseRequestState(IHttpContext c, IHttpEventProvider p) { return on(RQ_RELEASE_REQUEST_STATE, false, c, p); }
-    @Override public RequestNotificationStatus onPostReleaseRequestState(IHttpContext c, IHttpEventProvider p) { return on(RQ_RELEASE_REQUEST_STATE, true, c, p); }
-    @Override public RequestNotificationStatus onUpdateRequestCache(IHttpContext c, IHttpEventProvider p) { return on(RQ_UPDATE_REQUEST_CACHE, false, c, p); }
-    @Override public RequestNotificationStatus onPostUpdateRequestCache(IHttpContext c, IHttpEventProvider p) { return on(RQ_UPDATE_REQUEST_CACHE, true, c, p); }
-    @Override public RequestNotificationStatus onLogRequest(IHttpContext c, IHttpEventProvider p) { return on(RQ_LOG_REQUEST, false, c, p); }
-    @Override public RequestNotificationStatus onPostLogRequest(IHttpContext c, IHttpEventProvider p) { return on(RQ_LOG_REQUEST, true, c, p); }
-    @Override public RequestNotificationStatus onEndRequest(IHttpContext c, IHttpEventProvider p) { return on(RQ_END_REQUEST, false, c, p); }
-    @Override public RequestNotificationStatus onPostEndRequest(IHttpContext c, IHttpEventProvider p) { return on(RQ_END_REQUEST, true, c, p); }
-    @Override public RequestNotificationStatus onSendResponse(IHttpContext c, ISendResponseProvider p) { return on(RQ_SEND_RESPONSE, false, c, p); }
-    // @formatter:on
+    @Override
+    public RequestNotificationStatus onBeginRequest(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_BEGIN_REQUEST, false, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onPostBeginRequest(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_BEGIN_REQUEST, true, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onAuthenticateRequest(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_AUTHENTICATE_REQUEST, false, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onPostAuthenticateRequest(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_AUTHENTICATE_REQUEST, true, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onAuthorizeRequest(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_AUTHORIZE_REQUEST, false, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onPostAuthorizeRequest(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_AUTHORIZE_REQUEST, true, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onResolveRequestCache(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_RESOLVE_REQUEST_CACHE, false, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onPostResolveRequestCache(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_RESOLVE_REQUEST_CACHE, true, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onMapRequestHandler(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_MAP_REQUEST_HANDLER, false, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onPostMapRequestHandler(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_MAP_REQUEST_HANDLER, true, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onAcquireRequestState(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_ACQUIRE_REQUEST_STATE, false, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onPostAcquireRequestState(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_ACQUIRE_REQUEST_STATE, true, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onPreExecuteRequestHandler(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_PRE_EXECUTE_REQUEST_HANDLER, false, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onPostPreExecuteRequestHandler(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_PRE_EXECUTE_REQUEST_HANDLER, true, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onExecuteRequestHandler(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_EXECUTE_REQUEST_HANDLER, false, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onPostExecuteRequestHandler(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_EXECUTE_REQUEST_HANDLER, true, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onReleaseRequestState(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_RELEASE_REQUEST_STATE, false, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onPostReleaseRequestState(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_RELEASE_REQUEST_STATE, true, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onUpdateRequestCache(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_UPDATE_REQUEST_CACHE, false, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onPostUpdateRequestCache(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_UPDATE_REQUEST_CACHE, true, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onLogRequest(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_LOG_REQUEST, false, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onPostLogRequest(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_LOG_REQUEST, true, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onEndRequest(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_END_REQUEST, false, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onPostEndRequest(IHttpContext c, IHttpEventProvider p) {
+        return on(RQ_END_REQUEST, true, c, p);
+    }
+
+    @Override
+    public RequestNotificationStatus onSendResponse(IHttpContext c, ISendResponseProvider p) {
+        return on(RQ_SEND_RESPONSE, false, c, p);
+    }
 }
