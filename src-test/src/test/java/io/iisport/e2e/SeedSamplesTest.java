@@ -16,7 +16,7 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
-import io.iisport.jetty.Http2FrameClient;
+import io.iisport.test.http2.Http2FrameClient;
 import io.iisport.sample.server.SampleServer;
 import java.io.InputStream;
 import java.net.Socket;
