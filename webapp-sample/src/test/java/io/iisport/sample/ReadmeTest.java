@@ -11,8 +11,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the README tells a newcomer to copy stays true: the module example is the test source
- * {@code com.example.DisconnectModule}, which this build compiles, and the coordinates carry the project's version.
+ * What the README and docs/PORTING.md tell a newcomer to copy stays true: the module example is the test source
+ * {@code com.example.DisconnectModule} and its test {@code com.example.DisconnectModuleTest}, which this build
+ * compiles and runs, and the coordinates carry the project's version.
  */
 class ReadmeTest {
 
@@ -51,6 +52,15 @@ class ReadmeTest {
     void theModuleExampleIsTheCompiledTestSource() throws IOException {
         String source = Files.readString(Path.of("src/test/java/com/example/DisconnectModule.java"));
         assertThat(block(read("iisport.readme"), "## A module, ported", "java"), is(source));
+    }
+
+    @Test
+    void thePortingGuidesTestExampleIsTheCompiledTestSource() throws IOException {
+        String source = Files.readString(Path.of("src/test/java/com/example/DisconnectModuleTest.java"));
+        String porting = read("iisport.porting");
+        assertThat(block(porting, "## Testing a module", "java"), is(source));
+        assertThat(block(porting, "## Testing a module", "xml"),
+                containsString("<version>" + System.getProperty("iisport.version") + "</version>"));
     }
 
     @Test
