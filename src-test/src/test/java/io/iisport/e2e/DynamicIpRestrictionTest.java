@@ -9,7 +9,6 @@ import static io.iisport.e2e.Wire.readToReset;
 import static io.iisport.e2e.Wire.request;
 import static io.iisport.e2e.Wire.send;
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;

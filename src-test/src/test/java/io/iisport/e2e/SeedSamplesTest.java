@@ -18,9 +18,7 @@ import static org.hamcrest.Matchers.startsWith;
 
 import io.iisport.test.http2.Http2FrameClient;
 import io.iisport.sample.server.SampleServer;
-import java.io.InputStream;
 import java.net.Socket;
-import org.eclipse.jetty.http.HttpTester;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
