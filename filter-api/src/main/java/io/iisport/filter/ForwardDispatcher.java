@@ -25,14 +25,14 @@ import java.lang.reflect.Proxy;
  */
 final class ForwardDispatcher implements RequestDispatcher {
     private final RequestDispatcher delegate;
-    private final ModuleResponse response;
+    private final IisResponse response;
     private final boolean opaqueForward;
 
     /**
      * @param opaqueForward whether the container suspends a wrapped response after a forward (see
      *     {@link #suspendsWrappedResponse})
      */
-    ForwardDispatcher(RequestDispatcher delegate, ModuleResponse response, boolean opaqueForward) {
+    ForwardDispatcher(RequestDispatcher delegate, IisResponse response, boolean opaqueForward) {
         this.delegate = delegate;
         this.response = response;
         this.opaqueForward = opaqueForward;

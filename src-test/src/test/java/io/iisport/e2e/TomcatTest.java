@@ -153,8 +153,8 @@ class TomcatTest {
             }
         }
         assertThat(counter.getAsLong(), is(before + 2));
-        log.awaitLine("WARN", "iisport filter 'ResetConnection': resetConnection()/resetStream() cannot reset the connection",
-                "Install iisport-jetty-extension");
+        log.awaitLine("WARNING", "iisport filter 'ResetConnection': resetConnection()/resetStream() cannot reset the "
+                + "connection", "iisport-tomcat-extension");
         assertThat(log.lines("iisport filter 'ResetConnection'").size(), is(1));
     }
 
@@ -175,6 +175,16 @@ class TomcatTest {
         HttpTester.Response denied = Wire.exchange(port, get("/dynamic-ip/forbidden/", client));
         assertThat(denied.getStatus(), is(403));
         assertThat(denied.getContent(), startsWith("HTTP Error 403.502 - Forbidden\n"));
+    }
+
+    @Test
+    void urlRewriteRedirectsAndRespondsOnTomcat() throws Exception {
+        HttpTester.Response redirect = Wire.exchange(port, get("/rewrite/canonical/products/7?color=red"));
+        assertThat(redirect.getStatus(), is(301));
+        assertThat(redirect.get("Location"), is("http://www.example.com/rewrite/canonical/products/7?color=red"));
+        HttpTester.Response custom = Wire.exchange(port, get("/rewrite/private/report.pdf"));
+        assertThat(custom.getStatus(), is(403));
+        assertThat(custom.getContent(), not(containsString("Served")));
     }
 
     @Test
