@@ -146,6 +146,11 @@ final class ModuleResponse implements IHttpResponse {
 
     @Override
     public void setStatus(int statusCode, String reason, int subStatus) {
+        setStatus(statusCode, reason, subStatus, false);
+    }
+
+    @Override
+    public void setStatus(int statusCode, String reason, int subStatus, boolean trySkipCustomErrors) {
         if (statusCode < 100 || statusCode > 999) {
             throw new IllegalArgumentException("status code " + statusCode + " is not from 100 to 999");
         }
@@ -162,6 +167,8 @@ final class ModuleResponse implements IHttpResponse {
         real.setStatus(statusCode);
         metadata.reason = reason;
         metadata.subStatus = subStatus;
+        metadata.moduleSetStatus = true;
+        metadata.trySkipCustomErrors = trySkipCustomErrors;
     }
 
     @Override

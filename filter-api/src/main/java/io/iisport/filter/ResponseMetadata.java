@@ -15,6 +15,15 @@ final class ResponseMetadata {
     int subStatus;
     String reason;
     String errorDescription;
+    /** A module set the status: a blank error response gets the application's error page (IIS custom errors). */
+    boolean moduleSetStatus;
+    /** The module's {@code fTrySkipCustomErrors}. */
+    boolean trySkipCustomErrors;
+
+    /** @return whether a blank response with {@code status} gets the application's error page */
+    boolean wantsCustomError(int status) {
+        return moduleSetStatus && !trySkipCustomErrors && status >= 400 && ending == null;
+    }
 
     /** @return the Content-Length to send with the headers, or -1 to let the container frame the body */
     long declaredLength() {
@@ -31,5 +40,7 @@ final class ResponseMetadata {
         contentLength = -1;
         subStatus = 0;
         reason = null;
+        moduleSetStatus = false;
+        trySkipCustomErrors = false;
     }
 }

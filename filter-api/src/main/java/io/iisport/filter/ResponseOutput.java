@@ -2,6 +2,7 @@ package io.iisport.filter;
 
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,6 +49,8 @@ final class ResponseOutput {
     }
 
     private final HttpServletResponse real;
+    /** The request, for the custom error page's attributes. */
+    private final HttpServletRequest request;
     private final ResponseMetadata metadata;
     private final ConnectionControl connection;
     private final int limit;
@@ -73,8 +76,9 @@ final class ResponseOutput {
      * @param body the buffer (its capacity never passes {@code max(limit, 8 KiB)} while streaming)
      * @param sendListener raises {@code RQ_SEND_RESPONSE}; {@code null} when no module subscribed to it
      */
-    ResponseOutput(HttpServletResponse real, BodyBuffer body, ResponseMetadata metadata, ConnectionControl connection,
-            int limit, SendListener sendListener) {
+    ResponseOutput(HttpServletRequest request, HttpServletResponse real, BodyBuffer body, ResponseMetadata metadata,
+            ConnectionControl connection, int limit, SendListener sendListener) {
+        this.request = request;
         this.real = real;
         this.body = body;
         this.metadata = metadata;
@@ -323,6 +327,9 @@ final class ResponseOutput {
         }
         if (!real.isCommitted()) {
             beforeCommit();
+            if (state == State.BUFFERING && !handedOver && body.size() == 0) {
+                customError();
+            }
             if (metadata.ending instanceof DeferredEnding.SendError error) {
                 real.sendError(real.getStatus(),
                         error.message() != null ? error.message() : metadata.errorDescription);
@@ -342,6 +349,21 @@ final class ResponseOutput {
                 return;
             }
             body.drainTo(realSink());
+        }
+    }
+
+    /**
+     * IIS's custom error module, which runs last at the final send: a blank response whose error status a module set
+     * becomes the application's error page, with the sub-status and description for the page to show.
+     */
+    private void customError() {
+        if (metadata.wantsCustomError(real.getStatus())) {
+            request.setAttribute(IisModuleFilter.SUB_STATUS_ATTRIBUTE, metadata.subStatus);
+            if (metadata.errorDescription != null) {
+                request.setAttribute(IisModuleFilter.ERROR_DESCRIPTION_ATTRIBUTE, metadata.errorDescription);
+            }
+            metadata.ending = new DeferredEnding.SendError(
+                    metadata.errorDescription != null ? metadata.errorDescription : metadata.reason);
         }
     }
 

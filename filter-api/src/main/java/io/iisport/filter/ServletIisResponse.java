@@ -49,6 +49,11 @@ abstract class ServletIisResponse extends ServletResponseHeaders implements IHtt
     }
 
     @Override
+    public void setStatus(int statusCode, String reason, int subStatus, boolean trySkipCustomErrors) {
+        modules.setStatus(statusCode, reason, subStatus, trySkipCustomErrors);
+    }
+
+    @Override
     public int getSubStatus() {
         return modules.getSubStatus();
     }

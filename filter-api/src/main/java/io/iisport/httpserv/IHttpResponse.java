@@ -72,6 +72,22 @@ public interface IHttpResponse {
     void setStatus(int statusCode, String reason, int subStatus);
 
     /**
+     * Ports {@code SetStatus(statusCode, pszReason, uSubStatus, hrErrorToReport, pException, fTrySkipCustomErrors)}
+     * without the error code and the configuration exception. A module that sets a status of 400 or more and ends
+     * the response without a body gets the web application's error page for it, as IIS's custom error module gives
+     * it: the container renders it as for {@code sendError} (web.xml {@code <error-page>} mappings included), with the
+     * {@link #setErrorDescription error description} (else the reason) as its message, and the request attributes
+     * {@code io.iisport.error.subStatus} ({@code Integer}) and {@code io.iisport.error.description} for the page.
+     *
+     * @param statusCode 100 to 999
+     * @param reason the reason phrase
+     * @param subStatus 0 to 65535
+     * @param trySkipCustomErrors {@code true}: no error page, the response is sent as the module left it
+     * @throws IllegalArgumentException if a value is out of range or the reason holds CR, LF or NUL
+     */
+    void setStatus(int statusCode, String reason, int subStatus, boolean trySkipCustomErrors);
+
+    /**
      * Ports the status code of {@code GetStatus(USHORT* pStatusCode, USHORT* pSubStatus, PCSTR* ppszReason, ...)}.
      *
      * @return the status code
