@@ -39,7 +39,6 @@ import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
@@ -203,12 +202,7 @@ class ConnectionPrecedenceContractTest {
 
     private static void startTomcat() throws Exception {
         tomcatBase = Files.createTempDirectory("iisport-precedence");
-        tomcat = new Tomcat();
-        tomcat.setBaseDir(tomcatBase.toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
+        tomcat = TomcatTest.newTomcat(tomcatBase);
         tomcat.getEngine().getPipeline().addValve(new IisportConnectionValve());
         Context context = tomcat.addContext("", tomcatBase.toString());
         Tomcat.addServlet(context, "filter", new ActingServlet(false));
@@ -226,8 +220,8 @@ class ConnectionPrecedenceContractTest {
         map.setDispatcher(DispatcherType.REQUEST.name());
         context.addFilterMap(map);
         tomcat.start();
-        PORTS.put(Half.TOMCAT_FILTER, connector.getLocalPort());
-        PORTS.put(Half.TOMCAT_EXTENSION, connector.getLocalPort());
+        PORTS.put(Half.TOMCAT_FILTER, tomcat.getConnector().getLocalPort());
+        PORTS.put(Half.TOMCAT_EXTENSION, tomcat.getConnector().getLocalPort());
     }
 
     @AfterAll
