@@ -298,10 +298,26 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
                 phase.set(Phase.ENDED);
             }
         }
-        if (connection.isAbortDegraded() && !output.endDegradedAbort() && failure == null) {
+        if (connection.isAbortDegraded() && !endDegradedAbort() && failure == null) {
             failure = new IOException("iisport: the response was committed when the connection reset was asked, and "
                     + "the container has no iisport extension: the response is aborted");
         }
         return failure;
+    }
+
+    /**
+     * Ends a request whose reset or close the container could not do: an empty 500 with {@code Connection: close}.
+     *
+     * @return {@code false} if the response was already committed (the caller aborts it)
+     */
+    private boolean endDegradedAbort() {
+        if (real.isCommitted()) {
+            return false;
+        }
+        real.reset();
+        real.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+        real.setHeader("Connection", "close");
+        real.setContentLength(0);
+        return true;
     }
 }
