@@ -21,7 +21,9 @@ package io.iisport.spi;
  *       HTTP/2 sends RST_STREAM with the code on this stream only. Later writes to the response are
  *       discarded by the container without throwing.</td></tr>
  *   <tr><td>{@link #CLOSE_ATTRIBUTE}</td><td>{@link Runnable}</td>
- *       <td>close the connection now without a response (what a container does is its own documented choice).</td></tr>
+ *       <td>close the connection without a response (HTTP/1: a FIN, not a RST) at once or when the request
+ *       completes, as each container documents, so long as a later reset can still reset (see
+ *       <a href="#precedence">Precedence</a>).</td></tr>
  * </table>
  *
  * <h2 id="precedence">Precedence</h2>

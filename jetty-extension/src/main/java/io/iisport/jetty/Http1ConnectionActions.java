@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *   send is in progress, so that a write blocked on a slow client is released. A FIN rather than a RST, because
  *   that is what separates a close from a reset. Waiting for the completion when nothing is being sent keeps the
  *   {@link io.iisport.spi.ConnectionBridge} precedence true on the wire: a reset after a close still reaches the
- *   client as a RST, where a FIN already sent would have hidden it.</li>
+ *   client as a RST, where a FIN already sent would have hidden it (as it does after a close that had to release
+ *   a write in progress).</li>
  * </ul>
  */
 class Http1ConnectionActions extends ConnectionActions
