@@ -13,7 +13,8 @@
 #    plain: requests/s, p50, p99, the server's CPU time per request, and the ratios with their spread.
 # 3. Connection actions: plain close vs setNeedDisconnect() vs resetConnection(), connections/s, and the delay from
 #    resetConnection() returning to the client seeing the reset.
-# 4. JMH: the filter's own CPU cost per request (FilterCostBenchmark), appended to the report.
+# 4. Server-sent events: flush-to-client latency p50/p99, bare and behind the filter.
+# 5. JMH: the filter's own CPU cost per request (FilterCostBenchmark), appended to the report.
 # Installs wrk and nghttp2-client (h2load) with apt-get when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."

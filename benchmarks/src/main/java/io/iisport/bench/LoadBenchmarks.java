@@ -25,7 +25,7 @@ import org.HdrHistogram.Histogram;
 /**
  * The load benchmarks: bare Jetty against the module filter, side by side in one server, driven by wrk (HTTP/1.1)
  * and h2load (h2c); the sample WAR as users deploy it (see {@link WarBenchmarks}); the connection actions driven by a
- * socket client; writes a Markdown report.
+ * socket client; server-sent event latency (see {@link SseLatency}); writes a Markdown report.
  *
  * <p>Arguments: {@code --duration SECONDS} (per run, default 8), {@code --rounds N} (default 2; the WAR path runs one
  * more), {@code --actions N} (connections per action, default 10000), {@code --out FILE} (default
@@ -150,6 +150,9 @@ public final class LoadBenchmarks {
 
     // ---------------------------------------------------------------- report
 
+    private static final int SSE_EVENTS = 200;
+    private static final int SSE_INTERVAL = 5;
+
     public static void main(String[] args) throws Exception {
         int duration = 8;
         int rounds = 2;
@@ -196,8 +199,10 @@ public final class LoadBenchmarks {
                 System.out.printf(Locale.ROOT, "%s %.0f/s unexpected %d%n", action, actions.get(action).perSecond(),
                         actions.get(action).unexpected());
             }
+            Map<String, org.HdrHistogram.Histogram> events = SseLatency.measure(server, rounds, SSE_EVENTS, SSE_INTERVAL);
             String report = report(load, actions, duration, rounds, actionCount)
-                    + "\n" + WarBenchmarks.report(warPath, duration, rounds + 1);
+                    + "\n" + WarBenchmarks.report(warPath, duration, rounds + 1)
+                    + "\n" + SseLatency.report(events, rounds, SSE_EVENTS, SSE_INTERVAL);
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, report);
             System.out.println(report);
