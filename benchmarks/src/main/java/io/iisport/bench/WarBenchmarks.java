@@ -136,7 +136,7 @@ final class WarBenchmarks {
      */
     Protocol measure(String title, Tool tool, int seconds, int rounds) throws Exception {
         for (String variant : VARIANTS) {
-            tool.run(base + variant, Math.max(4, seconds / 2)); // warm-up (JIT), not recorded
+            tool.run(base + variant, Math.max(8, seconds)); // warm-up (JIT, a fresh JVM), not recorded
         }
         Map<String, List<Run>> runs = new LinkedHashMap<>();
         List<Double> rpsRatios = new ArrayList<>();
