@@ -13,7 +13,7 @@ import java.util.Arrays;
 final class BodyBuffer {
     static final int CHUNK = 256 * 1024;
     /** The smallest first chunk: a small response costs little more than its bytes. */
-    private static final int FIRST = 256;
+    static final int FIRST = 256;
 
     private final ChunkPool pool;
     private byte[][] chunks = new byte[1][];

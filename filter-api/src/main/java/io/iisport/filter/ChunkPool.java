@@ -41,8 +41,4 @@ final class ChunkPool {
         }
         idle.offer(chunk);
     }
-
-    int idle() {
-        return size.get();
-    }
 }

@@ -2,15 +2,13 @@ package io.iisport.filter;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Counts the connection actions one filter could not carry out as asked because the container offers no
- * iisport extension, and logs one WARN per kind at first use, naming what to install.
+ * iisport extension, and logs one WARNING per kind at first use, naming what to install.
  */
 final class Degradation {
-    private static final Logger LOG = LoggerFactory.getLogger(IisModuleFilter.class);
+    private static final System.Logger LOG = System.getLogger(Degradation.class.getName());
 
     /** What could not be done as asked. */
     enum Kind {
@@ -44,9 +42,10 @@ final class Degradation {
     void record(Kind kind) {
         count.increment();
         if (warned[kind.ordinal()].compareAndSet(false, true)) {
-            LOG.warn("iisport filter '{}': {}. Install iisport-jetty-extension at server level (Jetty 12: "
-                    + "--add-modules=iisport) for the real behaviour. Logged once; degraded calls are counted.",
-                    filterName, kind.consequence);
+            LOG.log(System.Logger.Level.WARNING, "iisport filter '" + filterName + "': " + kind.consequence
+                    + ". Install the iisport extension of your container at server level (Jetty 12: "
+                    + "iisport-jetty-extension, --add-modules=iisport; Tomcat: iisport-tomcat-extension, its Valve in "
+                    + "server.xml) for the real behaviour. Logged once; degraded calls are counted.");
         }
     }
 

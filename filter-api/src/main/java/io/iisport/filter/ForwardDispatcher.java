@@ -12,7 +12,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 
 /**
- * A {@link RequestDispatcher} for Tomcat that keeps a forward's output in the filter's buffer.
+ * The {@link RequestDispatcher} the servlet gets from the filter's request: a forward first discards what the filter
+ * buffered, as the container discards its own buffer, and on Tomcat the forward's output stays in the filter's
+ * buffer.
  *
  * <p>After a forward through a wrapped response, Tomcat (11 by default, 10.1 when the context sets
  * {@code suspendWrappedResponseAfterForward}) unwraps the response to its own and suspends it, so the output the
@@ -23,21 +25,31 @@ import java.lang.reflect.Proxy;
  */
 final class ForwardDispatcher implements RequestDispatcher {
     private final RequestDispatcher delegate;
-    private final ModuleResponse response;
+    private final IisResponse response;
+    private final boolean opaqueForward;
 
-    ForwardDispatcher(RequestDispatcher delegate, ModuleResponse response) {
+    /**
+     * @param opaqueForward whether the container suspends a wrapped response after a forward (see
+     *     {@link #suspendsWrappedResponse})
+     */
+    ForwardDispatcher(RequestDispatcher delegate, IisResponse response, boolean opaqueForward) {
         this.delegate = delegate;
         this.response = response;
+        this.opaqueForward = opaqueForward;
     }
 
     /** @return whether the container suspends a wrapped response after a forward (Tomcat) */
-    static boolean needed(String serverInfo) {
+    static boolean suspendsWrappedResponse(String serverInfo) {
         return serverInfo != null && serverInfo.startsWith("Apache Tomcat/");
     }
 
     @Override
     public void forward(ServletRequest request, ServletResponse servletResponse) throws ServletException, IOException {
-        delegate.forward(request, wraps(servletResponse) ? opaque((HttpServletResponse) servletResponse)
+        boolean ours = wraps(servletResponse);
+        if (ours) {
+            response.beforeForward();
+        }
+        delegate.forward(request, ours && opaqueForward ? opaque((HttpServletResponse) servletResponse)
                 : servletResponse);
     }
 

@@ -1,5 +1,6 @@
 package io.iisport.filter;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -68,7 +69,8 @@ public class IisModuleFilter implements Filter {
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
         Degradation counts = new Degradation(filterConfig.getFilterName());
-        ModulePipeline configured = ModulePipeline.configure(filterConfig);
+        ModulePipeline configured = ModuleLoader.load(FilterSettings.parse(filterConfig),
+                filterConfig.getServletContext());
         String attribute = IisModuleFilter.class.getName() + "." + filterConfig.getFilterName() + ".degradedCalls";
         LongSupplier counter = counts::count;
         filterConfig.getServletContext().setAttribute(attribute, counter);
@@ -81,7 +83,8 @@ public class IisModuleFilter implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (!(request instanceof HttpServletRequest) || !(response instanceof HttpServletResponse)) {
+        if (!(request instanceof HttpServletRequest httpRequest)
+                || !(response instanceof HttpServletResponse httpResponse)) {
             chain.doFilter(request, response);
             return;
         }
@@ -89,23 +92,19 @@ public class IisModuleFilter implements Filter {
         if (current == null) {
             throw new ServletException("iisport filter is not initialized or was destroyed");
         }
-        RequestContext running = IisRequest.runningFor(request, current);
-        if (running == null && request.getDispatcherType() == jakarta.servlet.DispatcherType.ASYNC
-                && request.getAttribute(current.runningAttribute) instanceof RequestContext started) {
+        IisRequest.Run running = IisRequest.runningFor(request, current);
+        boolean asyncDispatch = request.getDispatcherType() == DispatcherType.ASYNC;
+        if (running == null && asyncDispatch && request.getAttribute(current.runningAttribute) instanceof RequestRun started) {
             running = started;
         }
-        if (running != null) {
-            // A dispatch of a request this pipeline already runs for (its request wraps the dispatched one):
-            // a forward, an include, or an async dispatch.
-            if (request.getDispatcherType() == jakarta.servlet.DispatcherType.ASYNC) {
-                running.redispatch(chain, request, response);
-            } else {
-                chain.doFilter(request, response);
-            }
-            return;
+        if (running instanceof RequestRun run && asyncDispatch) {
+            run.redispatch(chain, request, response);
+        } else if (running != null) {
+            // A forward or include of a request this pipeline already runs for: one pipeline per request.
+            chain.doFilter(request, response);
+        } else {
+            new RequestRun(current, degradation, httpRequest, httpResponse).run(chain);
         }
-        new RequestContext(current, degradation, (HttpServletRequest) request, (HttpServletResponse) response)
-                .run(chain);
     }
 
     @Override

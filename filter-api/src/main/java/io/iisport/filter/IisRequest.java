@@ -3,6 +3,7 @@ package io.iisport.filter;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -20,11 +21,24 @@ import java.util.TreeMap;
  * {@link AsyncContext} that runs the rest of the pipeline when the servlet completes it.
  */
 final class IisRequest extends HttpServletRequestWrapper {
-    private final RequestContext context;
+    /** What the request needs of the pipeline run it belongs to. */
+    interface Run {
+        ModulePipeline pipeline();
+
+        IisResponse response();
+
+        /** The servlet started async with the container's {@code asyncContext}; returns the servlet's context. */
+        AsyncContext asyncStarted(AsyncContext asyncContext, ServletRequest request, ServletResponse response);
+
+        /** @return the filter's context around the container's {@code asyncContext}, or that one */
+        AsyncContext asyncContext(AsyncContext asyncContext);
+    }
+
+    private final Run context;
     /** Header name (case-insensitive) to its values; an empty list is a deleted header. {@code null}: no change. */
     private Map<String, List<String>> headers;
 
-    IisRequest(HttpServletRequest request, RequestContext context) {
+    IisRequest(HttpServletRequest request, Run context) {
         super(request);
         this.context = context;
     }
@@ -36,12 +50,12 @@ final class IisRequest extends HttpServletRequestWrapper {
      *
      * @return the running context of {@code pipeline} for this request, or {@code null}
      */
-    static RequestContext runningFor(ServletRequest request, ModulePipeline pipeline) {
+    static Run runningFor(ServletRequest request, ModulePipeline pipeline) {
         for (ServletRequest r = request; r != null; ) {
-            if (r instanceof IisRequest && ((IisRequest) r).context.pipeline() == pipeline) {
-                return ((IisRequest) r).context;
+            if (r instanceof IisRequest iis && iis.context.pipeline() == pipeline) {
+                return iis.context;
             }
-            r = r instanceof jakarta.servlet.ServletRequestWrapper ? ((jakarta.servlet.ServletRequestWrapper) r).getRequest() : null;
+            r = r instanceof ServletRequestWrapper wrapper ? wrapper.getRequest() : null;
         }
         return null;
     }
@@ -130,12 +144,12 @@ final class IisRequest extends HttpServletRequestWrapper {
         }
     }
 
-    /** The container's dispatcher; on Tomcat one that keeps a forward's output (see {@link ForwardDispatcher}). */
+    /** The container's dispatcher, whose forward also discards the filter's buffer (see {@link ForwardDispatcher}). */
     @Override
     public RequestDispatcher getRequestDispatcher(String path) {
         RequestDispatcher dispatcher = super.getRequestDispatcher(path);
-        return dispatcher != null && context.pipeline().forwardNeedsOpaqueResponse(getServletContext())
-                ? new ForwardDispatcher(dispatcher, context.response()) : dispatcher;
+        return dispatcher == null ? null : new ForwardDispatcher(dispatcher, context.response(),
+                context.pipeline().opaqueForward(getServletContext()));
     }
 
     /**

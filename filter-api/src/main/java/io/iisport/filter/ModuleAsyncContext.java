@@ -16,8 +16,17 @@ import java.io.IOException;
  * that completes the request through {@code event.getAsyncContext()} ends the pipeline the same way.
  */
 final class ModuleAsyncContext implements AsyncContext {
+    /** What the context needs of the pipeline run: its end, and the hand-over before a dispatch. */
+    interface Ending {
+        /** Ends the request (once, whoever calls first); a failure is logged, not thrown. */
+        void endLogged();
+
+        /** An async dispatch is about to happen: what is buffered goes to the container. */
+        void beforeDispatch();
+    }
+
     private final AsyncContext delegate;
-    private final RequestContext context;
+    private final Ending context;
     private final ServletRequest request;
     private final ServletResponse response;
 
@@ -25,7 +34,7 @@ final class ModuleAsyncContext implements AsyncContext {
      * @param request what {@link #getRequest()} returns: the request the servlet started async with
      * @param response what {@link #getResponse()} returns
      */
-    ModuleAsyncContext(AsyncContext delegate, RequestContext context, ServletRequest request,
+    ModuleAsyncContext(AsyncContext delegate, Ending context, ServletRequest request,
             ServletResponse response) {
         this.delegate = delegate;
         this.context = context;

@@ -15,20 +15,10 @@ import java.util.Objects;
  * {@link IHttpModuleRegistrationInfo} during registration and read-only afterwards.
  */
 final class RegisteredModule implements IHttpModuleRegistrationInfo {
-    /** The notifications the filter raises, OR-ed. */
-    private static final int RAISED;
-
-    static {
-        int raised = 0;
-        for (int i = 0; i < Notifications.COUNT; i++) {
-            raised |= Notifications.mask(i);
-        }
-        RAISED = raised;
-    }
-
     private final String name;
     private final ModuleSettings settings;
-    private final int[] ranks = new int[Notifications.COUNT];
+    /** Priority rank per stage (by ordinal): lower runs first. */
+    private final int[] ranks = new int[Stage.values().length];
     private IHttpModuleFactory factory;
     private int requestMask;
     private int postMask;
@@ -49,6 +39,14 @@ final class RegisteredModule implements IHttpModuleRegistrationInfo {
         return settings;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if a mask names no notification, an unknown bit, or a notification the
+     *     filter never raises ({@code RQ_READ_ENTITY}, {@code RQ_MAP_PATH}, {@code RQ_CUSTOM_NOTIFICATION}), or
+     *     {@code RQ_SEND_RESPONSE} as a post-notification
+     * @throws IllegalStateException if the module already subscribed
+     */
     @Override
     public void setRequestNotifications(IHttpModuleFactory moduleFactory, int requestNotifications,
             int postRequestNotifications) {
@@ -62,18 +60,20 @@ final class RegisteredModule implements IHttpModuleRegistrationInfo {
         if ((postRequestNotifications & RQ_SEND_RESPONSE) != 0) {
             throw new IllegalArgumentException("RQ_SEND_RESPONSE has no post-notification");
         }
-        checkKnownBits(requestNotifications);
-        checkKnownBits(postRequestNotifications);
+        checkRaised(requestNotifications);
+        checkRaised(postRequestNotifications);
         this.factory = moduleFactory;
-        this.requestMask = requestNotifications & RAISED;
-        this.postMask = postRequestNotifications & RAISED;
+        this.requestMask = requestNotifications;
+        this.postMask = postRequestNotifications;
     }
 
-    private static void checkKnownBits(int mask) {
+    private void checkRaised(int mask) {
         for (int bit = 0; bit < 32; bit++) {
             int value = 1 << bit;
-            if ((mask & value) != 0) {
-                RequestNotification.nameOf(value); // throws for an unknown bit
+            if ((mask & value) != 0 && (Stage.RAISED_MASK & value) == 0) {
+                throw new IllegalArgumentException(RequestNotification.nameOf(value) + " is never raised by the "
+                        + "iisport filter (it has no servlet equivalent), so module '" + name
+                        + "' cannot subscribe to it");
             }
         }
     }
@@ -81,9 +81,9 @@ final class RegisteredModule implements IHttpModuleRegistrationInfo {
     @Override
     public void setPriorityForRequestNotification(int requestNotification, String priority) {
         int rank = PriorityAlias.rank(priority);
-        int index = Notifications.indexOf(requestNotification);
-        if (index >= 0) {
-            ranks[index] = rank;
+        Stage stage = Stage.of(requestNotification);
+        if (stage != null) {
+            ranks[stage.ordinal()] = rank;
         }
     }
 
@@ -91,12 +91,12 @@ final class RegisteredModule implements IHttpModuleRegistrationInfo {
         return factory;
     }
 
-    boolean subscribes(int index, boolean post) {
-        return ((post ? postMask : requestMask) & Notifications.mask(index)) != 0;
+    boolean subscribes(Stage stage, boolean post) {
+        return ((post ? postMask : requestMask) & stage.mask) != 0;
     }
 
-    int rank(int index) {
-        return ranks[index];
+    int rank(Stage stage) {
+        return ranks[stage.ordinal()];
     }
 
     @Override

@@ -251,4 +251,34 @@ class TransparencyTest {
         assertThat(response.getContent(), is("set"));
         assertThat(response.get("Content-Length"), is("3"));
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "application/json|", "text/html|", "text/plain;charset=UTF-8|", "application/xml|",
+        "text/html|fr-FR", "|", "application/json|de"})
+    void theContentTypeAfterGetWriterIsWhatTheContainerMakesOfIt(String type, String locale) throws Exception {
+        TestServer.Body body = (req, resp) -> {
+            if (type != null) {
+                resp.setContentType(type);
+            }
+            if (locale != null) {
+                resp.setLocale(java.util.Locale.forLanguageTag(locale));
+            }
+            resp.getWriter().print("{\"k\":\"\u00e9\"}");
+            resp.setContentType("text/plain;charset=ISO-8859-1");
+            if (type != null) {
+                resp.setContentType(type);
+            }
+        };
+        server.handle("/b/ct", body);
+        server.handle("/f/ct", body);
+        server.filterOn("/f/*", new IisModuleFilter(), "modules", RECORDER);
+        server.start();
+
+        HttpTester.Response bare = server.get("/b/ct");
+        HttpTester.Response filtered = server.get("/f/ct");
+        assertThat(filtered.get("Content-Type"), is(bare.get("Content-Type")));
+        assertThat(filtered.get("Content-Language"), is(bare.get("Content-Language")));
+        assertThat(java.util.Arrays.equals(filtered.getContentBytes(), bare.getContentBytes()), is(true));
+    }
 }

@@ -60,7 +60,11 @@ class ConfigurationTest {
                 wrong("site", "RequestFiltering.maxUrl", "10", "is unknown: module 'RequestFiltering' does not read a setting 'maxUrl'"),
                 wrong("site", "Drain.draining", "yes", "expected true or false"),
                 wrong("site", "HttpLogging.selectiveLogging", "Sometimes", "expected one of LogAll, LogSuccessful, LogError"),
-                wrong("site", "HttpLogging.dontLog", "1", "expected true or false"));
+                wrong("site", "HttpLogging.dontLog", "1", "expected true or false"),
+                wrong("rewrite", "UrlRewrite.configSource", "/WEB-INF/missing.config", "the web application has no such file"),
+                wrong("rewrite", "UrlRewrite.configSource", "WEB-INF/rewrite.config", "expected a path in the web application"),
+                wrong("rewrite", "UrlRewrite.configSource", "/WEB-INF/web.xml",
+                        "/WEB-INF/web.xml, line 12: the root element is <web-app>: expected <rewrite>"));
     }
 
     private static Arguments wrong(String filter, String param, String value, String reason) {

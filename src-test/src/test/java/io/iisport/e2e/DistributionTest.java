@@ -35,7 +35,7 @@ class DistributionTest {
     private static int port;
     private static Path log;
 
-    private static Path property(String name) {
+    static Path property(String name) {
         String value = System.getProperty(name);
         if (value == null) {
             fail("system property " + name + " is not set: run the tests through Maven");
@@ -81,6 +81,11 @@ class DistributionTest {
         }
         jetty = new ProcessBuilder(java(home, "jetty.http.host=127.0.0.1", "jetty.http.port=" + port))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        awaitServing(jetty, port, log);
+    }
+
+    /** Waits, at most 60 s, until the server started as the process serves {@code GET /} with a 200. */
+    static void awaitServing(Process server, int port, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
@@ -90,21 +95,26 @@ class DistributionTest {
             } catch (IOException notYet) {
                 // not serving yet
             }
-            if (!jetty.isAlive() || System.nanoTime() > deadline) {
+            if (!server.isAlive() || System.nanoTime() > deadline) {
                 fail("the distribution did not start:\n" + Files.readString(log));
             }
             Thread.sleep(100);
         }
     }
 
-    @AfterAll
-    static void stopDistribution() throws Exception {
-        if (jetty != null) {
-            jetty.destroy();
-            if (!jetty.waitFor(30, TimeUnit.SECONDS)) {
-                jetty.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    /** Stops the server started as the process: SIGTERM, then SIGKILL after 30 s. */
+    static void stop(Process server) throws InterruptedException {
+        if (server != null) {
+            server.destroy();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
         }
+    }
+
+    @AfterAll
+    static void stopDistribution() throws Exception {
+        stop(jetty);
     }
 
     @Test
@@ -115,6 +125,11 @@ class DistributionTest {
 
     @Test
     void setNeedDisconnectClosesAfterTheFullResponse() throws IOException {
+        assertSetNeedDisconnectClosesAfterTheFullResponse(port);
+    }
+
+    /** {@code /seed/set-need-disconnect} with a pipelined request: the full response, then EOF. */
+    static void assertSetNeedDisconnectClosesAfterTheFullResponse(int port) throws IOException {
         try (Socket socket = Wire.connect(port)) {
             Wire.send(socket, Wire.get("/seed/set-need-disconnect") + Wire.get("/"));
             InputStream in = socket.getInputStream();
@@ -127,6 +142,11 @@ class DistributionTest {
 
     @Test
     void resetConnectionResetsTheTcpConnection() throws IOException {
+        assertResetConnectionResetsTheTcpConnection(port);
+    }
+
+    /** {@code /seed/reset-connection}: a TCP reset, with nothing of the response before it. */
+    static void assertResetConnectionResetsTheTcpConnection(int port) throws IOException {
         try (Socket socket = Wire.connect(port)) {
             Wire.send(socket, Wire.get("/seed/reset-connection"));
             Wire.Reset reset = Wire.readToReset(socket.getInputStream());

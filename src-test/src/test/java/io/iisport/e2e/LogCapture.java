@@ -8,13 +8,33 @@ import java.util.List;
 
 /**
  * Captures what is written to {@code System.err} (where slf4j-simple writes, the server's and the WAR's own) while
- * still passing it through.
+ * still passing it through, and what is logged through the JDK's platform logging (where iisport's filter logs, as
+ * {@code System.Logger} without a provider goes to {@code java.util.logging}), as {@code LEVEL logger - message}.
  */
 final class LogCapture implements AutoCloseable {
     private final PrintStream original = System.err;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    private final java.util.logging.Handler platformLog = new java.util.logging.Handler() {
+        @Override
+        public void publish(java.util.logging.LogRecord record) {
+            String line = record.getLevel() + " " + record.getLoggerName() + " - "
+                    + new java.util.logging.SimpleFormatter().formatMessage(record) + "\n";
+            synchronized (captured) {
+                captured.writeBytes(line.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
 
     LogCapture() {
+        java.util.logging.Logger.getLogger("").addHandler(platformLog);
         System.setErr(new PrintStream(new OutputStream() {
             @Override
             public void write(int b) {
@@ -65,6 +85,7 @@ final class LogCapture implements AutoCloseable {
 
     @Override
     public void close() {
+        java.util.logging.Logger.getLogger("").removeHandler(platformLog);
         System.setErr(original);
     }
 }

@@ -57,18 +57,24 @@ class TomcatTest {
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
         tomcat.setConnector(connector);
+        context = deploySampleWar(tomcat, baseDir);
+        tomcat.start();
+        port = connector.getLocalPort();
+    }
+
+    /** Deploys the built sample WAR at the root of the Tomcat's host, whose base directory is given. */
+    static Context deploySampleWar(Tomcat tomcat, Path baseDir) throws IOException {
         Path appBase = Files.createDirectories(baseDir.resolve("webapps"));
         tomcat.getHost().setAppBase(appBase.toString());
         // Tomcat's default web.xml would add its JSP servlet, which tomcat-embed-core does not have; add only the
         // default servlet.
         tomcat.setAddDefaultWebXmlToWebapp(false);
-        context = tomcat.addWebapp("", Wire.war().toAbsolutePath().toString());
+        Context context = tomcat.addWebapp("", Wire.war().toAbsolutePath().toString());
         Tomcat.addServlet(context, "default", "org.apache.catalina.servlets.DefaultServlet");
         context.addServletMappingDecoded("/", "default");
         // Scan only the WAR, not the test class path.
         ((StandardJarScanner) context.getJarScanner()).setScanClassPath(false);
-        tomcat.start();
-        port = connector.getLocalPort();
+        return context;
     }
 
     @AfterAll
@@ -84,7 +90,7 @@ class TomcatTest {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
@@ -147,8 +153,8 @@ class TomcatTest {
             }
         }
         assertThat(counter.getAsLong(), is(before + 2));
-        log.awaitLine("WARN", "iisport filter 'ResetConnection': resetConnection()/resetStream() cannot reset the connection",
-                "Install iisport-jetty-extension");
+        log.awaitLine("WARNING", "iisport filter 'ResetConnection': resetConnection()/resetStream() cannot reset the "
+                + "connection", "iisport-tomcat-extension");
         assertThat(log.lines("iisport filter 'ResetConnection'").size(), is(1));
     }
 
@@ -169,6 +175,16 @@ class TomcatTest {
         HttpTester.Response denied = Wire.exchange(port, get("/dynamic-ip/forbidden/", client));
         assertThat(denied.getStatus(), is(403));
         assertThat(denied.getContent(), startsWith("HTTP Error 403.502 - Forbidden\n"));
+    }
+
+    @Test
+    void urlRewriteRedirectsAndRespondsOnTomcat() throws Exception {
+        HttpTester.Response redirect = Wire.exchange(port, get("/rewrite/canonical/products/7?color=red"));
+        assertThat(redirect.getStatus(), is(301));
+        assertThat(redirect.get("Location"), is("http://www.example.com/rewrite/canonical/products/7?color=red"));
+        HttpTester.Response custom = Wire.exchange(port, get("/rewrite/private/report.pdf"));
+        assertThat(custom.getStatus(), is(403));
+        assertThat(custom.getContent(), not(containsString("Served")));
     }
 
     @Test

@@ -77,6 +77,24 @@ public class HomeServlet extends HttpServlet {
             address is on the deny list, yet every request is served; the server log shows <em>logging only: would deny</em>.</li>
         </ul>
 
+        <h2>URL Rewrite (<code>&lt;rewrite&gt;&lt;rules&gt;</code>)</h2>
+        <p>On <code>/rewrite/*</code>, with the rules of <code>WEB-INF/rewrite.config</code>: the <code>&lt;rewrite&gt;</code>
+        section of an IIS <code>web.config</code>, copied as is. The handler answers <em>Served GET &lt;URL it served&gt;</em>.</p>
+        <ul>
+          <li><a href="@CTX@/rewrite/article/234/some-title">/rewrite/article/234/some-title</a> &mdash; <code>Rewrite</code>
+            to <code>rewrite/article.aspx?id={R:1}&amp;title={R:2}</code> (served as the new URL once the filter API has
+            <code>IHttpRequest.setUrl</code>; until then the request fails with 500).</li>
+          <li><a href="@CTX@/rewrite/canonical/products/7?color=red">/rewrite/canonical/products/7?color=red</a> &mdash;
+            <code>Redirect</code> 301 to <code>http://www.example.com/...</code>, a negated <code>{HTTP_HOST}</code> condition.</li>
+          <li><a href="@CTX@/rewrite/secure/cart">/rewrite/secure/cart</a> &mdash; <code>Redirect</code> 302 to HTTPS on the same host.</li>
+          <li><a href="@CTX@/rewrite/private/report.pdf">/rewrite/private/report.pdf</a> &mdash; <code>CustomResponse</code> 403
+            with IIS's reason and description.</li>
+          <li><a href="@CTX@/rewrite/wp-login.php">/rewrite/wp-login.php</a> &mdash; <code>AbortRequest</code>: the browser shows a
+            connection-reset error.</li>
+          <li><a href="@CTX@/rewrite/static/site.css">/rewrite/static/site.css</a> &mdash; <code>None</code> with
+            <code>stopProcessing</code>: served as asked.</li>
+        </ul>
+
         <h2>Drain switch</h2>
         <p>While draining, every response on <code>/</code> and <code>/demo/*</code> gets <code>setNeedDisconnect()</code>:
         it is served in full with <code>Connection: close</code> (HTTP/2: GOAWAY), so clients reconnect, through a load

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
 
 /** The adapter's own logic against a mocked container response: what it asks the container, and in which order. */
-class ModuleResponseTest {
+class IisResponseTest {
     private HttpServletRequest request;
     private HttpServletResponse real;
     private ServletOutputStream realStream;
@@ -41,18 +41,31 @@ class ModuleResponseTest {
         when(real.getOutputStream()).thenReturn(realStream);
         when(real.getCharacterEncoding()).thenReturn("ISO-8859-1");
         when(real.isCommitted()).thenAnswer(i -> committed);
+        when(real.getBufferSize()).thenReturn(32 * 1024);
     }
 
-    private ModuleResponse response(int limit) {
+    private IisResponse response(int limit) {
         ModulePipeline pipeline = new ModulePipeline(List.of(), limit);
-        return new RequestContext(pipeline, new Degradation("test"), request, real).response();
+        return new RequestRun(pipeline, new Degradation("test"), request, real).response();
     }
 
     @Test
-    void theFinalSendSetsTheContentLengthBeforeWritingTheBody() throws IOException {
-        ModuleResponse response = response(1024);
+    void theFinalSendLeavesFramingToTheContainerUnlessTheServletDeclaredALength() throws IOException {
+        IisResponse response = response(1024);
         response.getOutputStream().write(new byte[] {1, 2, 3});
         verify(real, never()).getOutputStream();
+
+        response.complete();
+
+        verify(realStream).write(any(byte[].class), eq(0), eq(3));
+        verify(real, never()).setContentLengthLong(anyLong());
+    }
+
+    @Test
+    void theFinalSendSetsTheDeclaredContentLengthBeforeWritingTheBody() throws IOException {
+        IisResponse response = response(1024);
+        response.setContentLength(3);
+        response.getOutputStream().write(new byte[] {1, 2, 3});
 
         response.complete();
 
@@ -63,7 +76,7 @@ class ModuleResponseTest {
 
     @Test
     void aWriterFlushSendsWhatIsBufferedAndCommits() throws IOException {
-        ModuleResponse response = response(1024);
+        IisResponse response = response(1024);
         response.getWriter().print("x");
         response.getWriter().flush();
 
@@ -75,7 +88,7 @@ class ModuleResponseTest {
 
     @Test
     void flushBufferCommitsAndLaterOutputIsBufferedAgainUntilTheFinalSend() throws IOException {
-        ModuleResponse response = response(1024);
+        IisResponse response = response(1024);
         response.setContentLength(2);
         response.getOutputStream().print("x");
         response.flushBuffer();
@@ -96,7 +109,7 @@ class ModuleResponseTest {
 
     @Test
     void aLimitOfZeroKeepsNoBufferAndLeavesContentLengthAndErrorsToTheContainer() throws IOException {
-        ModuleResponse response = response(0);
+        IisResponse response = response(0);
         response.setContentLength(5);
         response.getOutputStream().print("ab");
         response.sendError(404, "gone");
@@ -110,21 +123,21 @@ class ModuleResponseTest {
 
     @Test
     void theWriterAfterTheStreamIsIllegal() throws IOException {
-        ModuleResponse response = response(1024);
+        IisResponse response = response(1024);
         response.getOutputStream();
         assertThrows(IllegalStateException.class, response::getWriter);
     }
 
     @Test
     void theStreamAfterTheWriterIsIllegal() throws IOException {
-        ModuleResponse response = response(1024);
+        IisResponse response = response(1024);
         response.getWriter();
         assertThrows(IllegalStateException.class, response::getOutputStream);
     }
 
     @Test
     void theWriterFixesTheEncodingInTheContainerResponse() throws IOException {
-        ModuleResponse response = response(1024);
+        IisResponse response = response(1024);
         response.getWriter();
         verify(real).setCharacterEncoding("ISO-8859-1");
         response.setCharacterEncoding("UTF-8");
@@ -134,13 +147,13 @@ class ModuleResponseTest {
     @Test
     void anUnknownEncodingIsAnUnsupportedEncodingException() {
         when(real.getCharacterEncoding()).thenReturn("no-such-charset");
-        ModuleResponse response = response(1024);
+        IisResponse response = response(1024);
         assertThrows(java.io.UnsupportedEncodingException.class, response::getWriter);
     }
 
     @Test
     void passingTheLimitSendsTheFirstPartThenStreamsWithoutContentLength() throws IOException {
-        ModuleResponse response = response(4);
+        IisResponse response = response(4);
         response.setContentLength(10);
         response.getOutputStream().write(new byte[10]);
 
@@ -153,7 +166,7 @@ class ModuleResponseTest {
 
     @Test
     void aNegativeContentLengthRemovesTheDeclaration() {
-        ModuleResponse response = response(1024);
+        IisResponse response = response(1024);
         response.setContentLength(5);
         response.setContentLengthLong(-1);
         assertThat(response.containsHeader("Content-Length"), is(false));
@@ -161,13 +174,13 @@ class ModuleResponseTest {
 
     @Test
     void aContentLengthHeaderThatIsNoNumberIsRejected() {
-        ModuleResponse response = response(1024);
+        IisResponse response = response(1024);
         assertThrows(IllegalArgumentException.class, () -> response.setHeader("Content-Length", "ten"));
     }
 
     @Test
     void sendErrorIsLeftToTheContainerUntilTheFinalSend() throws IOException {
-        ModuleResponse response = response(1024);
+        IisResponse response = response(1024);
         response.getOutputStream().print("dropped");
         response.sendError(404, "gone");
         verify(real, never()).sendError(anyInt(), any());
@@ -183,7 +196,7 @@ class ModuleResponseTest {
 
     @Test
     void servlet61RedirectsWithAStatusKeepTheBodyIfAskedAndCloseTheServletOutput() throws IOException {
-        ModuleResponse response = response(1024);
+        IisResponse response = response(1024);
         response.getOutputStream().print("see other");
         response.sendRedirect("/there", 303, false);
         assertThat(response.isCommitted(), is(true));
@@ -198,7 +211,7 @@ class ModuleResponseTest {
 
     @Test
     void servlet61RedirectWithoutStatusIsThePlainRedirect() throws IOException {
-        ModuleResponse response = response(1024);
+        IisResponse response = response(1024);
         response.getOutputStream().print("dropped");
         response.sendRedirect("/there", true);
         response.complete();
@@ -210,7 +223,7 @@ class ModuleResponseTest {
     void resetGoesToTheBridgeOnceAndLaterOutputIsDropped() throws IOException {
         IntConsumer bridge = mock(IntConsumer.class);
         when(request.getAttribute(ConnectionBridge.RESET_ATTRIBUTE)).thenReturn(bridge);
-        ModuleResponse response = response(1024);
+        IisResponse response = response(1024);
 
         response.resetConnection();
         response.resetStream(5);
@@ -230,7 +243,7 @@ class ModuleResponseTest {
         IntConsumer reset = mock(IntConsumer.class);
         when(request.getAttribute(ConnectionBridge.DISCONNECT_ATTRIBUTE)).thenReturn(disconnect);
         when(request.getAttribute(ConnectionBridge.RESET_ATTRIBUTE)).thenReturn(reset);
-        ModuleResponse response = response(1024);
+        IisResponse response = response(1024);
 
         response.setNeedDisconnect();
         response.setNeedDisconnect();
@@ -246,7 +259,7 @@ class ModuleResponseTest {
     @Test
     void aDisconnectOnHttp2WithoutTheExtensionIsDegradedNotAHeader() throws IOException {
         when(request.getProtocol()).thenReturn("HTTP/2.0");
-        ModuleResponse response = response(1024);
+        IisResponse response = response(1024);
         response.setNeedDisconnect();
         response.complete();
         verify(real, never()).setHeader("Connection", "close");
@@ -254,7 +267,7 @@ class ModuleResponseTest {
 
     @Test
     void aDisconnectOnHttp1WithoutTheExtensionAddsConnectionCloseWithTheHeaders() throws IOException {
-        ModuleResponse response = response(1024);
+        IisResponse response = response(1024);
         response.setNeedDisconnect();
         verify(real, never()).setHeader("Connection", "close");
         response.complete();

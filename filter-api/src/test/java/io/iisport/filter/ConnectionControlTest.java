@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The precedence of the connection actions and the disconnect of an upgrade request, against a recording bridge. */
-class ConnectionActionsTest {
+class ConnectionControlTest {
     private final List<String> calls = new ArrayList<>();
     private HttpServletRequest request;
     private HttpServletResponse response;
@@ -34,13 +34,13 @@ class ConnectionActionsTest {
         when(request.getAttribute(ConnectionBridge.RESET_ATTRIBUTE)).thenReturn((IntConsumer) code -> calls.add("reset " + code));
     }
 
-    private ConnectionActions actions() {
-        return new ConnectionActions(request, new Degradation("test"));
+    private ConnectionControl actions() {
+        return new ConnectionControl(request, new Degradation("test"));
     }
 
     @Test
     void aCallNeverWeakensAStrongerOneAndAResetAfterACloseStillResets() {
-        ConnectionActions actions = actions();
+        ConnectionControl actions = actions();
         actions.disconnect(false);
         actions.close();
         actions.disconnect(true);
@@ -55,7 +55,7 @@ class ConnectionActionsTest {
     void aDisconnectOfAnUpgradeThatSwitchedProtocolsLeavesTheConnectionToTheNewProtocol() {
         when(request.getHeader("Upgrade")).thenReturn("websocket");
         when(response.getStatus()).thenReturn(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
-        ConnectionActions actions = actions();
+        ConnectionControl actions = actions();
         actions.disconnect(false);
         actions.requestEnded(response);
         assertThat(calls, is(empty()));
@@ -66,7 +66,7 @@ class ConnectionActionsTest {
     void aDisconnectOfARefusedUpgradeIsCarriedOutWhenTheHeadersAreCommitted() {
         when(request.getHeader("Upgrade")).thenReturn("websocket");
         when(response.getStatus()).thenReturn(HttpServletResponse.SC_BAD_REQUEST);
-        ConnectionActions actions = actions();
+        ConnectionControl actions = actions();
         actions.disconnect(false);
         assertThat(calls, is(empty()));
         actions.beforeCommit(response);
@@ -77,7 +77,7 @@ class ConnectionActionsTest {
     @Test
     void withoutTheExtensionADisconnectBeforeCommitAddsConnectionClose() {
         when(request.getAttribute(ConnectionBridge.DISCONNECT_ATTRIBUTE)).thenReturn(null);
-        ConnectionActions actions = actions();
+        ConnectionControl actions = actions();
         actions.disconnect(false);
         actions.beforeCommit(response);
         verify(response).setHeader("Connection", "close");

@@ -5,27 +5,23 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.UnaryOperator;
 
 /**
- * The connection actions of one request: carried out by the container's extension through
- * {@link ConnectionBridge} when it is installed, otherwise degraded as {@link IisModuleFilter} documents.
- *
- * <p>Callable from any thread. The actions are ordered {@code NONE < DISCONNECT < CLOSE < RESET} (see
- * {@link Level}): a call never weakens an earlier stronger one, so every action is idempotent, a reset or close wins
- * over a disconnect, and a reset after a close still resets (IIS: a reset is never weaker than a close). The level
- * is decided by compare-and-set; the container is called after, outside any lock.
+ * The filter's side of one request's connection actions: carried out by the container's extension through
+ * {@link ConnectionBridge} when it is installed, otherwise degraded as {@link IisModuleFilter} documents. The
+ * precedence of the actions is {@link ConnectionBridge}'s; the state is one immutable {@link State} changed by
+ * compare-and-set, and the container is called after, outside any lock, so any thread may act.
  *
  * <p>A disconnect asked on an HTTP/1 upgrade request ({@code Upgrade} header, such as a WebSocket handshake) waits
- * until the response is committed or the request ends: if the container switched protocols ({@code 101}), the
- * connection belongs to the new protocol and is left alone (it closes when that protocol ends, as IIS closes a
+ * until the filter commits the response or the request ends: if the container switched protocols ({@code 101}),
+ * the connection belongs to the new protocol and is left alone (it closes when that protocol ends, as IIS closes a
  * WebSocket request's connection when the request ends); otherwise the disconnect is carried out as usual.
  */
-final class ConnectionActions {
-    private static final Logger LOG = LoggerFactory.getLogger(ConnectionActions.class);
+final class ConnectionControl {
+    private static final System.Logger LOG = System.getLogger(ConnectionControl.class.getName());
 
-    /** The strongest action asked so far. */
+    /** The strongest action asked so far, in {@link ConnectionBridge}'s order. */
     enum Level {
         NONE, DISCONNECT, CLOSE, RESET;
 
@@ -34,32 +30,45 @@ final class ConnectionActions {
         }
     }
 
+    /**
+     * Everything the request's threads share about the connection.
+     *
+     * @param level the strongest action asked
+     * @param pendingDisconnect a disconnect of an upgrade request, not carried out yet
+     * @param closeHeaderWanted a disconnect the container could not do: {@code Connection: close} goes with the headers
+     * @param abortDegraded a reset or close the container could not do: the filter ends the response itself
+     */
+    record State(Level level, boolean pendingDisconnect, boolean closeHeaderWanted, boolean abortDegraded) {
+        static final State INITIAL = new State(Level.NONE, false, false, false);
+
+        State raisedTo(Level to) {
+            return new State(to, pendingDisconnect, closeHeaderWanted, abortDegraded);
+        }
+    }
+
     private final HttpServletRequest request;
     private final Degradation degradation;
-    private final AtomicReference<Level> level = new AtomicReference<>(Level.NONE);
+    private final AtomicReference<State> state = new AtomicReference<>(State.INITIAL);
 
-    /** A disconnect of an upgrade request, not carried out yet (see the class comment). */
-    private volatile boolean disconnectPending;
-    /** The abort could not be done by the container; the filter ends the response itself. */
-    private volatile boolean abortDegraded;
-    /** A disconnect the container could not do: add {@code Connection: close} at commit. */
-    private volatile boolean closeHeaderWanted;
-
-    ConnectionActions(HttpServletRequest request, Degradation degradation) {
+    ConnectionControl(HttpServletRequest request, Degradation degradation) {
         this.request = request;
         this.degradation = degradation;
     }
 
     /** Raises the level to {@code to}; {@code false} if it already was as strong. */
     private boolean raiseTo(Level to) {
-        Level current;
+        State current;
         do {
-            current = level.get();
-            if (current.compareTo(to) >= 0) {
+            current = state.get();
+            if (current.level().compareTo(to) >= 0) {
                 return false;
             }
-        } while (!level.compareAndSet(current, to));
+        } while (!state.compareAndSet(current, current.raisedTo(to)));
         return true;
+    }
+
+    private void update(UnaryOperator<State> change) {
+        state.updateAndGet(change);
     }
 
     /**
@@ -72,38 +81,37 @@ final class ConnectionActions {
             return;
         }
         if (request.getHeader("Upgrade") != null && !request.getProtocol().startsWith("HTTP/2")) {
-            disconnectPending = true;
+            update(s -> new State(s.level(), true, s.closeHeaderWanted(), s.abortDegraded()));
             return;
         }
         carryOutDisconnect(committed);
     }
 
     private void carryOutDisconnect(boolean committed) {
-        if (level.get() != Level.DISCONNECT) {
+        if (state.get().level() != Level.DISCONNECT) {
             return;
         }
-        Object bridge = request.getAttribute(ConnectionBridge.DISCONNECT_ATTRIBUTE);
-        if (bridge instanceof Runnable action) {
+        if (request.getAttribute(ConnectionBridge.DISCONNECT_ATTRIBUTE) instanceof Runnable action) {
             action.run();
         } else if (request.getProtocol().startsWith("HTTP/2")) {
             degradation.record(Degradation.Kind.DISCONNECT_HTTP2);
         } else if (committed) {
             degradation.record(Degradation.Kind.DISCONNECT_COMMITTED);
         } else {
-            closeHeaderWanted = true;
+            update(s -> new State(s.level(), s.pendingDisconnect(), true, s.abortDegraded()));
         }
     }
 
     /** Settles a pending disconnect of an upgrade request: left alone if the protocol switched, else carried out. */
     private void settlePendingDisconnect(int status, boolean committed) {
-        if (!disconnectPending) {
+        State current = state.get();
+        if (!current.pendingDisconnect() || !state.compareAndSet(current,
+                new State(current.level(), false, current.closeHeaderWanted(), current.abortDegraded()))) {
             return;
         }
-        disconnectPending = false;
         if (status == HttpServletResponse.SC_SWITCHING_PROTOCOLS) {
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("iisport: disconnect of {} left to the upgraded protocol", request.getRequestURI());
-            }
+            LOG.log(System.Logger.Level.DEBUG, () -> "iisport: disconnect of " + request.getRequestURI()
+                    + " left to the upgraded protocol");
             return;
         }
         carryOutDisconnect(committed);
@@ -115,7 +123,8 @@ final class ConnectionActions {
      */
     void beforeCommit(HttpServletResponse response) {
         settlePendingDisconnect(response.getStatus(), false);
-        if (closeHeaderWanted && !level.get().isAbort()) {
+        State current = state.get();
+        if (current.closeHeaderWanted() && !current.level().isAbort()) {
             response.setHeader("Connection", "close");
         }
     }
@@ -137,12 +146,10 @@ final class ConnectionActions {
         if (!raiseTo(Level.RESET)) {
             return;
         }
-        Object bridge = request.getAttribute(ConnectionBridge.RESET_ATTRIBUTE);
-        if (bridge instanceof IntConsumer action) {
+        if (request.getAttribute(ConnectionBridge.RESET_ATTRIBUTE) instanceof IntConsumer action) {
             action.accept(errorCode);
         } else {
-            abortDegraded = true;
-            degradation.record(Degradation.Kind.RESET);
+            abortDegraded(Degradation.Kind.RESET);
         }
     }
 
@@ -151,27 +158,30 @@ final class ConnectionActions {
         if (!raiseTo(Level.CLOSE)) {
             return;
         }
-        Object bridge = request.getAttribute(ConnectionBridge.CLOSE_ATTRIBUTE);
-        if (bridge instanceof Runnable action) {
+        if (request.getAttribute(ConnectionBridge.CLOSE_ATTRIBUTE) instanceof Runnable action) {
             action.run();
         } else {
-            abortDegraded = true;
-            degradation.record(Degradation.Kind.CLOSE);
+            abortDegraded(Degradation.Kind.CLOSE);
         }
+    }
+
+    private void abortDegraded(Degradation.Kind kind) {
+        update(s -> new State(s.level(), s.pendingDisconnect(), s.closeHeaderWanted(), true));
+        degradation.record(kind);
     }
 
     /** @return whether a reset or close was asked: output must be discarded */
     boolean isAborted() {
-        return level.get().isAbort();
+        return state.get().level().isAbort();
     }
 
     /** @return whether the filter itself must end the response in place of a reset or close */
     boolean isAbortDegraded() {
-        return abortDegraded;
+        return state.get().abortDegraded();
     }
 
     /** @return whether a disconnect is the strongest action asked */
     boolean isDisconnect() {
-        return level.get() == Level.DISCONNECT;
+        return state.get().level() == Level.DISCONNECT;
     }
 }

@@ -1,0 +1,82 @@
+package io.iisport.conformance.webapp;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.PrintWriter;
+
+/**
+ * {@code startAsync} uses, by {@code mode}: {@code thread} (another thread writes and completes), {@code events}
+ * (another thread writes three flushed events 300 ms apart, then completes), {@code dispatch} (dispatch to
+ * {@code /<prefix>/target}, a path the filter maps), {@code dispatchUnmapped} (to {@code /u/target}, which it does
+ * not), {@code timeout} (nothing happens until the 200 ms timeout: the container's error), and {@code ticker}
+ * (43 bytes written, then {@code event.getAsyncContext().complete()} in {@code onTimeout}).
+ */
+public class AsyncServlet extends HttpServlet {
+    /** The ticker's output: 43 bytes. */
+    static final String TICKER = "tick 1\ntick 2\ntick 3\nthe ticker wrote this\n";
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String mode = Params.string(request, "mode", "thread");
+        response.setContentType("text/plain");
+        AsyncContext async = request.startAsync();
+        switch (mode) {
+            case "thread" -> async.start(() -> {
+                Params.sleep(20);
+                try {
+                    async.getResponse().getWriter().write("written by another thread\n");
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                async.complete();
+            });
+            case "events" -> async.start(() -> {
+                try {
+                    PrintWriter writer = async.getResponse().getWriter();
+                    for (int i = 0; i < 3; i++) {
+                        if (i > 0) {
+                            Params.sleep(300);
+                        }
+                        writer.write("data: event " + i + "\n\n");
+                        writer.flush();
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                async.complete();
+            });
+            case "dispatch" -> async.dispatch(Params.prefix(request) + "/target?y=2");
+            case "dispatchUnmapped" -> async.dispatch("/u/target?y=2");
+            case "timeout" -> async.setTimeout(200);
+            case "ticker" -> {
+                async.setTimeout(200);
+                async.addListener(new AsyncListener() {
+                    @Override
+                    public void onTimeout(AsyncEvent event) {
+                        event.getAsyncContext().complete();
+                    }
+
+                    @Override
+                    public void onComplete(AsyncEvent event) {
+                    }
+
+                    @Override
+                    public void onError(AsyncEvent event) {
+                    }
+
+                    @Override
+                    public void onStartAsync(AsyncEvent event) {
+                    }
+                });
+                response.getWriter().write(TICKER);
+                response.getWriter().flush();
+            }
+            default -> throw new IllegalArgumentException("unknown mode=" + mode);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.iisport.conformance.webapp;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.PrintWriter;
+
+/**
+ * The buffer and commit rules, by {@code mode}: {@code flushBufferThenStatus} (isCommitted after flushBuffer, then
+ * setStatus and setHeader, which a committed response ignores), {@code flushThenHeader} (the same after the writer's
+ * flush), {@code bigWrite} (isCommitted after 40000 bytes, more than the container's buffer), {@code reset},
+ * {@code resetBuffer}, {@code resetAfterCommit}, {@code bufferSize} (setBufferSize(1024), getBufferSize, 3000 bytes)
+ * and {@code bufferSizeAfterWrite}.
+ */
+public class CommitServlet extends HttpServlet {
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String mode = Params.string(request, "mode", "flushBufferThenStatus");
+        response.setContentType("text/plain");
+        switch (mode) {
+            case "flushBufferThenStatus" -> {
+                PrintWriter writer = response.getWriter();
+                writer.write("before\n");
+                response.flushBuffer();
+                writer.write("committed=" + response.isCommitted() + "\n");
+                response.setStatus(500);
+                response.setHeader("X-After-Commit", "1");
+                writer.write("end\n");
+            }
+            case "flushThenHeader" -> {
+                PrintWriter writer = response.getWriter();
+                writer.write("before\n");
+                writer.flush();
+                writer.write("committed=" + response.isCommitted() + "\n");
+                response.setHeader("X-After-Commit", "1");
+                response.setContentType("text/html");
+                writer.write("end\n");
+            }
+            case "bigWrite" -> {
+                response.getOutputStream().write(Params.pattern(0, 40000));
+                response.getOutputStream().write(("\ncommitted=" + response.isCommitted() + "\n").getBytes());
+            }
+            case "reset" -> {
+                response.setHeader("X-Discarded", "1");
+                response.setStatus(202);
+                response.getWriter().write("discarded");
+                response.reset();
+                response.setContentType("text/plain");
+                response.getWriter().write("kept after reset\n");
+            }
+            case "resetBuffer" -> {
+                response.setHeader("X-Kept", "1");
+                response.getWriter().write("discarded");
+                response.resetBuffer();
+                response.getWriter().write("kept after resetBuffer\n");
+            }
+            case "resetAfterCommit" -> {
+                response.getWriter().write("committed\n");
+                response.flushBuffer();
+                try {
+                    response.reset();
+                    response.getWriter().write("reset succeeded\n");
+                } catch (IllegalStateException e) {
+                    response.getWriter().write("reset after commit: IllegalStateException\n");
+                }
+            }
+            case "bufferSize" -> {
+                response.setBufferSize(1024);
+                response.getOutputStream().write(("buffer size at least 1024: " + (response.getBufferSize() >= 1024)
+                        + "\n").getBytes());
+                response.getOutputStream().write(Params.pattern(0, 3000));
+            }
+            case "bufferSizeAfterWrite" -> {
+                response.getWriter().write("written\n");
+                try {
+                    response.setBufferSize(100_000);
+                    response.getWriter().write("setBufferSize after a write: accepted\n");
+                } catch (IllegalStateException e) {
+                    response.getWriter().write("setBufferSize after a write: IllegalStateException\n");
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown mode=" + mode);
+        }
+    }
+}

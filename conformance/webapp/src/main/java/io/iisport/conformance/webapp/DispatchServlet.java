@@ -1,0 +1,49 @@
+package io.iisport.conformance.webapp;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.PrintWriter;
+
+/**
+ * RequestDispatcher uses, by {@code mode}: {@code forward} (after buffered output, which the forward discards),
+ * {@code forwardThenWrite} (writes after the forward returned), {@code forwardStatic} (to a static file),
+ * {@code include} (a servlet between two writes) and {@code includeStatic} (an 11-byte static file between two
+ * writes). The targets are under {@code /u/}, which the filter does not map.
+ */
+public class DispatchServlet extends HttpServlet {
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        String mode = Params.string(request, "mode", "forward");
+        response.setContentType("text/plain");
+        switch (mode) {
+            case "forward" -> {
+                response.getWriter().write("discarded by the forward");
+                request.getRequestDispatcher("/u/target?z=3").forward(request, response);
+            }
+            case "forwardThenWrite" -> {
+                request.getRequestDispatcher("/u/target").forward(request, response);
+                PrintWriter writer = response.getWriter();
+                writer.write("written after the forward\n");
+                writer.flush();
+                if (writer.checkError()) {
+                    throw new IOException("the writer failed after the forward");
+                }
+            }
+            case "forwardStatic" -> request.getRequestDispatcher("/u/static/small.txt").forward(request, response);
+            case "include" -> {
+                response.getWriter().write("BEFORE-");
+                request.getRequestDispatcher("/u/target?z=3").include(request, response);
+                response.getWriter().write("-AFTER");
+            }
+            case "includeStatic" -> {
+                response.getWriter().write("BEFORE-");
+                request.getRequestDispatcher("/u/static/small.txt").include(request, response);
+                response.getWriter().write("-AFTER");
+            }
+            default -> throw new IllegalArgumentException("unknown mode=" + mode);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.iisport.conformance.webapp;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * Errors and redirects, by {@code mode}: {@code sendError} ({@code code}, optional {@code message}),
+ * {@code writeThenSendError}, {@code flushThenSendError}, {@code throwMapped} (an exception with an
+ * {@code <error-page>}), {@code throwServlet} and {@code throwRuntime} (the container's 500), {@code redirect}
+ * (relative) and {@code redirectAbsolute} (a path).
+ */
+public class ErrorServlet extends HttpServlet {
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        String mode = Params.string(request, "mode", "sendError");
+        int code = Params.integer(request, "code", 404);
+        response.setContentType("text/plain");
+        switch (mode) {
+            case "sendError" -> {
+                if (request.getParameter("message") != null) {
+                    response.sendError(code, request.getParameter("message"));
+                } else {
+                    response.sendError(code);
+                }
+            }
+            case "writeThenSendError" -> {
+                response.getWriter().write("a few lines\nwritten before\nthe error\n");
+                response.sendError(code);
+            }
+            case "flushThenSendError" -> {
+                response.getWriter().write("flushed before the error\n");
+                response.flushBuffer();
+                try {
+                    response.sendError(code);
+                } catch (IllegalStateException e) {
+                    response.getWriter().write("sendError after commit: IllegalStateException\n");
+                }
+            }
+            case "throwMapped" -> throw new MappedException("mapped by type");
+            case "throwServlet" -> throw new ServletException("not mapped");
+            case "throwRuntime" -> throw new IllegalStateException("not mapped either");
+            case "redirect" -> response.sendRedirect("target?x=1");
+            case "redirectAbsolute" -> response.sendRedirect(Params.prefix(request) + "/target?x=1");
+            default -> throw new IllegalArgumentException("unknown mode=" + mode);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.iisport.filter;
+
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The filter's init-params, parsed and checked at start-up: the response buffer limit, the modules in
+ * {@code <modules>} order and each module's settings.
+ *
+ * @param filterName the filter's name, for messages
+ * @param responseBufferLimit bytes buffered before the response streams; 0 for no buffering
+ * @param moduleClasses module name to class name, in configuration order
+ * @param moduleSettings module name to its settings ({@code <module>.<setting>} init-params without the prefix)
+ */
+record FilterSettings(String filterName, int responseBufferLimit, Map<String, String> moduleClasses,
+        Map<String, Map<String, String>> moduleSettings) {
+    static final String MODULES = "modules";
+    static final String RESPONSE_BUFFER_LIMIT = "responseBufferLimit";
+    /** IIS's default {@code responseBufferLimit}, 4 MiB. */
+    static final long DEFAULT_RESPONSE_BUFFER_LIMIT = 4L * 1024 * 1024;
+    /** The largest buffer a Java array can hold. */
+    static final long MAX_RESPONSE_BUFFER_LIMIT = Integer.MAX_VALUE - 8;
+
+    private static final Pattern MODULE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+
+    /**
+     * Reads and checks the init-params.
+     *
+     * @throws ServletException naming the init-param, the value and the reason when one is wrong
+     */
+    static FilterSettings parse(FilterConfig config) throws ServletException {
+        String filterName = config.getFilterName();
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String param : Collections.list(config.getInitParameterNames())) {
+            params.put(param, config.getInitParameter(param));
+        }
+        int limit = parseBufferLimit(filterName, params.remove(RESPONSE_BUFFER_LIMIT));
+        String modulesValue = params.remove(MODULES);
+        if (modulesValue == null || modulesValue.isBlank()) {
+            // A misspelt 'modules' is the likelier mistake: name it first.
+            for (Map.Entry<String, String> param : params.entrySet()) {
+                if (param.getKey().indexOf('.') <= 0) {
+                    throw error(filterName, param.getKey(), param.getValue(), "is unknown: the filter takes "
+                            + MODULES + ", " + RESPONSE_BUFFER_LIMIT + " and <module>.<setting>, and '" + MODULES
+                            + "' is missing");
+                }
+            }
+            throw error(filterName, MODULES, modulesValue, "is required: list the modules as name=class, one per line");
+        }
+        Map<String, String> classes = parseModules(filterName, modulesValue);
+
+        // Every remaining init-param must be a module setting, named <module>.<setting>.
+        Map<String, Map<String, String>> settings = new LinkedHashMap<>();
+        Map<String, String> canonicalNames = new LinkedHashMap<>();
+        for (String moduleName : classes.keySet()) {
+            settings.put(moduleName, new LinkedHashMap<>());
+            canonicalNames.put(moduleName.toLowerCase(Locale.ROOT), moduleName);
+        }
+        for (Map.Entry<String, String> param : params.entrySet()) {
+            String key = param.getKey();
+            int dot = key.indexOf('.');
+            String owner = dot > 0 ? canonicalNames.get(key.substring(0, dot).toLowerCase(Locale.ROOT)) : null;
+            if (owner == null || dot == key.length() - 1) {
+                throw error(filterName, key, param.getValue(), "is unknown: the filter takes " + MODULES + ", "
+                        + RESPONSE_BUFFER_LIMIT + " and <module>.<setting> for the modules " + classes.keySet());
+            }
+            settings.get(owner).put(key.substring(dot + 1), param.getValue());
+        }
+        return new FilterSettings(filterName, limit, classes, settings);
+    }
+
+    private static int parseBufferLimit(String filterName, String value) throws ServletException {
+        if (value == null) {
+            return (int) DEFAULT_RESPONSE_BUFFER_LIMIT;
+        }
+        long limit;
+        try {
+            limit = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw error(filterName, RESPONSE_BUFFER_LIMIT, value, "is not a whole number of bytes");
+        }
+        if (limit < 0 || limit > MAX_RESPONSE_BUFFER_LIMIT) {
+            throw error(filterName, RESPONSE_BUFFER_LIMIT, value,
+                    "must be from 0 (no buffering) to " + MAX_RESPONSE_BUFFER_LIMIT + " bytes");
+        }
+        return (int) limit;
+    }
+
+    /** Parses {@code name=class} entries, one per line (commas also separate), '#' starting a comment. */
+    private static Map<String, String> parseModules(String filterName, String value) throws ServletException {
+        Map<String, String> classes = new LinkedHashMap<>();
+        Map<String, String> lowerNames = new LinkedHashMap<>();
+        for (String line : value.split("[\\r\\n,]")) {
+            int hash = line.indexOf('#');
+            String entry = (hash >= 0 ? line.substring(0, hash) : line).trim();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            if (eq < 0) {
+                throw error(filterName, MODULES, entry, "is not name=class");
+            }
+            String name = entry.substring(0, eq).trim();
+            String className = entry.substring(eq + 1).trim();
+            if (!MODULE_NAME.matcher(name).matches()) {
+                throw error(filterName, MODULES, entry,
+                        "module name '" + name + "' must be letters, digits, '_' or '-'");
+            }
+            if (className.isEmpty()) {
+                throw error(filterName, MODULES, entry, "names no class");
+            }
+            String previous = lowerNames.put(name.toLowerCase(Locale.ROOT), name);
+            if (previous != null) {
+                throw error(filterName, MODULES, entry, "duplicate module name '" + name + "' (names ignore case)");
+            }
+            classes.put(name, className);
+        }
+        if (classes.isEmpty()) {
+            throw error(filterName, MODULES, value, "lists no module");
+        }
+        return classes;
+    }
+
+    /** @return the modules' names, in configuration order */
+    List<String> moduleNames() {
+        return List.copyOf(moduleClasses.keySet());
+    }
+
+    /** @return a deployment failure naming the init-param, its value and the reason */
+    static ServletException error(String filterName, String param, String value, String reason) {
+        return new ServletException("iisport filter '" + filterName + "': init-param '" + param + "'"
+                + (value == null ? "" : " value '" + HttpSyntax.printable(value.trim()) + "'") + " " + reason);
+    }
+}

@@ -1,0 +1,344 @@
+package io.iisport.filter;
+
+import io.iisport.httpserv.IHttpResponse;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
+import java.util.Locale;
+
+/**
+ * The response as the servlet sees it: the Servlet contract over the filter's {@link ResponseOutput}, so that a
+ * servlet behaves as it does without the filter.
+ *
+ * <ul>
+ *   <li>{@link #flushBuffer()} and {@code flush()} are an IIS {@code Flush}: they commit and send what is buffered.
+ *   <li>The servlet sees the response committed where the container would commit it: once it wrote more than the
+ *       container's buffer size, its later status and header changes are ignored and {@code sendError},
+ *       {@code reset} and the like are {@link IllegalStateException}s, while the bytes stay in the filter's buffer
+ *       for the modules until the limit, a flush or the final send.
+ *   <li>While buffered, {@code Content-Length} set through any setter is held back (and reported back by the
+ *       getters, see {@link ServletResponseHeaders}), and {@code sendError}/{@code sendRedirect} are deferred to
+ *       the final send so that modules still see them and the container's error pages still apply.
+ *   <li>The writer encodes into the buffer on every write; its charset is fixed as the container fixes it.
+ *   <li>{@code close()} ends the servlet's output; later writes are dropped, as after {@code sendError}.
+ * </ul>
+ */
+final class IisResponse extends ServletIisResponse {
+    private final HttpServletResponse real;
+    private final ResponseOutput output;
+    private final ResponseMetadata metadata;
+    private final ServletContext servletContext;
+
+    /** The servlet closed its output, or sent an error or redirect: its later writes are dropped. */
+    private boolean servletClosed;
+    /** The servlet wrote past the container's buffer size: it sees the response committed. */
+    private boolean committedForServlet;
+    private final Sink sink = new Sink();
+    private ServletOutputStream servletStream;
+    private ServletOutput.Writer writer;
+
+    IisResponse(HttpServletResponse real, ResponseOutput output, ResponseMetadata metadata,
+            ServletContext servletContext, IHttpResponse modules) {
+        super(real, metadata, output, modules);
+        this.real = real;
+        this.output = output;
+        this.metadata = metadata;
+        this.servletContext = servletContext;
+    }
+
+    // ---------------------------------------------------------------- the filter's side
+
+    /** The final send: the writer's last characters go into the buffer first. */
+    void complete() throws IOException {
+        encodeWriter();
+        output.complete();
+    }
+
+    /** An async dispatch: what is buffered goes into the container's buffer (see {@link ResponseOutput#handOver}). */
+    void handOver() throws IOException {
+        encodeWriter();
+        output.handOver(false, writer == null ? null : writer.encoding);
+    }
+
+    /** A forward: what the servlet buffered is discarded, as the container discards its own buffer. */
+    void beforeForward() {
+        if (!real.isCommitted() && metadata.ending == null) {
+            output.clear();
+        }
+    }
+
+    /** Makes the response a 500 for a failed module: the body is dropped and the container renders the error. */
+    void failWithServerError() {
+        output.clear();
+        metadata.bodyEdited = true;
+        real.setStatus(SC_INTERNAL_SERVER_ERROR);
+        metadata.ending = new DeferredEnding.SendError(null);
+        servletClosed = true;
+    }
+
+    /** @return the charset of the servlet's writer, or {@code null} if it did not ask for one */
+    String writerEncoding() {
+        return writer == null ? null : writer.encoding;
+    }
+
+    private void encodeWriter() {
+        if (writer != null) {
+            writer.encode();
+        }
+    }
+
+    // ---------------------------------------------------------------- commit, as the servlet sees it
+
+    @Override
+    public boolean isCommitted() {
+        return real.isCommitted() || metadata.ending != null || committedForServlet;
+    }
+
+    /** @return whether a header or status change of the servlet is ignored, as the container ignores it once committed */
+    @Override
+    boolean ignoresHeaderChanges() {
+        return committedForServlet && !real.isCommitted();
+    }
+
+    private void servletWrite(byte[] b, int off, int len) throws IOException {
+        if (servletClosed) {
+            return;
+        }
+        output.write(b, off, len);
+        if (!committedForServlet && output.state() == ResponseOutput.State.BUFFERING
+                && output.buffered() > real.getBufferSize()) {
+            committedForServlet = true;
+        }
+    }
+
+    private void servletFlush() throws IOException {
+        if (servletClosed || output.inSendResponse()) {
+            return;
+        }
+        output.flush(true);
+    }
+
+    /** An IIS Flush: raises {@code RQ_SEND_RESPONSE}, commits and sends what is buffered; the response stays open. */
+    @Override
+    public void flushBuffer() throws IOException {
+        encodeWriter();
+        servletFlush();
+    }
+
+    @Override
+    public void reset() {
+        if (isCommitted()) {
+            throw new IllegalStateException("the response is committed");
+        }
+        real.reset();
+        output.clear();
+        output.realReset();
+        metadata.reset();
+        servletStream = null;
+        writer = null;
+        servletClosed = false;
+    }
+
+    @Override
+    public void resetBuffer() {
+        if (isCommitted()) {
+            throw new IllegalStateException("the response is committed");
+        }
+        output.clear();
+        if (output.containerHoldsBody()) {
+            real.resetBuffer();
+        }
+    }
+
+    @Override
+    public void setBufferSize(int size) {
+        if (output.state() != ResponseOutput.State.PASS_THROUGH && output.buffered() > 0) {
+            throw new IllegalStateException("content has already been written");
+        }
+        super.setBufferSize(size);
+    }
+
+    // ---------------------------------------------------------------- endings
+
+    @Override
+    public void sendError(int sc) throws IOException {
+        sendError(sc, null);
+    }
+
+    @Override
+    public void sendError(int sc, String msg) throws IOException {
+        if (isCommitted()) {
+            throw new IllegalStateException("the response is committed");
+        }
+        if (output.discarding()) {
+            return;
+        }
+        if (output.state() == ResponseOutput.State.PASS_THROUGH) {
+            real.sendError(sc, msg);
+            return;
+        }
+        output.clear();
+        real.setStatus(sc);
+        metadata.ending = new DeferredEnding.SendError(msg);
+        servletClosed = true;
+    }
+
+    @Override
+    public void sendRedirect(String location) throws IOException {
+        sendRedirect(location, SC_FOUND, true);
+    }
+
+    /**
+     * Servlet 6.1's {@code sendRedirect(String, boolean)}, kept in the buffer like {@link #sendRedirect(String)}
+     * (overrides the 6.1 wrapper's method at run time on 6.1 containers).
+     */
+    public void sendRedirect(String location, boolean clearBuffer) throws IOException {
+        sendRedirect(location, SC_FOUND, clearBuffer);
+    }
+
+    /** Servlet 6.1's {@code sendRedirect(String, int)}, kept in the buffer like {@link #sendRedirect(String)}. */
+    public void sendRedirect(String location, int sc) throws IOException {
+        sendRedirect(location, sc, true);
+    }
+
+    /**
+     * Servlet 6.1's {@code sendRedirect(String, int, boolean)}: the redirect is carried out when the request ends,
+     * with the body written so far unless {@code clearBuffer}.
+     */
+    public void sendRedirect(String location, int sc, boolean clearBuffer) throws IOException {
+        if (isCommitted()) {
+            throw new IllegalStateException("the response is committed");
+        }
+        if (output.discarding()) {
+            return;
+        }
+        boolean passThrough = output.state() == ResponseOutput.State.PASS_THROUGH;
+        if (passThrough && sc == SC_FOUND && clearBuffer) {
+            real.sendRedirect(location);
+            return;
+        }
+        if (clearBuffer) {
+            resetBuffer();
+        }
+        real.setStatus(sc);
+        real.setHeader("Location", location);
+        if (!passThrough) {
+            metadata.ending = sc == SC_FOUND && clearBuffer ? new DeferredEnding.SendRedirect(location)
+                    : new DeferredEnding.AsIs();
+            servletClosed = true;
+        }
+    }
+
+    // ---------------------------------------------------------------- the stream and the writer
+
+    @Override
+    public ServletOutputStream getOutputStream() {
+        if (writer != null) {
+            throw new IllegalStateException("getWriter() has already been called for this response");
+        }
+        if (servletStream == null) {
+            servletStream = new ServletOutput.Stream(sink);
+        }
+        return servletStream;
+    }
+
+    @Override
+    public PrintWriter getWriter() throws IOException {
+        if (servletStream != null) {
+            throw new IllegalStateException("getOutputStream() has already been called for this response");
+        }
+        if (writer == null) {
+            String encoding = real.getCharacterEncoding();
+            Charset charset;
+            try {
+                charset = Charset.forName(encoding);
+            } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+                throw new UnsupportedEncodingException(encoding);
+            }
+            if (!impliedByContentType(encoding)) {
+                // What the container's getWriter() does: the charset becomes part of the content type.
+                real.setCharacterEncoding(encoding);
+            }
+            writer = new ServletOutput.Writer(sink, charset, encoding);
+        }
+        return writer;
+    }
+
+    /**
+     * @return whether the container takes {@code encoding} from the content type without naming it, as Jetty does
+     *     for types with an assumed charset ({@code application/json} is UTF-8): its {@code getWriter()} adds no
+     *     charset parameter then, and neither does the filter's
+     */
+    private boolean impliedByContentType(String encoding) {
+        String type = real.getContentType();
+        if (type == null || type.toLowerCase(Locale.ROOT).contains("charset=")) {
+            return false;
+        }
+        String contextDefault = servletContext.getResponseCharacterEncoding();
+        return !encoding.equalsIgnoreCase(contextDefault != null ? contextDefault : "ISO-8859-1");
+    }
+
+    @Override
+    public void setCharacterEncoding(String charset) {
+        if (writer == null) {
+            super.setCharacterEncoding(charset);
+        }
+    }
+
+    /** Once the writer is in use, the charset stays the writer's, as the container keeps it. */
+    @Override
+    public void setContentType(String type) {
+        super.setContentType(type);
+        keepWriterCharset();
+    }
+
+    /** Once the writer is in use, the charset stays the writer's, as the container keeps it. */
+    @Override
+    public void setLocale(Locale locale) {
+        super.setLocale(locale);
+        keepWriterCharset();
+    }
+
+    /** Puts the writer's charset back after the container's response changed it (a module's clearHeaders). */
+    void keepWriterCharset() {
+        if (writer != null && !writer.encoding.equalsIgnoreCase(real.getCharacterEncoding())) {
+            real.setCharacterEncoding(writer.encoding);
+        }
+        }
+
+    /** What the servlet's stream and writer write into. */
+    private final class Sink implements ServletOutput.Sink {
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            servletWrite(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            servletFlush();
+        }
+
+        @Override
+        public void close() {
+            encodeWriter();
+            servletClosed = true;
+        }
+
+        @Override
+        public boolean isReady() throws IOException {
+            return output.isReady();
+        }
+
+        @Override
+        public void setWriteListener(WriteListener listener) throws IOException {
+            output.setWriteListener(listener);
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package io.iisport.filter;
+
+import io.iisport.spi.ConnectionBridge;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One request through the module pipeline: the stages before the handler, the servlet chain as the handler, and
+ * the end (the stages after the handler, the final send, LOG_REQUEST and END_REQUEST), which runs exactly once,
+ * on whichever thread ends the request.
+ *
+ * <pre>
+ *   RUNNING --chain returned, async started--&gt; ASYNC
+ *      |                                        |
+ *      +--chain returned / failed--+   +--complete(), listener, container completion--+
+ *                                  v   v
+ *                                  ENDING --&gt; ENDED
+ * </pre>
+ */
+final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
+    private static final System.Logger LOG = System.getLogger(RequestRun.class.getName());
+
+    /** Where the request is; the only state the request's threads share besides the connection's. */
+    enum Phase { RUNNING, ASYNC, ENDING, ENDED }
+
+    private final ModulePipeline pipeline;
+    private final HttpServletRequest servletRequest;
+    private final HttpServletResponse real;
+    private final ConnectionControl connection;
+    private final IisRequest request;
+    private final ResponseOutput output;
+    private final IisResponse response;
+    private final ModuleNotifier notifier;
+    private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.RUNNING);
+    /** The servlet's current {@code AsyncContext}, once it started async. */
+    private volatile ModuleAsyncContext async;
+    private Throwable handlerFailure;
+
+    RequestRun(ModulePipeline pipeline, Degradation degradation, HttpServletRequest servletRequest,
+            HttpServletResponse real) {
+        this.pipeline = pipeline;
+        this.servletRequest = servletRequest;
+        this.real = real;
+        this.connection = new ConnectionControl(servletRequest, degradation);
+        this.request = new IisRequest(servletRequest, this);
+        ResponseMetadata metadata = new ResponseMetadata();
+        boolean sendResponseModules = pipeline.order(Stage.SEND_RESPONSE, false).length > 0;
+        this.output = new ResponseOutput(real, new BodyBuffer(ChunkPool.SHARED), metadata, connection,
+                pipeline.responseBufferLimit,
+                sendResponseModules ? this::raiseSendResponse : null);
+        ModuleResponse modules = new ModuleResponse(real, request, output, metadata, connection,
+                this::keepWriterCharset);
+        this.response = new IisResponse(real, output, metadata, servletRequest.getServletContext(), modules);
+        PendingCompletion pending = new PendingCompletion();
+        this.notifier = new ModuleNotifier(pipeline, new ModuleContext(request, modules, pending), pending, connection,
+                this::moduleFailed);
+    }
+
+    private void raiseSendResponse(boolean headersBeingSent, boolean moreData) {
+        notifier.raiseSendResponse(headersBeingSent, moreData);
+    }
+
+    private void keepWriterCharset() {
+        response.keepWriterCharset();
+    }
+
+    /** A module failed: a 500 the container renders, or a reset once the response is committed. */
+    private void moduleFailed() {
+        if (output.isCompleted()) {
+            return;
+        }
+        if (real.isCommitted()) {
+            connection.reset(ConnectionBridge.CANCEL);
+        } else {
+            response.failWithServerError();
+        }
+    }
+
+    @Override
+    public ModulePipeline pipeline() {
+        return pipeline;
+    }
+
+    @Override
+    public IisResponse response() {
+        return response;
+    }
+
+    /** Runs the stages before the handler, the handler, and, unless the servlet went async, the end. */
+    void run(FilterChain chain) throws IOException, ServletException {
+        boolean async = false;
+        try {
+            notifier.createModules();
+            for (Stage stage : Stage.BEFORE_HANDLER) {
+                if (notifier.finishRequested()) {
+                    break;
+                }
+                notifier.raise(stage, false);
+            }
+            if (!notifier.finishRequested()) {
+                notifier.raiseNotification(Stage.EXECUTE_REQUEST_HANDLER, false, false);
+            }
+            if (!notifier.finishRequested()) {
+                try {
+                    chain.doFilter(request, response);
+                } catch (IOException | ServletException | RuntimeException | Error e) {
+                    handlerFailure = e;
+                }
+                async = handlerFailure == null && request.isAsyncStarted();
+                if (async) {
+                    // Unless another thread already ended it.
+                    phase.compareAndSet(Phase.RUNNING, Phase.ASYNC);
+                }
+            }
+        } finally {
+            if (!async) {
+                endAndRethrow();
+            }
+        }
+    }
+
+    /**
+     * Continues an async dispatch the filter is mapped for: the chain runs with the filter's request (re-pointed to
+     * the request the container dispatched) and response, then the end if the servlet is done.
+     */
+    void redispatch(FilterChain chain, ServletRequest req, ServletResponse res) throws IOException, ServletException {
+        ServletRequest chainRequest = req;
+        ServletResponse chainResponse = res;
+        if (IisRequest.runningFor(req, pipeline) == null) {
+            // The container's own objects (the servlet started async without wrappers of its own).
+            if (req != request.getRequest()) {
+                request.setRequest(req);
+            }
+            chainRequest = request;
+            chainResponse = response;
+        }
+        try {
+            chain.doFilter(chainRequest, chainResponse);
+        } catch (IOException | ServletException | RuntimeException | Error e) {
+            handlerFailure = e;
+        }
+        if (handlerFailure != null || !req.isAsyncStarted()) {
+            endAndRethrow();
+        }
+    }
+
+    private void endAndRethrow() throws IOException, ServletException {
+        Throwable failure = end();
+        if (failure instanceof IOException e) {
+            throw e;
+        }
+        if (failure instanceof ServletException e) {
+            throw e;
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+    }
+
+    @Override
+    public AsyncContext asyncStarted(AsyncContext asyncContext, ServletRequest req, ServletResponse res) {
+        ModuleAsyncContext current = async;
+        if (current != null && current.wraps(asyncContext) && current.getRequest() == req
+                && current.getResponse() == res) {
+            return current;
+        }
+        if (current == null) {
+            // From now on the container may end the request without the filter on the stack (a listener's
+            // complete(), a dispatch to a path the filter is not mapped for, a timeout).
+            asyncContext.addListener(new AsyncListener() {
+                @Override
+                public void onComplete(AsyncEvent event) {
+                    endLogged();
+                }
+
+                @Override
+                public void onTimeout(AsyncEvent event) {
+                }
+
+                @Override
+                public void onError(AsyncEvent event) {
+                }
+
+                @Override
+                public void onStartAsync(AsyncEvent event) {
+                    event.getAsyncContext().addListener(this);
+                }
+            });
+            servletRequest.setAttribute(pipeline.runningAttribute, this);
+        }
+        ModuleAsyncContext started = new ModuleAsyncContext(asyncContext, this, req, res);
+        async = started;
+        return started;
+    }
+
+    @Override
+    public AsyncContext asyncContext(AsyncContext asyncContext) {
+        ModuleAsyncContext current = async;
+        return current != null && current.wraps(asyncContext) ? current : asyncContext;
+    }
+
+    @Override
+    public void beforeDispatch() {
+        try {
+            response.handOver();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "iisport: handing the buffered output of "
+                    + HttpSyntax.printable(servletRequest.getRequestURI()) + " to the container failed: " + e);
+        }
+    }
+
+    @Override
+    public void endLogged() {
+        Throwable failure = end();
+        if (failure != null) {
+            // Mostly a client gone during the final send: the container completes the request.
+            LOG.log(Level.DEBUG, () -> "iisport: ending async request "
+                    + HttpSyntax.printable(servletRequest.getRequestURI()) + " failed: " + failure);
+        }
+    }
+
+    /**
+     * The end, once: the post-handler stages, the final send, LOG_REQUEST and END_REQUEST (raised whatever fails
+     * before them), and the modules' disposal.
+     *
+     * @return what the filter must rethrow: the handler's failure, or the failure of the final send; {@code null}
+     */
+    Throwable end() {
+        Phase was;
+        do {
+            was = phase.get();
+            if (was == Phase.ENDING || was == Phase.ENDED) {
+                return null;
+            }
+        } while (!phase.compareAndSet(was, Phase.ENDING));
+        Throwable failure = handlerFailure;
+        try {
+            if (failure == null && !notifier.finishRequested()) {
+                notifier.raiseNotification(Stage.EXECUTE_REQUEST_HANDLER, true, false);
+                for (Stage stage : Stage.AFTER_HANDLER) {
+                    if (notifier.finishRequested()) {
+                        break;
+                    }
+                    notifier.raise(stage, false);
+                }
+            }
+            if (failure == null) {
+                try {
+                    response.complete();
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.DEBUG, () -> "iisport: final send of "
+                            + HttpSyntax.printable(servletRequest.getRequestURI()) + " failed: " + e);
+                    failure = e;
+                }
+            } else if (!real.isCommitted()) {
+                real.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+            }
+        } finally {
+            try {
+                connection.requestEnded(real);
+                for (Stage stage : Stage.FINAL) {
+                    notifier.raise(stage, true);
+                }
+            } finally {
+                notifier.dispose();
+                output.release();
+                phase.set(Phase.ENDED);
+            }
+        }
+        if (connection.isAbortDegraded() && !output.endDegradedAbort() && failure == null) {
+            failure = new IOException("iisport: the response was committed when the connection reset was asked, and "
+                    + "the container has no iisport extension: the response is aborted");
+        }
+        return failure;
+    }
+}

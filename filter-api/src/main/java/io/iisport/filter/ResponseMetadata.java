@@ -1,0 +1,35 @@
+package io.iisport.filter;
+
+/**
+ * What the servlet and the modules decided about the response apart from its body and the container's headers:
+ * the servlet's Content-Length while the filter holds it back, the servlet's deferred ending, and IIS's status
+ * details (sub-status, reason, error description). Used on the request's thread only.
+ */
+final class ResponseMetadata {
+    /** The servlet's Content-Length, held back while buffered; -1 for none. */
+    long contentLength = -1;
+    /** A module changed the body: the servlet's declared Content-Length no longer holds. */
+    boolean bodyEdited;
+    /** The servlet's sendError or sendRedirect, carried out at the final send; {@code null} for none. */
+    DeferredEnding ending;
+    int subStatus;
+    String reason;
+    String errorDescription;
+
+    /** @return the Content-Length to send with the headers, or -1 to let the container frame the body */
+    long declaredLength() {
+        return bodyEdited ? -1 : contentLength;
+    }
+
+    /** A module rewrote the response: a pending sendError or sendRedirect of the servlet no longer applies. */
+    void moduleTookOver() {
+        ending = null;
+    }
+
+    /** {@code reset()}: the servlet's header decisions are gone. */
+    void reset() {
+        contentLength = -1;
+        subStatus = 0;
+        reason = null;
+    }
+}

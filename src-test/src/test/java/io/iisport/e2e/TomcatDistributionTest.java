@@ -1,0 +1,116 @@
+package io.iisport.e2e;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+import io.iisport.tomcat.RawH2;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real Tomcat 10.1 distribution ({@code org.apache.tomcat:tomcat}, tar.gz), started with
+ * {@code bin/catalina.sh run} on a {@code CATALINA_BASE} made from its own {@code conf}, with the extension
+ * installed as the README says (the jar in {@code $CATALINA_BASE/lib}, the Valve line in {@code <Engine>}), the
+ * sample WAR as {@code ROOT.war}, and h2c enabled on the HTTP connector: the seed paths checked on the wire.
+ */
+class TomcatDistributionTest {
+    private static final String VALVE = "<Valve className=\"io.iisport.tomcat.IisportConnectionValve\"/>";
+
+    @TempDir
+    static Path base;
+    private static Process tomcat;
+    private static int port;
+
+    @BeforeAll
+    static void startDistribution() throws Exception {
+        Path home = DistributionTest.property("iisport.tomcat.home");
+        Path lib = DistributionTest.property("iisport.tomcat.lib");
+        for (String dir : List.of("conf", "lib", "logs", "temp", "webapps", "work")) {
+            Files.createDirectories(base.resolve(dir));
+        }
+        try (Stream<Path> files = Files.list(home.resolve("conf"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(file, base.resolve("conf").resolve(file.getFileName().toString()));
+            }
+        }
+        try (Stream<Path> jars = Files.list(lib)) {
+            for (Path jar : jars.toList()) {
+                Files.copy(jar, base.resolve("lib").resolve(jar.getFileName().toString()));
+            }
+        }
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path serverXml = base.resolve("conf").resolve("server.xml");
+        String original = Files.readString(serverXml);
+        String configured = original
+                // No shutdown port: the test stops Tomcat with a signal.
+                .replace("<Server port=\"8005\"", "<Server port=\"-1\"")
+                .replaceFirst("<Connector port=\"8080\" protocol=\"HTTP/1.1\"([^>]*?)/>",
+                        "<Connector port=\"" + port + "\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\"$1>"
+                                + "<UpgradeProtocol className=\"org.apache.coyote.http2.Http2Protocol\"/></Connector>")
+                // The README's line.
+                .replace("<Engine name=\"Catalina\" defaultHost=\"localhost\">",
+                        "<Engine name=\"Catalina\" defaultHost=\"localhost\">" + VALVE);
+        assertThat("server.xml of this Tomcat has the expected shape", configured.contains(VALVE)
+                && configured.contains("port=\"" + port + "\"") && configured.contains("<Server port=\"-1\""), is(true));
+        Files.writeString(serverXml, configured);
+        Files.copy(Wire.war(), base.resolve("webapps").resolve("ROOT.war"));
+
+        Path log = base.resolve("logs").resolve("catalina.out");
+        ProcessBuilder builder = new ProcessBuilder("sh", home.resolve("bin").resolve("catalina.sh").toString(), "run")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> environment = builder.environment();
+        environment.put("CATALINA_HOME", home.toString());
+        environment.put("CATALINA_BASE", base.toString());
+        environment.put("JAVA_HOME", System.getProperty("java.home"));
+        environment.remove("JRE_HOME");
+        environment.remove("CATALINA_OPTS");
+        environment.remove("JAVA_OPTS");
+        environment.remove("CATALINA_PID");
+        tomcat = builder.start();
+        DistributionTest.awaitServing(tomcat, port, log);
+    }
+
+    @AfterAll
+    static void stopDistribution() throws Exception {
+        DistributionTest.stop(tomcat);
+    }
+
+    @Test
+    void setNeedDisconnectClosesAfterTheFullResponse() throws IOException {
+        DistributionTest.assertSetNeedDisconnectClosesAfterTheFullResponse(port);
+    }
+
+    @Test
+    void resetConnectionResetsTheTcpConnection() throws IOException {
+        DistributionTest.assertResetConnectionResetsTheTcpConnection(port);
+    }
+
+    @Test
+    void resetConnectionOverH2cResetsTheStream() throws IOException {
+        try (RawH2 h2 = RawH2.h2c(port)) {
+            h2.get(1, "/seed/reset-connection");
+            assertThat(h2.readUntil(event -> event.startsWith("rst:") || event.startsWith("end:")), is("rst:1:8"));
+        }
+    }
+
+    @Test
+    void setNeedDisconnectOverH2cSendsGoAwayThenCloses() throws IOException {
+        try (RawH2 h2 = RawH2.h2c(port)) {
+            h2.get(1, "/seed/set-need-disconnect");
+            assertThat(h2.readUntil(event -> event.equals("end:1")), is("end:1"));
+            assertThat(h2.readUntil(event -> event.startsWith("goaway:")), is("goaway:1:0"));
+            assertThat(h2.readToEnd(), is("eof"));
+        }
+    }
+}

@@ -1,0 +1,294 @@
+package io.iisport.tomcat;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.iisport.spi.ConnectionBridge;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
+import java.util.stream.Stream;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.coyote.http2.Http2Protocol;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Valve on embedded Tomcat 11 (the version this module compiles against), driven by a servlet that uses the
+ * request attributes directly, the way the module filter does: what the sample WAR cannot show (a disconnect after
+ * a chunked response is committed, a close, writes after a reset, other HTTP/2 error codes, a disconnect with
+ * another stream in flight), on the wire, over HTTP/1.1 and h2c. The sample WAR runs on Tomcat 10.1 with this
+ * Valve in src-test.
+ */
+class IisportConnectionValveTest {
+    private static final AtomicReference<Throwable> APPLICATION_FAILURE = new AtomicReference<>();
+    private static volatile CountDownLatch release = new CountDownLatch(0);
+
+    private static Path baseDir;
+    private static Tomcat tomcat;
+    private static IisportConnectionValve valve;
+    private static int port;
+
+    /** Each path does one thing with the actions; output written after an action must vanish without failing. */
+    private static final class ActionsServlet extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            Runnable disconnect = (Runnable) request.getAttribute(ConnectionBridge.DISCONNECT_ATTRIBUTE);
+            IntConsumer reset = (IntConsumer) request.getAttribute(ConnectionBridge.RESET_ATTRIBUTE);
+            Runnable close = (Runnable) request.getAttribute(ConnectionBridge.CLOSE_ATTRIBUTE);
+            var out = response.getOutputStream();
+            try {
+                switch (request.getRequestURI()) {
+                    case "/streaming-disconnect" -> {
+                        out.print("first ");
+                        response.flushBuffer(); // committed, chunked
+                        disconnect.run();
+                        out.print("second");
+                    }
+                    case "/close" -> {
+                        out.print("lost");
+                        close.run();
+                        out.print("lost too");
+                        response.flushBuffer();
+                    }
+                    case "/reset" -> {
+                        out.print("lost");
+                        response.flushBuffer();
+                        reset.accept(Integer.parseInt(request.getParameter("code")));
+                        out.print("lost too");
+                        response.flushBuffer();
+                    }
+                    case "/disconnect-then-close" -> {
+                        disconnect.run();
+                        close.run();
+                        out.print("lost");
+                    }
+                    case "/disconnect" -> {
+                        disconnect.run();
+                        out.print("bye");
+                    }
+                    case "/wait" -> {
+                        if (!release.await(10, TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("not released");
+                        }
+                        out.print("waited");
+                    }
+                    default -> out.print("plain");
+                }
+            } catch (IOException | RuntimeException | InterruptedException x) {
+                APPLICATION_FAILURE.set(x);
+            }
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        baseDir = Files.createTempDirectory("iisport-tomcat11");
+        tomcat = new Tomcat();
+        tomcat.setBaseDir(baseDir.toString());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        Http2Protocol http2 = new Http2Protocol();
+        http2.setKeepAliveTimeout(30_000);
+        connector.addUpgradeProtocol(http2);
+        tomcat.setConnector(connector);
+        valve = new IisportConnectionValve();
+        tomcat.getEngine().getPipeline().addValve(valve);
+        Context context = tomcat.addContext("", baseDir.toString());
+        Tomcat.addServlet(context, "actions", new ActionsServlet());
+        context.addServletMappingDecoded("/*", "actions");
+        tomcat.start();
+        port = connector.getLocalPort();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        release.countDown();
+        try {
+            if (tomcat != null) {
+                tomcat.stop();
+                tomcat.destroy();
+            }
+        } finally {
+            try (Stream<Path> paths = Files.walk(baseDir)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+    }
+
+    @BeforeEach
+    void clearFailure() {
+        APPLICATION_FAILURE.set(null);
+    }
+
+    private static Socket connect() throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(RawH2.TIMEOUT_SECONDS * 1000);
+        return socket;
+    }
+
+    private static void send(Socket socket, String... paths) throws IOException {
+        StringBuilder requests = new StringBuilder();
+        for (String path : paths) {
+            requests.append("GET ").append(path).append(" HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        }
+        socket.getOutputStream().write(requests.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Reads to EOF; a reset fails with the SocketException, a connection left open with a timeout. */
+    private static String readToEof(InputStream input) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        input.transferTo(bytes);
+        return bytes.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void disconnectAfterAChunkedResponseIsCommittedCompletesItThenCloses() throws Exception {
+        try (Socket socket = connect()) {
+            send(socket, "/streaming-disconnect", "/plain");
+            String wire = readToEof(socket.getInputStream());
+            assertThat(wire, startsWith("HTTP/1.1 200 "));
+            assertThat(wire, containsString("Transfer-Encoding: chunked"));
+            assertThat(wire, containsString("first "));
+            assertThat(wire, containsString("second"));
+            // The chunked terminator, then FIN: the pipelined request is never served.
+            assertThat(wire, endsWith("\r\n0\r\n\r\n"));
+            assertThat(wire, not(containsString("plain")));
+        }
+        assertThat(APPLICATION_FAILURE.get(), nullValue());
+    }
+
+    @Test
+    void closeClosesWithoutAResponse() throws Exception {
+        long before = valve.getCloses();
+        try (Socket socket = connect()) {
+            send(socket, "/close", "/plain");
+            // FIN, not RST, and nothing before it.
+            assertThat(readToEof(socket.getInputStream()), is(""));
+        }
+        assertThat(APPLICATION_FAILURE.get(), nullValue());
+        assertThat(valve.getCloses(), is(before + 1));
+    }
+
+    @Test
+    void resetAfterACommittedResponseResetsAndLaterWritesAreDiscarded() throws Exception {
+        try (Socket socket = connect()) {
+            send(socket, "/reset?code=8", "/plain");
+            InputStream input = socket.getInputStream();
+            ByteArrayOutputStream before = new ByteArrayOutputStream();
+            SocketException reset = null;
+            try {
+                for (int b; (b = input.read()) >= 0;) {
+                    before.write(b);
+                }
+            } catch (SocketException x) {
+                reset = x;
+            }
+            assertThat(reset == null ? "EOF" : reset.getMessage(), containsString("Connection reset"));
+            assertThat(before.toString(StandardCharsets.ISO_8859_1), not(containsString("lost too")));
+        }
+        assertThat(APPLICATION_FAILURE.get(), nullValue());
+    }
+
+    @Test
+    void theConnectionIsReusedWithoutAnAction() throws Exception {
+        try (Socket socket = connect()) {
+            send(socket, "/plain", "/plain");
+            socket.shutdownOutput();
+            String wire = readToEof(socket.getInputStream());
+            assertThat(wire.split("HTTP/1.1 200 ").length, is(3));
+        }
+    }
+
+    @Test
+    void h2ResetSendsTheAskedCodeOnThisStreamOnly() throws Exception {
+        long before = valve.getStreamResets();
+        try (RawH2 h2 = RawH2.h2c(port)) {
+            h2.get(1, "/reset?code=7");
+            assertThat(h2.readUntil(event -> event.startsWith("rst:") || event.startsWith("end:")), is("rst:1:7"));
+            h2.get(3, "/plain");
+            assertThat(h2.readUntil(event -> event.startsWith("rst:3") || event.startsWith("end:3")), is("end:3"));
+            assertThat(h2.frames, hasItem("data:3:plain"));
+            assertThat(h2.frames, not(hasItem(containsString("lost too"))));
+        }
+        assertThat(APPLICATION_FAILURE.get(), nullValue());
+        assertThat(valve.getStreamResets(), is(before + 1));
+    }
+
+    @Test
+    void h2CodesTomcatCannotSendBecomeInternalError() throws Exception {
+        try (RawH2 h2 = RawH2.h2c(port)) {
+            h2.get(1, "/reset?code=256");
+            assertThat(h2.readUntil(event -> event.startsWith("rst:") || event.startsWith("end:")), is("rst:1:2"));
+        }
+    }
+
+    @Test
+    void h2CloseResetsWithCancelThenSendsGoAwayAndCloses() throws Exception {
+        try (RawH2 h2 = RawH2.h2c(port)) {
+            h2.get(1, "/close");
+            assertThat(h2.readUntil(event -> event.startsWith("rst:") || event.startsWith("end:")), is("rst:1:8"));
+            assertThat(h2.readUntil(event -> event.startsWith("goaway:")), is("goaway:1:0"));
+            assertThat(h2.readToEnd(), is("eof"));
+            assertThat(h2.frames, not(hasItem(containsString("headers:1"))));
+        }
+        assertThat(APPLICATION_FAILURE.get(), nullValue());
+    }
+
+    @Test
+    void h2CloseAfterADisconnectWinsAndClosesOnce() throws Exception {
+        long goAways = valve.getGoAways();
+        try (RawH2 h2 = RawH2.h2c(port)) {
+            h2.get(1, "/disconnect-then-close");
+            assertThat(h2.readUntil(event -> event.startsWith("rst:") || event.startsWith("end:")), is("rst:1:8"));
+            assertThat(h2.readUntil(event -> event.startsWith("goaway:")), is("goaway:1:0"));
+            assertThat(h2.readToEnd(), is("eof"));
+            assertThat(h2.frames, not(hasItem(containsString("lost"))));
+        }
+        assertThat(valve.getGoAways(), is(goAways + 1));
+    }
+
+    @Test
+    void h2DisconnectWaitsForTheStreamsInFlightThenCloses() throws Exception {
+        release = new CountDownLatch(1);
+        try (RawH2 h2 = RawH2.h2c(port)) {
+            h2.get(1, "/wait");
+            h2.get(3, "/disconnect");
+            assertThat(h2.readUntil(event -> event.equals("end:3")), is("end:3"));
+            // Stream 1 is still in flight: the first GOAWAY only stops new streams.
+            assertThat(h2.readUntil(event -> event.startsWith("goaway:")), is("goaway:2147483647:0"));
+            release.countDown();
+            assertThat(h2.readUntil(event -> event.equals("end:1")), is("end:1"));
+            assertThat(h2.readUntil(event -> event.startsWith("goaway:")), is("goaway:3:0"));
+            assertThat(h2.readToEnd(), is("eof"));
+            assertThat(h2.frames, hasItem("data:1:waited"));
+            assertThat(h2.frames, hasItem("data:3:bye"));
+        }
+    }
+}
