@@ -170,6 +170,7 @@ public final class LoadBenchmarks {
                         + " (expected --duration, --rounds, --actions, --out, --sample-server)");
             }
         }
+        String loadBefore = loadAverage();
         BenchServer server = new BenchServer("127.0.0.1", 0, 0).start();
         try {
             LoadBenchmarks bench = new LoadBenchmarks(server, duration);
@@ -200,7 +201,7 @@ public final class LoadBenchmarks {
                         actions.get(action).unexpected());
             }
             Map<String, org.HdrHistogram.Histogram> events = SseLatency.measure(server, rounds, SSE_EVENTS, SSE_INTERVAL);
-            String report = report(load, actions, duration, rounds, actionCount)
+            String report = report(load, actions, duration, rounds, actionCount, loadBefore, loadAverage())
                     + "\n" + WarBenchmarks.report(warPath, duration, rounds + 1)
                     + "\n" + SseLatency.report(events, rounds, SSE_EVENTS, SSE_INTERVAL);
             Files.createDirectories(out.toAbsolutePath().getParent());
@@ -212,10 +213,13 @@ public final class LoadBenchmarks {
     }
 
     private static String report(Map<String, Map<String, Result>> load, Map<Action, ActionResult> actions,
-            int duration, int rounds, int actionCount) throws Exception {
+            int duration, int rounds, int actionCount, String loadBefore, String loadAfter) throws Exception {
         StringBuilder b = new StringBuilder();
         b.append("# Benchmarks\n\n");
         b.append("Made by `benchmarks/run.sh` (see its header for options). Machine: ").append(machine()).append(".\n\n");
+        b.append("Load average (1, 5, 15 min, `/proc/loadavg`): ").append(loadBefore).append(" at the start, ")
+                .append(loadAfter).append(" at the end: above the number of cores, other work competed for the CPUs and ")
+                .append("every figure below is slower and noisier than on an idle machine; compare within a table.\n\n");
         b.append("## The filter against bare Jetty\n\n");
         b.append("One Jetty ").append(org.eclipse.jetty.util.Jetty.VERSION).append(" server, one servlet, side by side: ")
                 .append("**bare** (a connector of plain Jetty, no filter), **bare+extension** (a connector with ")
@@ -266,6 +270,16 @@ public final class LoadBenchmarks {
                 delays.getValueAtPercentile(50), delays.getValueAtPercentile(99), delays.getMaxValue(),
                 delays.getTotalCount()));
         return b.toString();
+    }
+
+    /** @return the 1, 5 and 15 minute load averages, or "unknown" */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + ", " + fields[1] + ", " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static String machine() throws Exception {
