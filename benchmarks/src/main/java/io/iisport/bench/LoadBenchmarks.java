@@ -5,7 +5,6 @@ import static io.iisport.bench.LoadTools.median;
 import static io.iisport.bench.LoadTools.run;
 
 import io.iisport.bench.LoadTools.Result;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
