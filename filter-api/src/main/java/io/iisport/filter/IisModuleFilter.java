@@ -1,9 +1,12 @@
 package io.iisport.filter;
 
+import io.iisport.httpserv.IHttpModuleContextContainer;
+import io.iisport.httpserv.ModuleContextContainer;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -61,6 +64,15 @@ import java.util.function.LongSupplier;
  * a {@link LongSupplier}) and the first of each kind logs one WARN naming what to install.
  */
 public class IisModuleFilter implements Filter {
+    private static final System.Logger LOG = System.getLogger(IisModuleFilter.class.getName());
+    /**
+     * Request attribute, an {@link Integer}: the sub-status of the error a module set, for the error page that IIS's
+     * custom errors give a blank error response (see {@code IHttpResponse.setStatus(int, String, int, boolean)}).
+     */
+    public static final String SUB_STATUS_ATTRIBUTE = "io.iisport.error.subStatus";
+    /** Request attribute, a {@link String}: the module's {@code SetErrorDescription} text, for the error page. */
+    public static final String ERROR_DESCRIPTION_ATTRIBUTE = "io.iisport.error.description";
+
     private volatile ModulePipeline pipeline;
     private volatile Degradation degradation;
     private String contextAttribute;
@@ -115,7 +127,16 @@ public class IisModuleFilter implements Filter {
             current.terminate();
         }
         if (contextAttribute != null) {
-            filterConfig.getServletContext().removeAttribute(contextAttribute);
+            ServletContext servletContext = filterConfig.getServletContext();
+            servletContext.removeAttribute(contextAttribute);
+            // The application's stored contexts (IHttpServer.getModuleContextContainer), as the application stops.
+            if (servletContext.getAttribute(IHttpModuleContextContainer.class.getName())
+                    instanceof ModuleContextContainer container) {
+                for (RuntimeException failure : container.release()) {
+                    LOG.log(System.Logger.Level.ERROR, "iisport: a stored context's cleanupStoredContext() failed",
+                            failure);
+                }
+            }
         }
     }
 

@@ -32,9 +32,14 @@ final class IisRequest extends HttpServletRequestWrapper {
 
         /** @return the filter's context around the container's {@code asyncContext}, or that one */
         AsyncContext asyncContext(AsyncContext asyncContext);
+
+        /** @return whether the handler (the servlet chain) started */
+        boolean handlerStarted();
     }
 
     private final Run context;
+    /** A module's SetUrl, or {@code null}. */
+    private UrlRewrite rewrite;
     /** Header name (case-insensitive) to its values; an empty list is a deleted header. {@code null}: no change. */
     private Map<String, List<String>> headers;
 
@@ -58,6 +63,64 @@ final class IisRequest extends HttpServletRequestWrapper {
             r = r instanceof ServletRequestWrapper wrapper ? wrapper.getRequest() : null;
         }
         return null;
+    }
+
+    /**
+     * {@code SetUrl}: the handler will serve {@code url} (see {@code IHttpRequest.setUrl}), and the request carries
+     * {@code X-Original-URL}, as IIS URL Rewrite sets it.
+     */
+    void setUrl(String url, boolean resetQueryString) {
+        if (context.handlerStarted()) {
+            throw new IllegalStateException("SetUrl after the handler started: call it up to RQ_EXECUTE_REQUEST_HANDLER");
+        }
+        String original = rewrite != null ? rewrite.originalUrl() : receivedUrl();
+        rewrite = UrlRewrite.of(this, original, url, resetQueryString);
+        setHeader("X-Original-URL", original, true);
+    }
+
+    private String receivedUrl() {
+        String query = super.getQueryString();
+        return query == null ? super.getRequestURI() : super.getRequestURI() + "?" + query;
+    }
+
+    /** @return the module's SetUrl, or {@code null} */
+    UrlRewrite rewrite() {
+        return rewrite;
+    }
+
+    private Map<String, String[]> parametersLeft() {
+        return UrlRewrite.withoutQuery(super.getParameterMap(), super.getQueryString(), UrlRewrite.queryCharset(this));
+    }
+
+    @Override
+    public String getQueryString() {
+        return rewrite == null ? super.getQueryString() : rewrite.query();
+    }
+
+    @Override
+    public Map<String, String[]> getParameterMap() {
+        return rewrite == null || !rewrite.dropsOriginalQuery() ? super.getParameterMap() : parametersLeft();
+    }
+
+    @Override
+    public String getParameter(String name) {
+        if (rewrite == null || !rewrite.dropsOriginalQuery()) {
+            return super.getParameter(name);
+        }
+        String[] values = parametersLeft().get(name);
+        return values == null || values.length == 0 ? null : values[0];
+    }
+
+    @Override
+    public String[] getParameterValues(String name) {
+        return rewrite == null || !rewrite.dropsOriginalQuery() ? super.getParameterValues(name)
+                : parametersLeft().get(name);
+    }
+
+    @Override
+    public Enumeration<String> getParameterNames() {
+        return rewrite == null || !rewrite.dropsOriginalQuery() ? super.getParameterNames()
+                : Collections.enumeration(UrlRewrite.names(parametersLeft()));
     }
 
     void setHeader(String name, String value, boolean replace) {

@@ -1,18 +1,30 @@
 package io.iisport.filter;
 
 import io.iisport.httpserv.IHttpContext;
+import io.iisport.httpserv.IHttpModuleContextContainer;
 import io.iisport.httpserv.IHttpRequest;
 import io.iisport.httpserv.IHttpResponse;
+import io.iisport.httpserv.ModuleContextContainer;
 import io.iisport.httpserv.RequestNotificationStatus;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /** The {@link IHttpContext} modules get: the request, the response, the server variables and IndicateCompletion. */
 final class ModuleContext implements IHttpContext {
+    /** The prefix of the request attributes that carry server variables a module set, for the servlet. */
+    static final String SERVER_VARIABLE_ATTRIBUTE = "io.iisport.serverVariable.";
+
     private final IisRequest servletRequest;
     private final IHttpRequest request;
     private final IHttpResponse response;
     private final PendingCompletion pending;
+    /** Variables a module set (upper-case names; a {@code null} value hides the computed one). */
+    private Map<String, String> setVariables;
+    private ModuleContextContainer container;
 
     ModuleContext(IisRequest servletRequest, IHttpResponse response, PendingCompletion pending) {
         this.servletRequest = servletRequest;
@@ -38,7 +50,53 @@ final class ModuleContext implements IHttpContext {
 
     @Override
     public String getServerVariable(String variableName) {
+        if (setVariables != null && variableName != null) {
+            String name = variableName.toUpperCase(Locale.ROOT);
+            if (setVariables.containsKey(name)) {
+                return setVariables.get(name);
+            }
+        }
         return ServerVariables.get(servletRequest, variableName);
+    }
+
+    @Override
+    public void setServerVariable(String variableName, String variableValue) {
+        if (variableName == null || variableName.isBlank()) {
+            throw new IllegalArgumentException("server variable name is empty");
+        }
+        HttpSyntax.checkValue("server variable '" + variableName + "' value", variableValue);
+        String name = variableName.toUpperCase(Locale.ROOT);
+        if (name.startsWith("HTTP_") && name.length() > 5) {
+            String header = name.substring(5).replace('_', '-');
+            if (variableValue == null) {
+                servletRequest.deleteHeader(header);
+            } else {
+                servletRequest.setHeader(header, variableValue, true);
+            }
+            return;
+        }
+        if (setVariables == null) {
+            setVariables = new HashMap<>();
+        }
+        setVariables.put(name, variableValue);
+        if (variableValue == null) {
+            servletRequest.removeAttribute(SERVER_VARIABLE_ATTRIBUTE + name);
+        } else {
+            servletRequest.setAttribute(SERVER_VARIABLE_ATTRIBUTE + name, variableValue);
+        }
+    }
+
+    @Override
+    public IHttpModuleContextContainer getModuleContextContainer() {
+        if (container == null) {
+            container = new ModuleContextContainer();
+        }
+        return container;
+    }
+
+    /** Releases the request's stored contexts; returns the cleanups' failures for the caller to log. */
+    List<RuntimeException> releaseStoredContexts() {
+        return container == null ? List.of() : container.release();
     }
 
     @Override

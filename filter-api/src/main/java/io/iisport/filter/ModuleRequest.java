@@ -68,6 +68,11 @@ final class ModuleRequest implements IHttpRequest {
     }
 
     @Override
+    public void setUrl(String url, boolean resetQueryString) {
+        request.setUrl(url, resetQueryString);
+    }
+
+    @Override
     public HttpServletRequest getServletRequest() {
         return request;
     }

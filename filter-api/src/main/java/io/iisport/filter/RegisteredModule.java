@@ -17,6 +17,13 @@ import java.util.Objects;
 final class RegisteredModule implements IHttpModuleRegistrationInfo {
     private final String name;
     private final ModuleSettings settings;
+    /** {@code HTTP_MODULE_ID}: compared by identity. */
+    private final Object id = new Object() {
+        @Override
+        public String toString() {
+            return "'" + name + "'";
+        }
+    };
     /** Priority rank per stage (by ordinal): lower runs first. */
     private final int[] ranks = new int[Stage.values().length];
     private IHttpModuleFactory factory;
@@ -32,6 +39,11 @@ final class RegisteredModule implements IHttpModuleRegistrationInfo {
     @Override
     public String getName() {
         return name;
+    }
+
+    @Override
+    public Object getId() {
+        return id;
     }
 
     @Override

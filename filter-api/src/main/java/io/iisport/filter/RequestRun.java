@@ -45,6 +45,8 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
     /** The servlet's current {@code AsyncContext}, once it started async. */
     private volatile ModuleAsyncContext async;
     private Throwable handlerFailure;
+    private boolean handlerStarted;
+    private final ModuleContext moduleContext;
 
     RequestRun(ModulePipeline pipeline, Degradation degradation, HttpServletRequest servletRequest,
             HttpServletResponse real) {
@@ -55,15 +57,15 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
         this.request = new IisRequest(servletRequest, this);
         ResponseMetadata metadata = new ResponseMetadata();
         boolean sendResponseModules = pipeline.order(Stage.SEND_RESPONSE, false).length > 0;
-        this.output = new ResponseOutput(real, new BodyBuffer(ChunkPool.SHARED), metadata, connection,
+        this.output = new ResponseOutput(servletRequest, real, new BodyBuffer(ChunkPool.SHARED), metadata, connection,
                 pipeline.responseBufferLimit,
                 sendResponseModules ? this::raiseSendResponse : null);
         ModuleResponse modules = new ModuleResponse(real, request, output, metadata, connection,
                 this::keepWriterCharset);
         this.response = new IisResponse(real, output, metadata, servletRequest.getServletContext(), modules);
         PendingCompletion pending = new PendingCompletion();
-        this.notifier = new ModuleNotifier(pipeline, new ModuleContext(request, modules, pending), pending, connection,
-                this::moduleFailed);
+        this.moduleContext = new ModuleContext(request, modules, pending);
+        this.notifier = new ModuleNotifier(pipeline, moduleContext, pending, connection, this::moduleFailed);
     }
 
     private void raiseSendResponse(boolean headersBeingSent, boolean moreData) {
@@ -96,6 +98,11 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
         return response;
     }
 
+    @Override
+    public boolean handlerStarted() {
+        return handlerStarted;
+    }
+
     /** Runs the stages before the handler, the handler, and, unless the servlet went async, the end. */
     void run(FilterChain chain) throws IOException, ServletException {
         boolean async = false;
@@ -111,8 +118,16 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
                 notifier.raiseNotification(Stage.EXECUTE_REQUEST_HANDLER, false, false);
             }
             if (!notifier.finishRequested()) {
+                handlerStarted = true;
                 try {
-                    chain.doFilter(request, response);
+                    UrlRewrite rewrite = request.rewrite();
+                    if (rewrite == null) {
+                        chain.doFilter(request, response);
+                    } else {
+                        // SetUrl: the servlet mapped to the new path is the handler.
+                        request.getRequestDispatcher(rewrite.dispatchPath(request.getContextPath()))
+                                .forward(request, response);
+                    }
                 } catch (IOException | ServletException | RuntimeException | Error e) {
                     handlerFailure = e;
                 }
@@ -276,14 +291,33 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
                 }
             } finally {
                 notifier.dispose();
+                for (RuntimeException cleanup : moduleContext.releaseStoredContexts()) {
+                    LOG.log(Level.ERROR, "iisport: a stored context's cleanupStoredContext() failed", cleanup);
+                }
                 output.release();
                 phase.set(Phase.ENDED);
             }
         }
-        if (connection.isAbortDegraded() && !output.endDegradedAbort() && failure == null) {
+        if (connection.isAbortDegraded() && !endDegradedAbort() && failure == null) {
             failure = new IOException("iisport: the response was committed when the connection reset was asked, and "
                     + "the container has no iisport extension: the response is aborted");
         }
         return failure;
+    }
+
+    /**
+     * Ends a request whose reset or close the container could not do: an empty 500 with {@code Connection: close}.
+     *
+     * @return {@code false} if the response was already committed (the caller aborts it)
+     */
+    private boolean endDegradedAbort() {
+        if (real.isCommitted()) {
+            return false;
+        }
+        real.reset();
+        real.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+        real.setHeader("Connection", "close");
+        real.setContentLength(0);
+        return true;
     }
 }

@@ -1,5 +1,7 @@
 package io.iisport.filter;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 /**
  * What the servlet and the modules decided about the response apart from its body and the container's headers:
  * the servlet's Content-Length while the filter holds it back, the servlet's deferred ending, and IIS's status
@@ -15,6 +17,25 @@ final class ResponseMetadata {
     int subStatus;
     String reason;
     String errorDescription;
+    /** A module set the status: a blank error response gets the application's error page (IIS custom errors). */
+    boolean moduleSetStatus;
+    /** The module's {@code fTrySkipCustomErrors}. */
+    boolean trySkipCustomErrors;
+
+    /**
+     * IIS's custom errors for a response that ends blank: if a module set this error {@code status}, the response
+     * becomes the application's error page, with the sub-status and description as request attributes for it.
+     */
+    void applyCustomError(HttpServletRequest request, int status) {
+        if (!moduleSetStatus || trySkipCustomErrors || status < 400 || ending != null) {
+            return;
+        }
+        request.setAttribute(IisModuleFilter.SUB_STATUS_ATTRIBUTE, subStatus);
+        if (errorDescription != null) {
+            request.setAttribute(IisModuleFilter.ERROR_DESCRIPTION_ATTRIBUTE, errorDescription);
+        }
+        ending = new DeferredEnding.SendError(errorDescription != null ? errorDescription : reason);
+    }
 
     /** @return the Content-Length to send with the headers, or -1 to let the container frame the body */
     long declaredLength() {
@@ -31,5 +52,7 @@ final class ResponseMetadata {
         contentLength = -1;
         subStatus = 0;
         reason = null;
+        moduleSetStatus = false;
+        trySkipCustomErrors = false;
     }
 }

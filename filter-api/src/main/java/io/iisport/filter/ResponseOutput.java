@@ -1,12 +1,10 @@
 package io.iisport.filter;
 
-import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.Charset;
 
 /**
  * The response body on its way to the container: the buffer, the {@code responseBufferLimit}, the container's
@@ -48,6 +46,8 @@ final class ResponseOutput {
     }
 
     private final HttpServletResponse real;
+    /** The request, for the custom error page's attributes. */
+    private final HttpServletRequest request;
     private final ResponseMetadata metadata;
     private final ConnectionControl connection;
     private final int limit;
@@ -66,15 +66,15 @@ final class ResponseOutput {
     private boolean inSendResponse;
     /** The final send was made. */
     private boolean completed;
-    private ServletOutputStream realStream;
-    private OutputStream realSink;
+    private final ContainerOutput container;
 
     /**
      * @param body the buffer (its capacity never passes {@code max(limit, 8 KiB)} while streaming)
      * @param sendListener raises {@code RQ_SEND_RESPONSE}; {@code null} when no module subscribed to it
      */
-    ResponseOutput(HttpServletResponse real, BodyBuffer body, ResponseMetadata metadata, ConnectionControl connection,
-            int limit, SendListener sendListener) {
+    ResponseOutput(HttpServletRequest request, HttpServletResponse real, BodyBuffer body, ResponseMetadata metadata,
+            ConnectionControl connection, int limit, SendListener sendListener) {
+        this.request = request;
         this.real = real;
         this.body = body;
         this.metadata = metadata;
@@ -82,6 +82,7 @@ final class ResponseOutput {
         this.limit = limit;
         this.sendListener = sendListener;
         this.state = limit == 0 ? State.PASS_THROUGH : State.BUFFERING;
+        this.container = new ContainerOutput(real);
     }
 
     State state() {
@@ -112,10 +113,37 @@ final class ResponseOutput {
         body.clear();
     }
 
+    /** @return a copy of what is buffered and not yet sent; empty after a reset */
+    byte[] bufferedCopy() throws IOException {
+        if (discarding() || body.size() == 0) {
+            return new byte[0];
+        }
+        ByteArrayOutputStream copy = new ByteArrayOutputStream(body.size());
+        body.copyTo(copy);
+        return copy.toByteArray();
+    }
+
+    /**
+     * Writes {@code b} before what is buffered (IIS {@code WriteEntityChunkByReference} at position 0): in
+     * {@code OnSendResponse}, or while the response is buffered; elsewhere it is a write.
+     */
+    void insertBefore(byte[] b, int off, int len) throws IOException {
+        if (discarding()) {
+            return;
+        }
+        if (!inSendResponse && state != State.BUFFERING) {
+            write(b, off, len);
+            return;
+        }
+        byte[] after = bufferedCopy();
+        body.clear();
+        append(b, off, len);
+        append(after, 0, after.length);
+    }
+
     /** The container's response was reset: its stream must be asked for again. */
     void realReset() {
-        realStream = null;
-        realSink = null;
+        container.reset();
     }
 
     /** @return whether the container's buffer may hold part of the body, which a reset of it must clear too */
@@ -212,7 +240,7 @@ final class ResponseOutput {
             writeReal(b, off, len);
         }
         if (flushEachSend && !nonBlocking) {
-            realSink().flush();
+            container.sink().flush();
         }
     }
 
@@ -262,7 +290,7 @@ final class ResponseOutput {
         }
         int n = body.size();
         if (nonBlocking) {
-            realStream().flush();
+            container.stream().flush();
         } else if (inSendResponse) {
             drainReal();
             if (!connection.isAborted()) {
@@ -288,8 +316,8 @@ final class ResponseOutput {
         }
         handedOver = true;
         if (body.size() > 0) {
-            if (writerEncoding != null && realSink == null) {
-                realSink = new DecodingOutputStream(real.getWriter(), Charset.forName(writerEncoding));
+            if (writerEncoding != null) {
+                container.useWriter(writerEncoding);
             }
             drainReal();
         }
@@ -323,6 +351,10 @@ final class ResponseOutput {
         }
         if (!real.isCommitted()) {
             beforeCommit();
+            if (state == State.BUFFERING && !handedOver && body.size() == 0) {
+                // IIS's custom error module runs last at the final send.
+                metadata.applyCustomError(request, real.getStatus());
+            }
             if (metadata.ending instanceof DeferredEnding.SendError error) {
                 real.sendError(real.getStatus(),
                         error.message() != null ? error.message() : metadata.errorDescription);
@@ -334,31 +366,15 @@ final class ResponseOutput {
             }
         }
         if (body.size() > 0) {
-            if (nonBlocking && !realStream().isReady()) {
+            if (nonBlocking && !container.stream().isReady()) {
                 int dropped = body.size();
                 LOG.log(System.Logger.Level.WARNING, () -> "iisport: " + dropped + " bytes that modules wrote at the"
                         + " final send of a non-blocking response were dropped: the container's output was not ready");
                 body.clear();
                 return;
             }
-            body.drainTo(realSink());
+            body.drainTo(container.sink());
         }
-    }
-
-    /**
-     * Ends a request whose reset or close the container could not do: an empty 500 with {@code Connection: close}.
-     *
-     * @return {@code false} if the response was already committed (the caller aborts it)
-     */
-    boolean endDegradedAbort() {
-        if (real.isCommitted()) {
-            return false;
-        }
-        real.reset();
-        real.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
-        real.setHeader("Connection", "close");
-        real.setContentLength(0);
-        return true;
     }
 
     /** Gives the buffer's chunks back for reuse, once the request is over and no write can reference them. */
@@ -374,7 +390,7 @@ final class ResponseOutput {
         if (!real.isCommitted()) {
             beforeCommit();
         }
-        realSink().write(b, off, len);
+        container.sink().write(b, off, len);
     }
 
     /** Writes what is buffered to the container and empties the buffer. */
@@ -383,7 +399,7 @@ final class ResponseOutput {
             beforeCommit();
         }
         if (body.size() > 0) {
-            body.drainTo(realSink());
+            body.drainTo(container.sink());
         }
     }
 
@@ -399,40 +415,17 @@ final class ResponseOutput {
         connection.beforeCommit(real);
     }
 
-    private ServletOutputStream realStream() throws IOException {
-        if (realStream == null) {
-            realStream = real.getOutputStream();
-        }
-        return realStream;
-    }
-
-    /**
-     * Where sent bytes go in the container: its output stream, unless its writer is in use (by the target of an
-     * async dispatch, a servlet the filter does not wrap): then the bytes go to that writer as the characters they
-     * encode.
-     */
-    private OutputStream realSink() throws IOException {
-        if (realSink == null) {
-            try {
-                realSink = realStream();
-            } catch (IllegalStateException writerInUse) {
-                realSink = new DecodingOutputStream(real.getWriter(), Charset.forName(real.getCharacterEncoding()));
-            }
-        }
-        return realSink;
-    }
-
     // ---------------------------------------------------------------- non-blocking output
 
     /** {@code ServletOutputStream.isReady()}: always while buffered, else the container's. */
     boolean isReady() throws IOException {
-        return state == State.BUFFERING || discarding() || realStream().isReady();
+        return state == State.BUFFERING || discarding() || container.stream().isReady();
     }
 
     /** {@code ServletOutputStream.setWriteListener}: the buffer goes to the container and no buffer is kept. */
     void setWriteListener(WriteListener listener) throws IOException {
         handOver(true, null);
         nonBlocking = true;
-        realStream().setWriteListener(listener);
+        container.stream().setWriteListener(listener);
     }
 }

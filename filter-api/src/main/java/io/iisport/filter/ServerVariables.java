@@ -32,12 +32,13 @@ final class ServerVariables {
             Map.entry("HTTP_VERSION", HttpServletRequest::getProtocol),
             Map.entry("SERVER_SOFTWARE", r -> r.getServletContext().getServerInfo()),
             Map.entry("REQUEST_METHOD", HttpServletRequest::getMethod),
-            Map.entry("URL", HttpServletRequest::getRequestURI),
+            Map.entry("URL", r -> rewriteOf(r) != null ? rewriteOf(r).path() : r.getRequestURI()),
             Map.entry("SCRIPT_NAME", r -> r.getContextPath() + r.getServletPath()),
             Map.entry("PATH_INFO", HttpServletRequest::getPathInfo),
             Map.entry("PATH_TRANSLATED", HttpServletRequest::getPathTranslated),
             Map.entry("QUERY_STRING", r -> r.getQueryString() == null ? "" : r.getQueryString()),
-            Map.entry("REQUEST_URI", ServerVariables::rawUrl),
+            Map.entry("REQUEST_URI", ServerVariables::receivedUrl),
+            Map.entry("UNENCODED_URL", ServerVariables::receivedUrl),
             Map.entry("HTTP_URL", ServerVariables::rawUrl),
             Map.entry("HTTPS", r -> r.isSecure() ? "on" : "off"),
             Map.entry("CONTENT_TYPE", HttpServletRequest::getContentType),
@@ -83,8 +84,22 @@ final class ServerVariables {
         return values.size() == 1 ? values.get(0) : String.join(",", values);
     }
 
-    /** @return the request target as received: the path and, if any, '?' and the query */
+    private static UrlRewrite rewriteOf(HttpServletRequest request) {
+        return request instanceof IisRequest iis ? iis.rewrite() : null;
+    }
+
+    /** @return the request target as received, before any SetUrl */
+    private static String receivedUrl(HttpServletRequest request) {
+        UrlRewrite rewrite = rewriteOf(request);
+        return rewrite != null ? rewrite.originalUrl() : rawUrl(request);
+    }
+
+    /** @return the request target: the path and, if any, '?' and the query (after SetUrl, the new ones) */
     static String rawUrl(HttpServletRequest request) {
+        UrlRewrite rewrite = rewriteOf(request);
+        if (rewrite != null) {
+            return rewrite.url();
+        }
         String query = request.getQueryString();
         String uri = request.getRequestURI();
         return query == null ? uri : uri + "?" + query;

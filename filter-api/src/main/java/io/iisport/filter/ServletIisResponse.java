@@ -49,6 +49,11 @@ abstract class ServletIisResponse extends ServletResponseHeaders implements IHtt
     }
 
     @Override
+    public void setStatus(int statusCode, String reason, int subStatus, boolean trySkipCustomErrors) {
+        modules.setStatus(statusCode, reason, subStatus, trySkipCustomErrors);
+    }
+
+    @Override
     public int getSubStatus() {
         return modules.getSubStatus();
     }
@@ -66,6 +71,16 @@ abstract class ServletIisResponse extends ServletResponseHeaders implements IHtt
     @Override
     public long writeEntityChunks(HttpDataChunk[] dataChunks, boolean async, boolean moreData) {
         return modules.writeEntityChunks(dataChunks, async, moreData);
+    }
+
+    @Override
+    public HttpDataChunk[] getEntityChunks() {
+        return modules.getEntityChunks();
+    }
+
+    @Override
+    public long writeEntityChunkByReference(HttpDataChunk dataChunk, int insertPosition) {
+        return modules.writeEntityChunkByReference(dataChunk, insertPosition);
     }
 
     @Override

@@ -42,6 +42,26 @@ public interface IHttpContext {
     String getServerVariable(String variableName);
 
     /**
+     * Ports {@code SetServerVariable(PCSTR pszVariableName, PCWSTR pszVariableValue)}: later
+     * {@link #getServerVariable} calls of every module of the request return the value. Setting
+     * {@code HTTP_<NAME>} sets request header {@code <NAME>} ('_' read as '-'), which the servlet sees; any other
+     * variable reaches the servlet as the request attribute {@code io.iisport.serverVariable.<NAME>} (upper case).
+     *
+     * @param variableName the variable name, case-insensitive
+     * @param variableValue its value; {@code null} removes a value set before
+     * @throws IllegalArgumentException if the name is empty or a value holds CR, LF or NUL
+     */
+    void setServerVariable(String variableName, String variableValue);
+
+    /**
+     * Ports {@code GetModuleContextContainer()}: the request's stored contexts of the modules, released (each
+     * context's {@code cleanupStoredContext()}) after the request's last notification.
+     *
+     * @return the request's container
+     */
+    IHttpModuleContextContainer getModuleContextContainer();
+
+    /**
      * Ports {@code IndicateCompletion(REQUEST_NOTIFICATION_STATUS notificationStatus)}: finishes a notification for
      * which the module returned {@link RequestNotificationStatus#RQ_NOTIFICATION_PENDING}. Callable from any thread,
      * once per pending notification.

@@ -15,6 +15,17 @@ public interface IHttpModuleRegistrationInfo {
     String getName();
 
     /**
+     * Ports {@code GetId()}: the module's {@code HTTP_MODULE_ID}, the key of its stored contexts in an
+     * {@link IHttpModuleContextContainer}.
+     *
+     * @return an id unique to this module of this filter, the same for the filter's life; by default this
+     *     registration object itself
+     */
+    default Object getId() {
+        return this;
+    }
+
+    /**
      * Ports {@code SetRequestNotifications(IHttpModuleFactory* pModuleFactory, DWORD dwRequestNotifications,
      * DWORD dwPostRequestNotifications)}.
      *

@@ -74,6 +74,24 @@ public interface IHttpRequest {
     String getHttpVersion();
 
     /**
+     * Ports {@code SetUrl(PCSTR pszUrl, DWORD cchUrl, BOOL fResetQueryString)}: the request is handled as a request
+     * for {@code url}. Called before the handler (up to {@code RQ_EXECUTE_REQUEST_HANDLER}), the servlet the
+     * web application maps to the new path serves it, through a forward ({@code DispatcherType.FORWARD}; the
+     * container keeps the original in {@code jakarta.servlet.forward.request_uri}); {@link #getRawUrl()} and the
+     * {@code URL} server variables return the new URL, and {@code HTTP_X_ORIGINAL_URL} and {@code UNENCODED_URL}
+     * the original one, as IIS URL Rewrite documents. A query in {@code url} becomes the query; without one, the
+     * original query is kept unless {@code resetQueryString}.
+     *
+     * @param url an absolute path inside this web application (starting with its context path), optionally with
+     *     {@code ?query}
+     * @param resetQueryString whether the original query string is dropped (its parameters are no longer seen)
+     * @throws IllegalArgumentException if {@code url} is not an absolute path inside the web application, or holds
+     *     CR, LF, NUL or a fragment
+     * @throws IllegalStateException if the handler already ran
+     */
+    void setUrl(String url, boolean resetQueryString);
+
+    /**
      * Returns the servlet request (Java addition).
      *
      * @return the servlet request, with the header changes made through this interface

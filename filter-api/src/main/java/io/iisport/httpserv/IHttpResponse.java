@@ -72,6 +72,22 @@ public interface IHttpResponse {
     void setStatus(int statusCode, String reason, int subStatus);
 
     /**
+     * Ports {@code SetStatus(statusCode, pszReason, uSubStatus, hrErrorToReport, pException, fTrySkipCustomErrors)}
+     * without the error code and the configuration exception. A module that sets a status of 400 or more and ends
+     * the response without a body gets the web application's error page for it, as IIS's custom error module gives
+     * it: the container renders it as for {@code sendError} (web.xml {@code <error-page>} mappings included), with the
+     * {@link #setErrorDescription error description} (else the reason) as its message, and the request attributes
+     * {@code io.iisport.error.subStatus} ({@code Integer}) and {@code io.iisport.error.description} for the page.
+     *
+     * @param statusCode 100 to 999
+     * @param reason the reason phrase
+     * @param subStatus 0 to 65535
+     * @param trySkipCustomErrors {@code true}: no error page, the response is sent as the module left it
+     * @throws IllegalArgumentException if a value is out of range or the reason holds CR, LF or NUL
+     */
+    void setStatus(int statusCode, String reason, int subStatus, boolean trySkipCustomErrors);
+
+    /**
      * Ports the status code of {@code GetStatus(USHORT* pStatusCode, USHORT* pSubStatus, PCSTR* ppszReason, ...)}.
      *
      * @return the status code
@@ -115,6 +131,29 @@ public interface IHttpResponse {
      * @throws java.io.UncheckedIOException if a file chunk cannot be read
      */
     long writeEntityChunks(HttpDataChunk[] dataChunks, boolean async, boolean moreData);
+
+    /**
+     * Ports {@code GetRawHttpResponse()->pEntityChunks} and {@code EntityChunkCount}: the entity body buffered now and
+     * not yet sent — in {@code OnSendResponse}, the whole body at the final send, or the slice being sent while the
+     * response streams (and after an explicit flush). As ModSecurity does in IIS, a module inspects it and replaces
+     * it with {@link #clear()} and {@link #writeEntityChunks}; the chunks are a copy, so changing them changes nothing.
+     *
+     * @return one memory chunk with the buffered bytes, or none when nothing is buffered (or after a reset)
+     */
+    HttpDataChunk[] getEntityChunks();
+
+    /**
+     * Ports {@code WriteEntityChunkByReference(HTTP_DATA_CHUNK* pDataChunk, LONG lInsertPosition)}: appends
+     * ({@code -1}) or inserts before what is buffered ({@code 0}). Java keeps the chunk alive, so the reference needs
+     * no lifetime care; file chunks are read when written.
+     *
+     * @param dataChunk the chunk
+     * @param insertPosition {@code -1} to append, {@code 0} to insert before the buffered body
+     * @return the number of bytes accepted
+     * @throws IllegalArgumentException if the position is neither -1 nor 0 (IIS supports no other)
+     * @throws java.io.UncheckedIOException if a file chunk cannot be read
+     */
+    long writeEntityChunkByReference(HttpDataChunk dataChunk, int insertPosition);
 
     /**
      * Writes chunks synchronously: {@code writeEntityChunks(dataChunks, false, true)}.

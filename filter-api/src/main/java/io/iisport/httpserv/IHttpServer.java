@@ -17,4 +17,24 @@ public interface IHttpServer {
      * @return the servlet context
      */
     ServletContext getServletContext();
+
+    /**
+     * Ports {@code IHttpApplication::GetModuleContextContainer()} (reached through the server here): the
+     * application-wide stored contexts of the modules, one container per web application, released when the
+     * application's module filters are destroyed.
+     *
+     * @return the application's container
+     */
+    default IHttpModuleContextContainer getModuleContextContainer() {
+        ServletContext context = getServletContext();
+        String attribute = IHttpModuleContextContainer.class.getName();
+        synchronized (context) {
+            if (context.getAttribute(attribute) instanceof IHttpModuleContextContainer container) {
+                return container;
+            }
+            IHttpModuleContextContainer container = new ModuleContextContainer();
+            context.setAttribute(attribute, container);
+            return container;
+        }
+    }
 }

@@ -56,7 +56,7 @@ class ResponseOutputTest {
     private ResponseOutput output(BodyBuffer body, int limit, boolean sendResponseModules) {
         HttpServletRequest request = mock(HttpServletRequest.class);
         when(request.getProtocol()).thenReturn("HTTP/1.1");
-        return new ResponseOutput(real, body, new ResponseMetadata(),
+        return new ResponseOutput(request, real, body, new ResponseMetadata(),
                 new ConnectionControl(request, new Degradation("test")), limit,
                 sendResponseModules ? (headers, more) -> sends.add(headers + "/" + more) : null);
     }

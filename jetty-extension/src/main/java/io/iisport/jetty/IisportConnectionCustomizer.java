@@ -1,5 +1,11 @@
 package io.iisport.jetty;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.iisport.spi.ConnectionBridge;
@@ -9,6 +15,7 @@ import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
@@ -51,7 +58,9 @@ public class IisportConnectionCustomizer extends AbstractLifeCycle implements Ht
      */
     public static final long DEFAULT_HTTP2_CLOSE_GRACE = 100;
     private static final Logger LOG = LoggerFactory.getLogger(IisportConnectionCustomizer.class);
+    private static final String VERSION = readVersion();
     private final Server _server;
+    private volatile Server _installedOn;
     private final LongAdder _disconnects = new LongAdder();
     private final LongAdder _resets = new LongAdder();
     private final LongAdder _streamResets = new LongAdder();
@@ -80,12 +89,63 @@ public class IisportConnectionCustomizer extends AbstractLifeCycle implements Ht
         _server = server;
     }
 
+    /**
+     * Installs this customizer on the connectors of the server given to the constructor, if any; then, if it was
+     * installed on a server ({@link #install(Server)}), logs one INFO line naming the extension, its version and the
+     * connectors it covers, or a WARN if it covers none (a server without connectors serves nothing: a Jetty
+     * distribution needs a connector module such as {@code http}).
+     */
     @Override
     protected void doStart() throws Exception
     {
         if (_server != null)
             install(_server);
         super.doStart();
+        Server server = _installedOn;
+        if (server == null)
+            return;
+        List<String> covered = coveredConnectors(server);
+        if (covered.isEmpty())
+            LOG.warn("iisport-jetty-extension {} covers no connector: add a connector (the http, http2c or https module) and install the extension after it", VERSION);
+        else
+            LOG.info("iisport-jetty-extension {} started: connection actions on {}", VERSION, String.join(", ", covered));
+    }
+
+    /**
+     * @return each connector whose HTTP configuration has this customizer, as its protocols and, for a network
+     * connector, its host and port (0: an ephemeral port, chosen when the connector opens)
+     */
+    private List<String> coveredConnectors(Server server)
+    {
+        List<String> covered = new ArrayList<>();
+        for (Connector connector : server.getConnectors())
+        {
+            boolean customized = connector.getConnectionFactories().stream()
+                .anyMatch(factory -> factory instanceof HttpConfiguration.ConnectionFactory configured &&
+                    configured.getHttpConfiguration().getCustomizers().contains(this));
+            if (!customized)
+                continue;
+            String where = connector instanceof NetworkConnector network
+                ? "@" + (network.getHost() == null ? "*" : network.getHost()) + ":" + network.getPort()
+                : "";
+            covered.add(connector.getProtocols() + where);
+        }
+        return covered;
+    }
+
+    private static String readVersion()
+    {
+        Properties properties = new Properties();
+        try (InputStream in = IisportConnectionCustomizer.class.getResourceAsStream("iisport-jetty-extension.properties"))
+        {
+            if (in != null)
+                properties.load(in);
+        }
+        catch (IOException x)
+        {
+            throw new UncheckedIOException(x);
+        }
+        return properties.getProperty("version", "(unknown version)");
     }
 
     @Override
@@ -136,6 +196,7 @@ public class IisportConnectionCustomizer extends AbstractLifeCycle implements Ht
         }
         if (!server.contains(this))
             server.addBean(this);
+        _installedOn = server;
     }
 
     private static boolean isHttp2Available()

@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.iisport.jetty.Http2FrameClient.Closed;
-import io.iisport.jetty.Http2FrameClient.Frame;
-import io.iisport.jetty.Http2FrameClient.Transport;
+import io.iisport.test.http2.Http2FrameClient;
+import io.iisport.test.http2.Http2FrameClient.Closed;
+import io.iisport.test.http2.Http2FrameClient.Frame;
+import io.iisport.test.http2.Http2FrameClient.Transport;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -20,10 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import static io.iisport.jetty.Http2FrameClient.DATA;
-import static io.iisport.jetty.Http2FrameClient.GOAWAY;
-import static io.iisport.jetty.Http2FrameClient.HEADERS;
-import static io.iisport.jetty.Http2FrameClient.RST_STREAM;
+import static io.iisport.test.http2.Http2FrameClient.DATA;
+import static io.iisport.test.http2.Http2FrameClient.GOAWAY;
+import static io.iisport.test.http2.Http2FrameClient.HEADERS;
+import static io.iisport.test.http2.Http2FrameClient.RST_STREAM;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.greaterThan;

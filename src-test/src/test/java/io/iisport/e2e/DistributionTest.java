@@ -1,6 +1,7 @@
 package io.iisport.e2e;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -24,9 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real Jetty distribution ({@code jetty-home}) with the iisport module enabled the way its users do it:
- * the extension's jetty-base zip unpacked into a new {@code jetty.base}, {@code --add-modules=iisport}, and the
- * sample WAR in {@code webapps/}. Then the sample's two IIS samples behave on the wire as the contract says.
+ * The real Jetty distribution ({@code jetty-home}) with the iisport module enabled the way the README tells its
+ * users: the extension's jetty-base zip unpacked into a new {@code jetty.base}, the README's
+ * {@code --add-modules=...} line run as printed, and the sample WAR in {@code webapps/}. Then the extension's start
+ * line is in the log, and the sample's two IIS samples behave on the wire as the contract says.
  */
 class DistributionTest {
     @TempDir
@@ -69,7 +71,7 @@ class DistributionTest {
             }
         }
         log = base.resolve("jetty.log");
-        Process add = new ProcessBuilder(java(home, "--add-modules=http,http2c,ee10-deploy,iisport"))
+        Process add = new ProcessBuilder(java(home, readmeStartArguments()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!add.waitFor(60, TimeUnit.SECONDS) || add.exitValue() != 0) {
             fail("--add-modules failed:\n" + Files.readString(log));
@@ -82,6 +84,20 @@ class DistributionTest {
         jetty = new ProcessBuilder(java(home, "jetty.http.host=127.0.0.1", "jetty.http.port=" + port))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         awaitServing(jetty, port, log);
+    }
+
+    /**
+     * Returns the arguments of the README's {@code java -jar $JETTY_HOME/start.jar --add-modules=...} line, the one
+     * that enables the modules of a new {@code jetty.base}.
+     */
+    static String[] readmeStartArguments() throws IOException {
+        String prefix = "java -jar $JETTY_HOME/start.jar ";
+        List<String> lines = Files.readAllLines(property("iisport.readme")).stream()
+                .map(String::strip)
+                .filter(line -> line.startsWith(prefix + "--add-modules="))
+                .toList();
+        assertThat("the README's --add-modules lines: " + lines, lines.size(), is(1));
+        return lines.get(0).substring(prefix.length()).split(" +");
     }
 
     /** Waits, at most 60 s, until the server started as the process serves {@code GET /} with a 200. */
@@ -120,7 +136,14 @@ class DistributionTest {
     @Test
     void theIisportModuleIsEnabledInTheBase() throws IOException {
         assertThat(Files.exists(base.resolve("start.d").resolve("iisport.ini")), is(true));
-        assertThat(Files.readString(log), containsString("iisport"));
+    }
+
+    @Test
+    void theExtensionLogsItsStartLineNamingItsVersionAndConnector() throws IOException {
+        String line = "iisport-jetty-extension " + System.getProperty("iisport.version")
+                + " started: connection actions on [http/1.1, h2c]@127.0.0.1:" + port;
+        assertThat(Files.readAllLines(log).stream().filter(l -> l.contains(line)).toList(),
+                contains(containsString("INFO")));
     }
 
     @Test

@@ -1,18 +1,18 @@
 package io.iisport.e2e;
 
-import static io.iisport.jetty.Http2FrameClient.ACK;
-import static io.iisport.jetty.Http2FrameClient.DATA;
-import static io.iisport.jetty.Http2FrameClient.GOAWAY;
-import static io.iisport.jetty.Http2FrameClient.PING;
-import static io.iisport.jetty.Http2FrameClient.RST_STREAM;
+import static io.iisport.test.http2.Http2FrameClient.ACK;
+import static io.iisport.test.http2.Http2FrameClient.DATA;
+import static io.iisport.test.http2.Http2FrameClient.GOAWAY;
+import static io.iisport.test.http2.Http2FrameClient.PING;
+import static io.iisport.test.http2.Http2FrameClient.RST_STREAM;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 
-import io.iisport.jetty.Http2FrameClient;
-import io.iisport.jetty.Http2FrameClient.Closed;
-import io.iisport.jetty.Http2FrameClient.Frame;
+import io.iisport.test.http2.Http2FrameClient;
+import io.iisport.test.http2.Http2FrameClient.Closed;
+import io.iisport.test.http2.Http2FrameClient.Frame;
 import io.iisport.sample.server.SampleServer;
 import java.util.ArrayList;
 import java.util.List;

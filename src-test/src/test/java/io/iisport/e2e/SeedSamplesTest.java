@@ -16,11 +16,9 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
-import io.iisport.jetty.Http2FrameClient;
+import io.iisport.test.http2.Http2FrameClient;
 import io.iisport.sample.server.SampleServer;
-import java.io.InputStream;
 import java.net.Socket;
-import org.eclipse.jetty.http.HttpTester;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The two IIS documentation samples of the built WAR on Jetty with the iisport extension, over HTTP/1.0, HTTP/1.1
  * (plain and TLS), h2c and h2: the public contract of {@code /seed/set-need-disconnect} and
- * {@code /seed/reset-connection}.
+ * {@code /seed/reset-connection}. Each sample alone around a servlet, over HTTP/1.1 and h2c, is tested in
+ * webapp-sample's {@code SeedSamplesTest}.
  */
 class SeedSamplesTest {
     private static final String DISCONNECT = "/seed/set-need-disconnect";
@@ -47,19 +46,6 @@ class SeedSamplesTest {
     static void stop() {
         if (sample != null) {
             sample.stop();
-        }
-    }
-
-    @Test
-    void setNeedDisconnectSendsTheFullResponseThenFin() throws Exception {
-        try (Socket socket = connect(sample.getHttpPort())) {
-            send(socket, get(DISCONNECT));
-            InputStream input = socket.getInputStream();
-            HttpTester.Response response = readResponse(input);
-            assertThat(response.getStatus(), is(200));
-            assertThat(response.get("Connection"), is("close"));
-            assertThat(response.getContent(), is("Hello from GET " + DISCONNECT + "\n"));
-            assertThat(input.read(), is(-1));
         }
     }
 
@@ -138,17 +124,8 @@ class SeedSamplesTest {
     }
 
     @Test
-    void h2cSetNeedDisconnectCompletesTheStreamThenSendsGoAway() throws Exception {
-        h2SetNeedDisconnect(false);
-    }
-
-    @Test
     void h2SetNeedDisconnectCompletesTheStreamThenSendsGoAway() throws Exception {
-        h2SetNeedDisconnect(true);
-    }
-
-    private static void h2SetNeedDisconnect(boolean tls) throws Exception {
-        try (H2 client = new H2(tls ? sample.getHttpsPort() : sample.getHttpPort(), tls)) {
+        try (H2 client = new H2(sample.getHttpsPort(), true)) {
             H2.Response response = client.get(DISCONNECT);
             assertThat(response.status(), is(200));
             assertThat(response.resetError(), is(H2.NO_RESET));

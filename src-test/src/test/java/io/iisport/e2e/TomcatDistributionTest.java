@@ -1,6 +1,9 @@
 package io.iisport.e2e;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
 import io.iisport.tomcat.RawH2;
@@ -29,6 +32,7 @@ class TomcatDistributionTest {
     static Path base;
     private static Process tomcat;
     private static int port;
+    private static Path log;
 
     @BeforeAll
     static void startDistribution() throws Exception {
@@ -66,7 +70,7 @@ class TomcatDistributionTest {
         Files.writeString(serverXml, configured);
         Files.copy(Wire.war(), base.resolve("webapps").resolve("ROOT.war"));
 
-        Path log = base.resolve("logs").resolve("catalina.out");
+        log = base.resolve("logs").resolve("catalina.out");
         ProcessBuilder builder = new ProcessBuilder("sh", home.resolve("bin").resolve("catalina.sh").toString(), "run")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> environment = builder.environment();
@@ -84,6 +88,13 @@ class TomcatDistributionTest {
     @AfterAll
     static void stopDistribution() throws Exception {
         DistributionTest.stop(tomcat);
+    }
+
+    @Test
+    void theValveLogsItsStartLineNamingItsVersionAndConnector() throws IOException {
+        String line = "iisport-tomcat-extension " + System.getProperty("iisport.version") + " started: connection actions on ";
+        List<String> lines = Files.readAllLines(log).stream().filter(l -> l.contains(line)).toList();
+        assertThat(lines, contains(allOf(containsString("INFO"), containsString(port + "\"] [http, h2c]"))));
     }
 
     @Test

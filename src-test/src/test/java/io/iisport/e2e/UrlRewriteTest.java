@@ -18,7 +18,6 @@ import java.util.stream.Stream;
 import org.eclipse.jetty.http.HttpTester;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -121,7 +120,6 @@ class UrlRewriteTest {
     }
 
     @Test
-    @Disabled("needs IHttpRequest.setUrl")
     void aRewriteRuleHasTheRewrittenUrlServed() throws Exception {
         HttpTester.Response article = exchange(sample.getHttpPort(), get("/rewrite/article/234/some-title?ref=home"));
         assertThat(article.getStatus(), is(200));

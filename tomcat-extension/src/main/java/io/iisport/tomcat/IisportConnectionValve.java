@@ -1,13 +1,23 @@
 package io.iisport.tomcat;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.iisport.spi.ConnectionBridge;
 import jakarta.servlet.ServletException;
+import org.apache.catalina.Container;
+import org.apache.catalina.Engine;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.connector.Connector;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
+import org.apache.coyote.UpgradeProtocol;
 import org.apache.juli.logging.Log;
 import org.apache.juli.logging.LogFactory;
 
@@ -43,6 +53,7 @@ import org.apache.juli.logging.LogFactory;
  */
 public class IisportConnectionValve extends ValveBase {
     private static final Log LOG = LogFactory.getLog(IisportConnectionValve.class);
+    private static final String VERSION = readVersion();
     private final LongAdder disconnects = new LongAdder();
     private final LongAdder resets = new LongAdder();
     private final LongAdder streamResets = new LongAdder();
@@ -52,6 +63,45 @@ public class IisportConnectionValve extends ValveBase {
     /** Creates the Valve; it supports asynchronous requests. */
     public IisportConnectionValve() {
         super(true);
+    }
+
+    /**
+     * Starts the Valve and logs one INFO line naming the extension, its version and the connectors of the service it
+     * covers (those of the service whose engine holds it).
+     *
+     * @throws LifecycleException if the Valve cannot start
+     */
+    @Override
+    protected synchronized void startInternal() throws LifecycleException {
+        super.startInternal();
+        List<String> covered = new ArrayList<>();
+        Container container = getContainer();
+        while (container != null && !(container instanceof Engine)) {
+            container = container.getParent();
+        }
+        if (container instanceof Engine engine && engine.getService() != null) {
+            for (Connector connector : engine.getService().findConnectors()) {
+                List<String> protocols = new ArrayList<>(List.of(connector.getScheme()));
+                for (UpgradeProtocol upgrade : connector.findUpgradeProtocols()) {
+                    protocols.add(connector.getSecure() ? upgrade.getAlpnName() : upgrade.getHttpUpgradeName(false));
+                }
+                covered.add(connector + " " + protocols);
+            }
+        }
+        LOG.info("iisport-tomcat-extension " + VERSION + " started: connection actions on "
+                + (covered.isEmpty() ? "the connectors of its container" : String.join(", ", covered)));
+    }
+
+    private static String readVersion() {
+        Properties properties = new Properties();
+        try (InputStream in = IisportConnectionValve.class.getResourceAsStream("iisport-tomcat-extension.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+        return properties.getProperty("version", "(unknown version)");
     }
 
     @Override

@@ -2,15 +2,19 @@ package io.iisport.sample.server;
 
 import io.iisport.jetty.IisportConnectionCustomizer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
@@ -58,6 +62,11 @@ public final class SampleServer {
 
     /** What to serve and where. */
     public static final class Options {
+        /** The names of the options, each the {@code iisport.}{@code NAME} property and the {@code --NAME} argument. */
+        public static final List<String> NAMES = List.of("host", "http.port", "https.port", "keystore",
+                "keystore.password", "war", "context.path", "override");
+        private static final String PREFIX = "iisport.";
+
         /** The address to listen on. */
         public String host = "127.0.0.1";
         /** The HTTP/1.1 + h2c port; 0 picks a free one. */
@@ -83,6 +92,11 @@ public final class SampleServer {
          * @throws IllegalArgumentException naming the property if a value is wrong
          */
         public static Options from(Properties properties) {
+            for (String key : properties.stringPropertyNames()) {
+                if (key.startsWith(PREFIX) && !NAMES.contains(key.substring(PREFIX.length()))) {
+                    throw unknown("-D" + key);
+                }
+            }
             Options options = new Options();
             options.host = properties.getProperty("iisport.host", options.host);
             options.httpPort = port(properties, "iisport.http.port", options.httpPort, false);
@@ -96,6 +110,48 @@ public final class SampleServer {
             String override = properties.getProperty("iisport.override");
             options.overrideDescriptor = override == null || override.isBlank() ? null : Path.of(override);
             return options;
+        }
+
+        /**
+         * Reads the options from {@code --NAME=value} arguments over {@code iisport.*} properties: an argument wins
+         * over the property of the same name.
+         *
+         * @param args the arguments
+         * @param properties the properties, usually the system properties
+         * @return the options
+         * @throws IllegalArgumentException naming the argument or property, and the known options, if one is not an
+         * option; naming the value if it is wrong
+         */
+        public static Options from(String[] args, Properties properties) {
+            Properties merged = new Properties();
+            merged.putAll(properties);
+            for (String arg : args) {
+                int equals = arg.indexOf('=');
+                if (!arg.startsWith("--") || equals < 3) {
+                    throw new IllegalArgumentException("'" + arg + "' is not an option --NAME=value; the options are "
+                            + known());
+                }
+                String name = arg.substring(2, equals);
+                if (!NAMES.contains(name)) {
+                    throw unknown("--" + name);
+                }
+                merged.setProperty(PREFIX + name, arg.substring(equals + 1));
+            }
+            return from(merged);
+        }
+
+        private static IllegalArgumentException unknown(String option) {
+            return new IllegalArgumentException("unknown option " + option + "; the options are " + known());
+        }
+
+        private static String known() {
+            return NAMES.stream().map(name -> "--" + name).collect(Collectors.joining(", "))
+                    + " (or -Diisport.NAME=value)";
+        }
+
+        /** @return whether the WAR served is the sample's own, the one beside this jar, rather than another one */
+        public boolean servesTheSampleWar() {
+            return war.toAbsolutePath().normalize().equals(defaultWar().toAbsolutePath().normalize());
         }
 
         private static int port(Properties properties, String name, int defaultValue, boolean mayBeOff) {
@@ -132,7 +188,6 @@ public final class SampleServer {
     private final WebAppContext webApp = new WebAppContext();
     private ServerConnector http;
     private ServerConnector https;
-    private Path generatedKeyStore;
     private String generatedPassword;
 
     /**
@@ -170,8 +225,7 @@ public final class SampleServer {
             tlsConfig.addCustomizer(secure);
             SslContextFactory.Server ssl = new SslContextFactory.Server();
             if (options.keyStore == null) {
-                generatedKeyStore = selfSignedKeyStore();
-                ssl.setKeyStorePath(generatedKeyStore.toString());
+                ssl.setKeyStore(selfSignedKeyStore());
                 ssl.setKeyStorePassword(generatedPassword);
             } else {
                 ssl.setKeyStorePath(options.keyStore.toString());
@@ -209,41 +263,44 @@ public final class SampleServer {
         return this;
     }
 
-    private Path selfSignedKeyStore() throws IOException, InterruptedException {
+    /**
+     * Makes a self-signed certificate with keytool and loads it: the key store is in memory only; its temporary
+     * directory and file are deleted before this returns, whether keytool succeeded or not.
+     */
+    private KeyStore selfSignedKeyStore() throws IOException, InterruptedException, GeneralSecurityException {
         byte[] random = new byte[18];
         new SecureRandom().nextBytes(random);
         generatedPassword = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         Path dir = Files.createTempDirectory("iisport-sample-keystore");
         Path file = dir.resolve("self-signed.p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", "iisport-sample",
-                "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost", "-validity", "30",
-                "-ext", "SAN=dns:localhost,ip:127.0.0.1,ip:::1",
-                "-storetype", "PKCS12", "-keystore", file.toString(),
-                "-storepass", generatedPassword, "-keypass", generatedPassword)
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            throw new IOException("keytool could not make a self-signed certificate: " + output);
+        try {
+            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+            Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", "iisport-sample",
+                    "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost", "-validity", "30",
+                    "-ext", "SAN=dns:localhost,ip:127.0.0.1,ip:::1",
+                    "-storetype", "PKCS12", "-keystore", file.toString(),
+                    "-storepass", generatedPassword, "-keypass", generatedPassword)
+                    .redirectErrorStream(true)
+                    .start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IOException("keytool could not make a self-signed certificate: " + output);
+            }
+            KeyStore keyStore = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(file)) {
+                keyStore.load(in, generatedPassword.toCharArray());
+            }
+            return keyStore;
+        } finally {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(dir);
         }
-        file.toFile().deleteOnExit();
-        dir.toFile().deleteOnExit();
-        return file;
     }
 
-    /** Stops the server and deletes the generated key store. */
+    /** Stops the server. */
     public void stop() {
         LifeCycle.stop(server);
-        if (generatedKeyStore != null) {
-            try {
-                Files.deleteIfExists(generatedKeyStore);
-                Files.deleteIfExists(generatedKeyStore.getParent());
-            } catch (IOException e) {
-                LOG.debug("could not delete {}", generatedKeyStore, e);
-            }
-        }
     }
 
     /** @return the Jetty server */
@@ -278,25 +335,30 @@ public final class SampleServer {
      * @throws Exception if the server does not start
      */
     public static void main(String[] args) throws Exception {
-        Properties properties = new Properties();
-        properties.putAll(System.getProperties());
-        for (String arg : args) {
-            int equals = arg.indexOf('=');
-            if (!arg.startsWith("--") || equals < 3) {
-                System.err.println("usage: java -jar iisport-sample-server.jar [--host=127.0.0.1] [--http.port=8080]"
-                        + " [--https.port=8443|-1] [--keystore=FILE --keystore.password=PW] [--war=FILE] [--context.path=/]"
-                        + " [--override=override-web.xml]");
-                System.exit(2);
-            }
-            properties.setProperty("iisport." + arg.substring(2, equals), arg.substring(equals + 1));
+        Options options;
+        try {
+            options = Options.from(args, System.getProperties());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println("usage: java -jar iisport-sample-server.jar [--host=127.0.0.1] [--http.port=8080]"
+                    + " [--https.port=8443|-1] [--keystore=FILE --keystore.password=PW] [--war=FILE] [--context.path=/]"
+                    + " [--override=override-web.xml]");
+            System.exit(2);
+            return;
         }
-        SampleServer sample = new SampleServer(Options.from(properties));
+        SampleServer sample = new SampleServer(options);
         sample.start();
-        sample.logWhatIsServed();
+        LOG.info("{}", sample.describe());
         sample.server.join();
     }
 
-    private void logWhatIsServed() {
+    /**
+     * Describes what is served, for the start-up log: the WAR, its URLs, and for the sample's own WAR the requests
+     * to try; another WAR ({@code --war}) gets its context's URLs only, since the sample's paths are not in it.
+     *
+     * @return the text, several lines
+     */
+    public String describe() {
         String host = options.host.contains(":") ? "[" + options.host + "]" : options.host;
         if ("0.0.0.0".equals(options.host) || "::".equals(options.host)) {
             host = "127.0.0.1";
@@ -304,13 +366,17 @@ public final class SampleServer {
         String context = options.contextPath.endsWith("/") ? options.contextPath : options.contextPath + "/";
         String base = "http://" + host + ":" + getHttpPort() + context;
         StringBuilder text = new StringBuilder();
-        text.append("iisport sample is running: ").append(options.war.toAbsolutePath()).append('\n');
+        text.append(options.servesTheSampleWar() ? "iisport sample is running: " : "iisport sample server is serving ")
+                .append(options.war.toAbsolutePath()).append('\n');
         text.append("  ").append(base).append("  (HTTP/1.1 and h2c)\n");
         String tls = null;
         if (https != null) {
             tls = "https://" + host + ":" + getHttpsPort() + context;
             text.append("  ").append(tls).append("  (HTTP/1.1 and h2 over TLS, ")
                     .append(options.keyStore == null ? "self-signed certificate: curl -k" : options.keyStore).append(")\n");
+        }
+        if (!options.servesTheSampleWar()) {
+            return text.append("Stop with Ctrl+C.").toString();
         }
         text.append("Open ").append(base).append(" in a browser, or try:\n");
         for (String line : List.of(
@@ -325,7 +391,6 @@ public final class SampleServer {
         if (tls != null) {
             text.append("  curl -vk --http2 ").append(tls).append("seed/set-need-disconnect   # over h2: GOAWAY after the response\n");
         }
-        text.append("Stop with Ctrl+C.");
-        LOG.info("{}", text);
+        return text.append("Stop with Ctrl+C.").toString();
     }
 }

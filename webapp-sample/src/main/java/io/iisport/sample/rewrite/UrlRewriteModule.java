@@ -69,8 +69,8 @@ import org.slf4j.LoggerFactory;
  * unknown action type or a back-reference to a group that cannot exist fails the deployment: {@code registerModule}
  * throws, naming the file, the line, the rule and the attribute.
  *
- * <p>The Rewrite action needs {@code IHttpRequest.setUrl} (IIS {@code SetUrl}); it is called through
- * {@link UrlSetter}, and fails the request with {@link UnsupportedOperationException} where the filter API lacks it.
+ * <p>The Rewrite action calls {@code IHttpRequest.setUrl} (IIS {@code SetUrl}): the servlet mapped to the new path
+ * serves the request, which carries the original URL in {@code X-Original-URL}.
  */
 public final class UrlRewriteModule implements RegisterModule {
     private static final Logger LOG = LoggerFactory.getLogger(UrlRewriteModule.class);
@@ -98,13 +98,8 @@ public final class UrlRewriteModule implements RegisterModule {
             throw settings.invalid("configSource", configSource, e.getMessage());
         }
         RewriteEngine engine = new RewriteEngine(rules);
-        UrlSetter urlSetter = UrlSetter.reflective();
-        if (!UrlSetter.available() && rules.stream().anyMatch(rule -> rule.action() instanceof RuleAction.Rewrite)) {
-            LOG.warn("{}: this filter API has no IHttpRequest.setUrl: requests that a Rewrite rule applies to will fail",
-                    moduleInfo.getName());
-        }
         String name = moduleInfo.getName();
-        moduleInfo.setRequestNotifications(() -> new UrlRewriteHttpModule(name, engine, servletContext, urlSetter),
+        moduleInfo.setRequestNotifications(() -> new UrlRewriteHttpModule(name, engine, servletContext),
                 RQ_BEGIN_REQUEST, 0);
         LOG.info("{}: {} rule(s) from {}: {}", name, rules.size(), configSource,
                 rules.stream().map(RewriteRule::name).toList());
@@ -115,13 +110,11 @@ public final class UrlRewriteModule implements RegisterModule {
         private final String name;
         private final RewriteEngine engine;
         private final ServletContext servletContext;
-        private final UrlSetter urlSetter;
 
-        UrlRewriteHttpModule(String name, RewriteEngine engine, ServletContext servletContext, UrlSetter urlSetter) {
+        UrlRewriteHttpModule(String name, RewriteEngine engine, ServletContext servletContext) {
             this.name = name;
             this.engine = engine;
             this.servletContext = servletContext;
-            this.urlSetter = urlSetter;
         }
 
         @Override
@@ -136,7 +129,7 @@ public final class UrlRewriteModule implements RegisterModule {
                 if (LOG.isDebugEnabled()) {
                     LOG.debug("{}: rule '{}' rewrote {} to {}", name, rewritten.rule(), request.getRequestURI(), url);
                 }
-                urlSetter.setUrl(httpContext.getRequest(), url, true);
+                httpContext.getRequest().setUrl(url, true);
                 return RQ_NOTIFICATION_CONTINUE;
             }
             if (outcome instanceof Redirected redirected) {

@@ -1,5 +1,6 @@
-package io.iisport.jetty;
+package io.iisport.test.http2;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -28,15 +29,28 @@ import javax.net.ssl.SSLSocket;
  */
 public final class Http2FrameClient implements AutoCloseable
 {
+    /** The DATA frame type (RFC 9113 §6.1). */
     public static final int DATA = 0x0;
+    /** The HEADERS frame type (RFC 9113 §6.2). */
     public static final int HEADERS = 0x1;
+    /** The RST_STREAM frame type (RFC 9113 §6.4). */
     public static final int RST_STREAM = 0x3;
+    /** The SETTINGS frame type (RFC 9113 §6.5). */
     public static final int SETTINGS = 0x4;
+    /** The PING frame type (RFC 9113 §6.7). */
     public static final int PING = 0x6;
+    /** The GOAWAY frame type (RFC 9113 §6.8). */
     public static final int GOAWAY = 0x7;
+    /** The END_STREAM flag of DATA and HEADERS. */
     public static final int END_STREAM = 0x1;
+    /** The ACK flag of SETTINGS and PING. */
     public static final int ACK = 0x1;
-    private static final int END_HEADERS = 0x4;
+    /** The END_HEADERS flag of HEADERS (RFC 9113 §6.2). */
+    public static final int END_HEADERS = 0x4;
+    /** The PADDED flag of DATA and HEADERS. */
+    public static final int PADDED = 0x8;
+    /** The PRIORITY flag of HEADERS. */
+    public static final int PRIORITY = 0x20;
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** How the client reaches HTTP/2. */
@@ -61,6 +75,7 @@ public final class Http2FrameClient implements AutoCloseable
      */
     public record Frame(int type, int flags, int stream, byte[] payload, long nanoTime)
     {
+        /** @return whether this is a DATA or HEADERS frame with END_STREAM */
         public boolean isEndStream()
         {
             return (type == DATA || type == HEADERS) && (flags & END_STREAM) != 0;
@@ -78,6 +93,10 @@ public final class Http2FrameClient implements AutoCloseable
             return ByteBuffer.wrap(payload, 0, 4).getInt() & 0x7FFFFFFF;
         }
 
+        /**
+         * @param lastStreamId the last stream id, 2^31-1 for the graceful GOAWAY
+         * @return whether this is a GOAWAY with that last stream id
+         */
         public boolean isGoAway(int lastStreamId)
         {
             return type == GOAWAY && lastStreamId() == lastStreamId;
@@ -105,13 +124,19 @@ public final class Http2FrameClient implements AutoCloseable
      */
     public record Closed(List<Frame> frames, long eofNanoTime)
     {
-        /** @return the milliseconds between the frame and the end of the stream */
+        /**
+         * @param frame one of {@link #frames()}
+         * @return the milliseconds between the frame and the end of the stream
+         */
         public long millisToEof(Frame frame)
         {
             return TimeUnit.NANOSECONDS.toMillis(eofNanoTime - frame.nanoTime());
         }
 
-        /** @return the body of the stream, from its DATA frames */
+        /**
+         * @param stream the stream id
+         * @return the body of the stream, from its DATA frames
+         */
         public String body(int stream)
         {
             StringBuilder body = new StringBuilder();
@@ -121,7 +146,11 @@ public final class Http2FrameClient implements AutoCloseable
             return body.toString();
         }
 
-        /** @return the index of the first frame of that type on that stream, or -1 */
+        /**
+         * @param type the frame type
+         * @param stream the stream id
+         * @return the index of the first frame of that type on that stream, or -1
+         */
         public int indexOf(int type, int stream)
         {
             for (int i = 0; i < frames.size(); i++)
@@ -132,7 +161,10 @@ public final class Http2FrameClient implements AutoCloseable
             return -1;
         }
 
-        /** @return the index of the frame that ends the stream, or -1 */
+        /**
+         * @param stream the stream id
+         * @return the index of the frame that ends the stream, or -1
+         */
         public int indexOfEndStream(int stream)
         {
             for (int i = 0; i < frames.size(); i++)
@@ -159,7 +191,7 @@ public final class Http2FrameClient implements AutoCloseable
     {
         this.socket = socket;
         this.tls = tls;
-        this.input = new DataInputStream(socket.getInputStream());
+        this.input = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
         this.output = socket.getOutputStream();
     }
 
@@ -219,6 +251,12 @@ public final class Http2FrameClient implements AutoCloseable
             throw new IOException("no upgrade: " + head);
         client.sendPreface();
         return client;
+    }
+
+    /** @return the local port of the connection, which the server sees as the client's port */
+    public int localPort()
+    {
+        return socket.getLocalPort();
     }
 
     /**
@@ -323,8 +361,35 @@ public final class Http2FrameClient implements AutoCloseable
     }
 
     /**
+     * Reads the next frame as {@link #read()} does, waiting at most {@code millis} for it to begin.
+     *
+     * @param millis how long to wait, in milliseconds, more than 0
+     * @return the frame, or null at the end of the stream
+     * @throws SocketTimeoutException if no frame began within {@code millis}: the connection is open and silent
+     * @throws IOException if the read fails
+     */
+    public Frame readWithin(int millis) throws IOException
+    {
+        int timeout = socket.getSoTimeout();
+        socket.setSoTimeout(millis);
+        try
+        {
+            input.mark(1);
+            if (input.read() < 0)
+                return null;
+            input.reset();
+        }
+        finally
+        {
+            socket.setSoTimeout(timeout);
+        }
+        return read();
+    }
+
+    /**
      * Waits for up to {@code millis} for a frame or the end of the stream.
      *
+     * @param millis how long to wait, in milliseconds
      * @return whether nothing came: the connection is still open and silent
      * @throws IOException if the read fails
      */
