@@ -27,7 +27,7 @@ final class ModulePipeline {
     /** For each stage (by ordinal), the module indexes to call, in order. */
     private final int[][] pre = new int[Stage.values().length][];
     private final int[][] post = new int[Stage.values().length][];
-    /** Whether forwards need an opaque response (see {@link ForwardDispatcher}): known from the first request. */
+    /** Whether forwards need an opaque response (see ForwardDispatcher): known from the first request. */
     private volatile Boolean opaqueForward;
 
     ModulePipeline(List<RegisteredModule> modules, int responseBufferLimit) {
@@ -59,11 +59,13 @@ final class ModulePipeline {
         return isPost ? post[stage.ordinal()] : pre[stage.ordinal()];
     }
 
-    /** @return whether a forward must hand the container an opaque response (Tomcat; see {@link ForwardDispatcher}) */
+    /** @return whether a forward must hand the container an opaque response (Tomcat; see ForwardDispatcher) */
     boolean opaqueForward(ServletContext servletContext) {
         Boolean needed = opaqueForward;
         if (needed == null) {
-            needed = ForwardDispatcher.suspendsWrappedResponse(servletContext.getServerInfo());
+            // Tomcat suspends a wrapped response after a forward (see ForwardDispatcher).
+            String serverInfo = servletContext.getServerInfo();
+            needed = serverInfo != null && serverInfo.startsWith("Apache Tomcat/");
             opaqueForward = needed;
         }
         return needed;

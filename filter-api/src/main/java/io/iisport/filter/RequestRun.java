@@ -82,7 +82,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
             return;
         }
         if (real.isCommitted()) {
-            connection.reset(ConnectionBridge.CANCEL);
+            connection.reset(ConnectionBridge.CANCEL, false);
         } else {
             response.failWithServerError();
         }
