@@ -26,6 +26,12 @@ import java.util.function.LongSupplier;
  *       comment. Names are letters, digits, '_' and '-', unique ignoring case.</li>
  *   <li>{@code responseBufferLimit}: bytes buffered before the response streams, default 4194304 (IIS's 4 MiB);
  *       0 streams from the start.</li>
+ *   <li>{@code requestBodyLimit}: the most bytes of a request body modules may read
+ *       ({@link io.iisport.httpserv.IHttpRequest#readEntityBody}) or hold inserted
+ *       ({@link io.iisport.httpserv.IHttpRequest#insertEntityBody}), and the most the filter buffers to parse a form
+ *       or multipart body they took; default 4194304 (4 MiB, the response buffer's memory). Over it the module gets
+ *       an {@link io.iisport.httpserv.EntityBodyTooLargeException} naming the limit and the request is refused with
+ *       {@code 413 Content Too Large}.</li>
  *   <li>{@code <module name>.<setting>}: a setting of that module, read through
  *       {@link io.iisport.httpserv.ModuleSettings}.</li>
  * </ul>

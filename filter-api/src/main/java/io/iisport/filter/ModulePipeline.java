@@ -18,6 +18,8 @@ final class ModulePipeline {
 
     final RegisteredModule[] modules;
     final int responseBufferLimit;
+    /** The most bytes of a request body modules may read or insert. */
+    final long requestBodyLimit;
     /**
      * The request attribute that finds this pipeline's running request on an async dispatch, where the container
      * hands the filter its own request (set only once a servlet starts async).
@@ -31,8 +33,13 @@ final class ModulePipeline {
     private volatile Boolean opaqueForward;
 
     ModulePipeline(List<RegisteredModule> modules, int responseBufferLimit) {
+        this(modules, responseBufferLimit, FilterSettings.DEFAULT_REQUEST_BODY_LIMIT);
+    }
+
+    ModulePipeline(List<RegisteredModule> modules, int responseBufferLimit, long requestBodyLimit) {
         this.modules = modules.toArray(new RegisteredModule[0]);
         this.responseBufferLimit = responseBufferLimit;
+        this.requestBodyLimit = requestBodyLimit;
         for (Stage stage : Stage.values()) {
             pre[stage.ordinal()] = sortedSubscribers(stage, false);
             post[stage.ordinal()] = stage.hasPost() ? sortedSubscribers(stage, true) : NONE;
