@@ -12,7 +12,7 @@ import java.io.PrintWriter;
  * short plain-text answer naming the path. A request with a body (POST, PUT) is answered once the whole body is
  * read, so a client that holds the body back keeps the request in flight.
  *
- * <p>A {@code delay} query parameter (milliseconds, 0 to {@value #MAX_DELAY_MILLIS}) holds the answer back that long
+ * <p>A {@code delay} query parameter (milliseconds, 0 to 10000) holds the answer back that long
  * after the body is read: a browser, which cannot hold a request body back, keeps requests in flight that way (the
  * home page's demo of Dynamic IP Restrictions' concurrency limit). A {@code delay} that is no number in that range
  * gets 400.
