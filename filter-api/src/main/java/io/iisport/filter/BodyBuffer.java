@@ -110,10 +110,19 @@ final class BodyBuffer {
         clear();
     }
 
-    /** Writes the buffered bytes in order, then empties the buffer. */
+    /** Writes the buffered bytes in order, keeping them. */
+    void copyTo(OutputStream out) throws IOException {
+        writeChunks(out, size);
+    }
+
+    /** Writes the buffered bytes in order, then empties the buffer (emptied first, so a failed write sends nothing twice). */
     void drainTo(OutputStream out) throws IOException {
         int left = size;
         clear();
+        writeChunks(out, left);
+    }
+
+    private void writeChunks(OutputStream out, int left) throws IOException {
         for (int i = 0; left > 0; i++) {
             int n = Math.min(left, chunks[i].length);
             out.write(chunks[i], 0, n);

@@ -5,6 +5,7 @@ import io.iisport.httpserv.IHttpResponse;
 import io.iisport.spi.ConnectionBridge;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -216,18 +217,57 @@ final class ModuleResponse implements IHttpResponse {
             if (chunk == null) {
                 throw new IllegalArgumentException("dataChunks holds null");
             }
-            total += writeChunk(chunk);
+            total += writeChunk(chunk, output::write);
         }
         return total;
     }
 
-    private long writeChunk(HttpDataChunk chunk) {
+    @Override
+    public long writeEntityChunkByReference(HttpDataChunk dataChunk, int insertPosition) {
+        if (dataChunk == null) {
+            throw new IllegalArgumentException("dataChunk is null");
+        }
+        if (insertPosition == -1) {
+            return writeChunk(dataChunk, output::write);
+        }
+        if (insertPosition != 0) {
+            throw new IllegalArgumentException("insert position " + insertPosition
+                    + " is neither -1 (append) nor 0 (before the buffered body)");
+        }
+        ByteArrayOutputStream before = new ByteArrayOutputStream();
+        long length = writeChunk(dataChunk, before::write);
+        try {
+            output.insertBefore(before.toByteArray(), 0, before.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return length;
+    }
+
+    @Override
+    public HttpDataChunk[] getEntityChunks() {
+        try {
+            byte[] buffered = output.bufferedCopy();
+            return buffered.length == 0 ? new HttpDataChunk[0] : new HttpDataChunk[] {HttpDataChunk.fromMemory(buffered)};
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Where a chunk's bytes go: the output, or a buffer to insert before it. */
+    @FunctionalInterface
+    private interface Bytes {
+        void write(byte[] b, int off, int len) throws IOException;
+    }
+
+    /** Writes one chunk's bytes to {@code to} unless discarding; returns the bytes accepted. */
+    private long writeChunk(HttpDataChunk chunk, Bytes to) {
         try {
             if (chunk.getDataChunkType() == HttpDataChunk.HttpDataChunkType.HttpDataChunkFromMemory) {
                 int len = (int) chunk.getLength();
                 if (!discarding()) {
                     moduleWrote();
-                    output.write(chunk.getBuffer(), chunk.getBufferOffset(), len);
+                    to.write(chunk.getBuffer(), chunk.getBufferOffset(), len);
                 }
                 return len;
             }
@@ -254,7 +294,7 @@ final class ModuleResponse implements IHttpResponse {
                     position += n;
                     written += n;
                     if (!discarding()) {
-                        output.write(piece.array(), 0, n);
+                        to.write(piece.array(), 0, n);
                     }
                 }
                 return written;

@@ -113,6 +113,34 @@ final class ResponseOutput {
         body.clear();
     }
 
+    /** @return a copy of what is buffered and not yet sent; empty after a reset */
+    byte[] bufferedCopy() throws IOException {
+        if (discarding() || body.size() == 0) {
+            return new byte[0];
+        }
+        ByteArrayOutputStream copy = new ByteArrayOutputStream(body.size());
+        body.copyTo(copy);
+        return copy.toByteArray();
+    }
+
+    /**
+     * Writes {@code b} before what is buffered (IIS {@code WriteEntityChunkByReference} at position 0): in
+     * {@code OnSendResponse}, or while the response is buffered; elsewhere it is a write.
+     */
+    void insertBefore(byte[] b, int off, int len) throws IOException {
+        if (discarding()) {
+            return;
+        }
+        if (!inSendResponse && state != State.BUFFERING) {
+            write(b, off, len);
+            return;
+        }
+        byte[] after = bufferedCopy();
+        body.clear();
+        append(b, off, len);
+        append(after, 0, after.length);
+    }
+
     /** The container's response was reset: its stream must be asked for again. */
     void realReset() {
         container.reset();

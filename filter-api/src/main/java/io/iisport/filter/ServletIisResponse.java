@@ -74,6 +74,16 @@ abstract class ServletIisResponse extends ServletResponseHeaders implements IHtt
     }
 
     @Override
+    public HttpDataChunk[] getEntityChunks() {
+        return modules.getEntityChunks();
+    }
+
+    @Override
+    public long writeEntityChunkByReference(HttpDataChunk dataChunk, int insertPosition) {
+        return modules.writeEntityChunkByReference(dataChunk, insertPosition);
+    }
+
+    @Override
     public long flush(boolean async, boolean moreData) {
         return modules.flush(async, moreData);
     }

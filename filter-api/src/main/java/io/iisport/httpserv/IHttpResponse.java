@@ -133,6 +133,29 @@ public interface IHttpResponse {
     long writeEntityChunks(HttpDataChunk[] dataChunks, boolean async, boolean moreData);
 
     /**
+     * Ports {@code GetRawHttpResponse()->pEntityChunks} and {@code EntityChunkCount}: the entity body buffered now and
+     * not yet sent — in {@code OnSendResponse}, the whole body at the final send, or the slice being sent while the
+     * response streams (and after an explicit flush). As ModSecurity does in IIS, a module inspects it and replaces
+     * it with {@link #clear()} and {@link #writeEntityChunks}; the chunks are a copy, so changing them changes nothing.
+     *
+     * @return one memory chunk with the buffered bytes, or none when nothing is buffered (or after a reset)
+     */
+    HttpDataChunk[] getEntityChunks();
+
+    /**
+     * Ports {@code WriteEntityChunkByReference(HTTP_DATA_CHUNK* pDataChunk, LONG lInsertPosition)}: appends
+     * ({@code -1}) or inserts before what is buffered ({@code 0}). Java keeps the chunk alive, so the reference needs
+     * no lifetime care; file chunks are read when written.
+     *
+     * @param dataChunk the chunk
+     * @param insertPosition {@code -1} to append, {@code 0} to insert before the buffered body
+     * @return the number of bytes accepted
+     * @throws IllegalArgumentException if the position is neither -1 nor 0 (IIS supports no other)
+     * @throws java.io.UncheckedIOException if a file chunk cannot be read
+     */
+    long writeEntityChunkByReference(HttpDataChunk dataChunk, int insertPosition);
+
+    /**
      * Writes chunks synchronously: {@code writeEntityChunks(dataChunks, false, true)}.
      *
      * @param dataChunks the chunks, in order

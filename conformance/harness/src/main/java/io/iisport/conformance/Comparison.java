@@ -21,6 +21,8 @@ import java.util.zip.GZIPInputStream;
  * then compared, not ignored;</li>
  * <li>{@link #ALLOWED_TO_DIFFER}: {@code Date} (the clock);</li>
  * <li>a session id's value ({@code JSESSIONID=...}): random per session;</li>
+ * <li>a cookie's {@code Expires} when it carries {@code Max-Age}: the container derives it from the clock, like
+ * {@code Date};</li>
  * <li>a multipart/byteranges boundary: random per response on Jetty;</li>
  * <li>an ETag's opaque value (its weakness and a {@code --gzip} suffix are kept): Jetty derives it from the
  * resource's name, and {@code /b/static/x} and {@code /f/static/x} are two resources;</li>
@@ -39,6 +41,7 @@ public final class Comparison {
     private static final Set<String> FRAMING_FIELDS = Set.of("content-length", "transfer-encoding");
     private static final Pattern PREFIX = Pattern.compile("/[fz]/");
     private static final Pattern SESSION_ID = Pattern.compile("(JSESSIONID=)[^;,\\s]+");
+    private static final Pattern COOKIE_EXPIRES = Pattern.compile("(?i)(; *Expires=)[^;]+(?=;.*Max-Age=)");
     private static final Pattern ETAG = Pattern.compile("\"[^\"]*?(--gzip)?\"");
     private static final Pattern BOUNDARY = Pattern.compile("boundary=([^;\\s]+)");
 
@@ -96,6 +99,9 @@ public final class Comparison {
             }
             String value = PREFIX.matcher(field.value()).replaceAll("/b/");
             value = SESSION_ID.matcher(value).replaceAll("$1<session-id>");
+            if (name.equals("set-cookie")) {
+                value = COOKIE_EXPIRES.matcher(value).replaceAll("$1<clock>");
+            }
             value = BOUNDARY.matcher(value).replaceAll("boundary=<boundary>");
             if (name.equals("etag")) {
                 value = ETAG.matcher(value).replaceAll("\"<etag>$1\"");
