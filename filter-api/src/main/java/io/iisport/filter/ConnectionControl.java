@@ -137,9 +137,10 @@ final class ConnectionControl {
     /**
      * Resets now with an HTTP/2 error code.
      *
+     * @param responseSent whether the response was already sent whole (the final send was made)
      * @throws IllegalArgumentException if the code is negative
      */
-    void reset(int errorCode) {
+    void reset(int errorCode, boolean responseSent) {
         if (errorCode < 0) {
             throw new IllegalArgumentException("HTTP/2 error code must be 0 or more, not " + errorCode);
         }
@@ -149,23 +150,32 @@ final class ConnectionControl {
         if (request.getAttribute(ConnectionBridge.RESET_ATTRIBUTE) instanceof IntConsumer action) {
             action.accept(errorCode);
         } else {
-            abortDegraded(Degradation.Kind.RESET);
+            abortDegraded(Degradation.Kind.RESET, responseSent);
         }
     }
 
-    /** Closes now without a response. */
-    void close() {
+    /**
+     * Closes now without a response.
+     *
+     * @param responseSent whether the response was already sent whole (the final send was made)
+     */
+    void close(boolean responseSent) {
         if (!raiseTo(Level.CLOSE)) {
             return;
         }
         if (request.getAttribute(ConnectionBridge.CLOSE_ATTRIBUTE) instanceof Runnable action) {
             action.run();
         } else {
-            abortDegraded(Degradation.Kind.CLOSE);
+            abortDegraded(Degradation.Kind.CLOSE, responseSent);
         }
     }
 
-    private void abortDegraded(Degradation.Kind kind) {
+    /** The container cannot abort: the filter ends the response itself, unless it was already sent whole. */
+    private void abortDegraded(Degradation.Kind kind, boolean responseSent) {
+        if (responseSent) {
+            degradation.record(Degradation.Kind.AFTER_SEND);
+            return;
+        }
         update(s -> new State(s.level(), s.pendingDisconnect(), s.closeHeaderWanted(), true));
         degradation.record(kind);
     }
