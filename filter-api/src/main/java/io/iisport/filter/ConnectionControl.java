@@ -122,8 +122,12 @@ final class ConnectionControl {
      * disconnect adds {@code Connection: close}.
      */
     void beforeCommit(HttpServletResponse response) {
-        settlePendingDisconnect(response.getStatus(), false);
         State current = state.get();
+        if (current == State.INITIAL) {
+            return;
+        }
+        settlePendingDisconnect(response.getStatus(), false);
+        current = state.get();
         if (current.closeHeaderWanted() && !current.level().isAbort()) {
             response.setHeader("Connection", "close");
         }
@@ -131,6 +135,9 @@ final class ConnectionControl {
 
     /** The request ended: a pending disconnect is settled against the final status. */
     void requestEnded(HttpServletResponse response) {
+        if (!state.get().pendingDisconnect()) {
+            return;
+        }
         settlePendingDisconnect(response.getStatus(), response.isCommitted());
     }
 
