@@ -3,13 +3,18 @@
 #
 #   benchmarks/run.sh [--duration SECONDS] [--rounds N] [--actions N] [--out FILE]
 #
-# Defaults: 10 s runs, 3 rounds, 10,000 connections per action, docs/BENCHMARKS.md. The report states the method.
+# Defaults: 8 s runs, 2 rounds (3 for the WAR path), 10,000 connections per action, docs/BENCHMARKS.md; about 12
+# minutes on 2 cores. The report states the method.
 #
 # 1. Load: one Jetty server, one servlet; bare Jetty, Jetty with the iisport extension, the module filter with a no-op
 #    module (buffered and unbuffered), driven by wrk (HTTP/1.1) and h2load (h2c): requests/s, p50, p99.
-# 2. Connection actions: plain close vs setNeedDisconnect() vs resetConnection(), connections/s, and the delay from
+# 2. The WAR path, as users deploy it: the sample server (java -jar sample-server/target/iisport-sample-server.jar) in
+#    its own JVM, /bench/plain against /bench/filtered, HTTP/1.1 and h2c, in rounds of plain, filtered, filtered,
+#    plain: requests/s, p50, p99, the server's CPU time per request, and the ratios with their spread.
+# 3. Connection actions: plain close vs setNeedDisconnect() vs resetConnection(), connections/s, and the delay from
 #    resetConnection() returning to the client seeing the reset.
-# 3. JMH: the filter's own CPU cost per request (FilterCostBenchmark), appended to the report.
+# 4. Server-sent events: flush-to-client latency p50/p99, bare and behind the filter.
+# 5. JMH: the filter's own CPU cost per request (FilterCostBenchmark), appended to the report.
 # Installs wrk and nghttp2-client (h2load) with apt-get when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +27,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
-mvn -B -q install -DskipTests -pl benchmarks -am
+mvn -B -q install -DskipTests -pl benchmarks,sample-server -am
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 out=docs/BENCHMARKS.md
 args=("$@")

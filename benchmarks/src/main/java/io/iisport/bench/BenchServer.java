@@ -28,7 +28,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * filter that only calls the chain: what any filter costs in Jetty), {@code /noop/*} (the module filter
  * with a no-op module, default buffering), {@code /streaming/*} (the same with {@code responseBufferLimit=0}),
  * {@code /reset/*} and {@code /disconnect/*} (modules that reset or disconnect). The servlet answers
- * {@code .../small} with 13 bytes and {@code .../1m} with 1 MiB.
+ * {@code .../small} with 13 bytes and {@code .../1m} with 1 MiB; {@code /bare/events} and {@code /noop/events} are a
+ * server-sent event stream (see {@link EventStream}).
  */
 public final class BenchServer {
     static final byte[] SMALL = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
@@ -63,6 +64,9 @@ public final class BenchServer {
 
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(new ServletHolder(new Payload()), "/*");
+        ServletHolder events = new ServletHolder(new EventStream());
+        context.addServlet(events, "/bare/events");
+        context.addServlet(events, "/noop/events");
         FilterHolder empty = new FilterHolder((Filter) (request, response, chain) -> chain.doFilter(request, response));
         empty.setName("empty");
         context.addFilter(empty, "/empty-filter/*", EnumSet.of(DispatcherType.REQUEST));
@@ -98,6 +102,38 @@ public final class BenchServer {
             response.setContentType("text/plain");
             response.setContentLength(body.length);
             response.getOutputStream().write(body);
+        }
+    }
+
+    /**
+     * A server-sent event stream: {@code events} events (query parameter, default 100), one every {@code interval}
+     * milliseconds (default 5), each {@code data: <System.nanoTime() just before the write>} written through
+     * {@code getWriter()} and flushed at once, so that a client in the same JVM can tell each event's flush-to-client
+     * latency.
+     */
+    static final class EventStream extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            int events = intParameter(request, "events", 100);
+            int interval = intParameter(request, "interval", 5);
+            response.setContentType("text/event-stream;charset=utf-8");
+            response.setHeader("Cache-Control", "no-cache");
+            java.io.PrintWriter writer = response.getWriter();
+            for (int i = 0; i < events; i++) {
+                writer.print("data: " + System.nanoTime() + "\n\n");
+                writer.flush();
+                try {
+                    Thread.sleep(interval);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        private static int intParameter(HttpServletRequest request, String name, int defaultValue) {
+            String value = request.getParameter(name);
+            return value == null ? defaultValue : Integer.parseInt(value);
         }
     }
 

@@ -89,6 +89,7 @@ public class FilterCostBenchmark {
                     case "getOutputStream" -> sink;
                     case "isCommitted" -> false;
                     case "getStatus" -> 200;
+                    case "getBufferSize" -> 8192;
                     case "getCharacterEncoding" -> "ISO-8859-1";
                     case "containsHeader" -> false;
                     case "hashCode" -> System.identityHashCode(proxy);

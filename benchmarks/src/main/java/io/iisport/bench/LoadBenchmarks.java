@@ -1,5 +1,10 @@
 package io.iisport.bench;
 
+import static io.iisport.bench.LoadTools.CLIENT_CPU;
+import static io.iisport.bench.LoadTools.median;
+import static io.iisport.bench.LoadTools.run;
+
+import io.iisport.bench.LoadTools.Result;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,16 +19,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 
 /**
  * The load benchmarks: bare Jetty against the module filter, side by side in one server, driven by wrk (HTTP/1.1)
- * and h2load (h2c), then the connection actions driven by a socket client; writes a Markdown report.
+ * and h2load (h2c); the sample WAR as users deploy it (see {@link WarBenchmarks}); the connection actions driven by a
+ * socket client; server-sent event latency (see {@link SseLatency}); writes a Markdown report.
  *
- * <p>Arguments: {@code --duration SECONDS} (per run, default 10), {@code --rounds N} (default 3),
- * {@code --actions N} (connections per action, default 10000), {@code --out FILE} (default docs/BENCHMARKS.md).
+ * <p>Arguments: {@code --duration SECONDS} (per run, default 8), {@code --rounds N} (default 2; the WAR path runs one
+ * more), {@code --actions N} (connections per action, default 10000), {@code --out FILE} (default
+ * docs/BENCHMARKS.md), {@code --sample-server JAR} (default sample-server/target/iisport-sample-server.jar).
  */
 public final class LoadBenchmarks {
     private static final String[] VARIANTS = {"bare", "bare+extension", "empty filter", "filter no-op",
@@ -37,10 +42,6 @@ public final class LoadBenchmarks {
         this.duration = duration;
     }
 
-    /** One measurement: requests per second and latency percentiles in microseconds. */
-    record Result(double rps, double p50, double p99, long errors) {
-    }
-
     private String url(String variant, String size) {
         int port = variant.equals("bare") ? server.bare.getLocalPort() : server.iisport.getLocalPort();
         String path = switch (variant) {
@@ -50,82 +51,6 @@ public final class LoadBenchmarks {
             default -> "/bare/";
         };
         return "http://127.0.0.1:" + port + path + size;
-    }
-
-    private Result wrk(String url, int connections, int seconds) throws Exception {
-        String out = run(List.of("wrk", "-t1", "-c" + connections, "-d" + seconds + "s", "--latency", url));
-        double rps = number(out, "Requests/sec:\\s+([0-9.]+)");
-        long errors = 0;
-        Matcher non2xx = Pattern.compile("Non-2xx or 3xx responses: (\\d+)").matcher(out);
-        if (non2xx.find()) {
-            errors += Long.parseLong(non2xx.group(1));
-        }
-        Matcher socket = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)").matcher(out);
-        if (socket.find()) {
-            for (int g = 1; g <= 4; g++) {
-                errors += Long.parseLong(socket.group(g));
-            }
-        }
-        return new Result(rps, wrkLatency(out, "50%"), wrkLatency(out, "99%"), errors);
-    }
-
-    private static double wrkLatency(String out, String percentile) {
-        Matcher m = Pattern.compile("\\s" + Pattern.quote(percentile) + "\\s+([0-9.]+)(us|ms|s)").matcher(out);
-        if (!m.find()) {
-            throw new IllegalStateException("no " + percentile + " latency in wrk output:\n" + out);
-        }
-        double value = Double.parseDouble(m.group(1));
-        return switch (m.group(2)) {
-            case "us" -> value;
-            case "ms" -> value * 1_000;
-            default -> value * 1_000_000;
-        };
-    }
-
-    private Result h2load(String url, int seconds) throws Exception {
-        Path log = Files.createTempFile("h2load", ".log");
-        try {
-            String out = run(List.of("h2load", "-c8", "-m16", "-t1", "--warm-up-time=1", "-D", String.valueOf(seconds),
-                    "--log-file=" + log, url));
-            double rps = number(out, "finished in [0-9.]+m?s, ([0-9.]+) req/s");
-            Matcher requests = Pattern.compile("requests: \\d+ total, \\d+ started, \\d+ done, \\d+ succeeded, (\\d+) failed, (\\d+) errored").matcher(out);
-            long errors = requests.find() ? Long.parseLong(requests.group(1)) + Long.parseLong(requests.group(2)) : -1;
-            Histogram histogram = new Histogram(3);
-            for (String line : Files.readAllLines(log)) {
-                String[] columns = line.split("\t");
-                if (columns.length >= 3) {
-                    histogram.recordValue(Long.parseLong(columns[2].trim()));
-                }
-            }
-            return new Result(rps, histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99), errors);
-        } finally {
-            Files.deleteIfExists(log);
-        }
-    }
-
-    private static double number(String out, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(out);
-        if (!m.find()) {
-            throw new IllegalStateException("pattern " + regex + " not found in:\n" + out);
-        }
-        return Double.parseDouble(m.group(1));
-    }
-
-    /** The CPU the load tools are pinned to (environment {@code IISPORT_BENCH_CLIENT_CPU}), or {@code null}. */
-    private static final String CLIENT_CPU = System.getenv("IISPORT_BENCH_CLIENT_CPU");
-
-    private static String run(List<String> command) throws Exception {
-        List<String> pinned = new ArrayList<>();
-        if (CLIENT_CPU != null && !CLIENT_CPU.isBlank()) {
-            pinned.addAll(List.of("taskset", "-c", CLIENT_CPU));
-        }
-        pinned.addAll(command);
-        Process process = new ProcessBuilder(pinned).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
-        }
-        return out;
     }
 
     /** Runs a scenario for every variant, rounds times, rotating the order; returns the median per variant. */
@@ -152,13 +77,6 @@ public final class LoadBenchmarks {
                     all.stream().mapToLong(Result::errors).sum()));
         }
         return medians;
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     interface Scenario {
@@ -231,31 +149,40 @@ public final class LoadBenchmarks {
 
     // ---------------------------------------------------------------- report
 
+    private static final int SSE_EVENTS = 200;
+    private static final int SSE_INTERVAL = 5;
+
     public static void main(String[] args) throws Exception {
-        int duration = 10;
-        int rounds = 3;
+        int duration = 8;
+        int rounds = 2;
         int actionCount = 10_000;
         Path out = Path.of("docs", "BENCHMARKS.md");
+        Path war = Path.of("sample-server", "target", "iisport-sample-server.jar");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--duration" -> duration = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--actions" -> actionCount = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--sample-server" -> war = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (expected --duration, --rounds, --actions, --out)");
+                        + " (expected --duration, --rounds, --actions, --out, --sample-server)");
             }
         }
+        String loadBefore = loadAverage();
         BenchServer server = new BenchServer("127.0.0.1", 0, 0).start();
         try {
             LoadBenchmarks bench = new LoadBenchmarks(server, duration);
             Map<String, Map<String, Result>> load = new LinkedHashMap<>();
             load.put("HTTP/1.1 keep-alive, 13 B (wrk, 32 connections)",
-                    bench.scenario("h1-small", (v, s) -> bench.wrk(bench.url(v, "small"), 32, s), rounds));
+                    bench.scenario("h1-small", (v, s) -> LoadTools.wrk(bench.url(v, "small"), 32, s), rounds));
             load.put("h2c, 13 B (h2load, 8 connections x 16 streams)",
-                    bench.scenario("h2c-small", (v, s) -> bench.h2load(bench.url(v, "small"), s), rounds));
+                    bench.scenario("h2c-small", (v, s) -> LoadTools.h2load(bench.url(v, "small"), 8, 16, s), rounds));
             load.put("HTTP/1.1 keep-alive, 1 MiB (wrk, 8 connections)",
-                    bench.scenario("h1-1m", (v, s) -> bench.wrk(bench.url(v, "1m"), 8, s), rounds));
+                    bench.scenario("h1-1m", (v, s) -> LoadTools.wrk(bench.url(v, "1m"), 8, s), rounds));
+
+            // The sample WAR in its own JVM, which inherits this one's CPU.
+            List<WarBenchmarks.Protocol> warPath = WarBenchmarks.measureBoth(war, duration, rounds + 1);
 
             if (CLIENT_CPU != null && !CLIENT_CPU.isBlank()) {
                 // The action client runs in this JVM: give every thread all CPUs again, so client and server do
@@ -272,7 +199,10 @@ public final class LoadBenchmarks {
                 System.out.printf(Locale.ROOT, "%s %.0f/s unexpected %d%n", action, actions.get(action).perSecond(),
                         actions.get(action).unexpected());
             }
-            String report = report(load, actions, duration, rounds, actionCount);
+            Map<String, org.HdrHistogram.Histogram> events = SseLatency.measure(server, rounds, SSE_EVENTS, SSE_INTERVAL);
+            String report = report(load, actions, duration, rounds, actionCount, loadBefore, loadAverage())
+                    + "\n" + WarBenchmarks.report(warPath, duration, rounds + 1)
+                    + "\n" + SseLatency.report(events, rounds, SSE_EVENTS, SSE_INTERVAL);
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, report);
             System.out.println(report);
@@ -282,10 +212,13 @@ public final class LoadBenchmarks {
     }
 
     private static String report(Map<String, Map<String, Result>> load, Map<Action, ActionResult> actions,
-            int duration, int rounds, int actionCount) throws Exception {
+            int duration, int rounds, int actionCount, String loadBefore, String loadAfter) throws Exception {
         StringBuilder b = new StringBuilder();
         b.append("# Benchmarks\n\n");
         b.append("Made by `benchmarks/run.sh` (see its header for options). Machine: ").append(machine()).append(".\n\n");
+        b.append("Load average (1, 5, 15 min, `/proc/loadavg`): ").append(loadBefore).append(" at the start, ")
+                .append(loadAfter).append(" at the end: above the number of cores, other work competed for the CPUs and ")
+                .append("every figure below is slower and noisier than on an idle machine; compare within a table.\n\n");
         b.append("## The filter against bare Jetty\n\n");
         b.append("One Jetty ").append(org.eclipse.jetty.util.Jetty.VERSION).append(" server, one servlet, side by side: ")
                 .append("**bare** (a connector of plain Jetty, no filter), **bare+extension** (a connector with ")
@@ -336,6 +269,16 @@ public final class LoadBenchmarks {
                 delays.getValueAtPercentile(50), delays.getValueAtPercentile(99), delays.getMaxValue(),
                 delays.getTotalCount()));
         return b.toString();
+    }
+
+    /** @return the 1, 5 and 15 minute load averages, or "unknown" */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + ", " + fields[1] + ", " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static String machine() throws Exception {

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * {@link #release()}. Not thread-safe.
  */
 final class BodyBuffer {
-    static final int CHUNK = 256 * 1024;
+    static final int CHUNK = ChunkPool.CHUNK;
     /** The smallest first chunk: a small response costs little more than its bytes. */
     static final int FIRST = 256;
 

@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the whole web application, whatever the number of filters.
  */
 final class ChunkPool {
+    /** The size of a full chunk: 256 KiB. */
+    static final int CHUNK = 256 * 1024;
     static final int MAX_POOLED = 64;
     static final ChunkPool SHARED = new ChunkPool(MAX_POOLED);
 
@@ -20,11 +22,11 @@ final class ChunkPool {
         this.max = max;
     }
 
-    /** @return an idle chunk of {@link BodyBuffer#CHUNK} bytes, or a new one */
+    /** @return an idle chunk of {@link #CHUNK} bytes, or a new one */
     byte[] acquire() {
         byte[] chunk = idle.poll();
         if (chunk == null) {
-            return new byte[BodyBuffer.CHUNK];
+            return new byte[CHUNK];
         }
         size.decrementAndGet();
         return chunk;
@@ -32,7 +34,7 @@ final class ChunkPool {
 
     /** Keeps a chunk nobody references any more for reuse, unless the pool is full. */
     void release(byte[] chunk) {
-        if (chunk.length != BodyBuffer.CHUNK) {
+        if (chunk.length != CHUNK) {
             return;
         }
         if (size.incrementAndGet() > max) {

@@ -122,8 +122,12 @@ final class ConnectionControl {
      * disconnect adds {@code Connection: close}.
      */
     void beforeCommit(HttpServletResponse response) {
-        settlePendingDisconnect(response.getStatus(), false);
         State current = state.get();
+        if (current == State.INITIAL) {
+            return;
+        }
+        settlePendingDisconnect(response.getStatus(), false);
+        current = state.get();
         if (current.closeHeaderWanted() && !current.level().isAbort()) {
             response.setHeader("Connection", "close");
         }
@@ -131,15 +135,19 @@ final class ConnectionControl {
 
     /** The request ended: a pending disconnect is settled against the final status. */
     void requestEnded(HttpServletResponse response) {
+        if (!state.get().pendingDisconnect()) {
+            return;
+        }
         settlePendingDisconnect(response.getStatus(), response.isCommitted());
     }
 
     /**
      * Resets now with an HTTP/2 error code.
      *
+     * @param responseSent whether the response was already sent whole (the final send was made)
      * @throws IllegalArgumentException if the code is negative
      */
-    void reset(int errorCode) {
+    void reset(int errorCode, boolean responseSent) {
         if (errorCode < 0) {
             throw new IllegalArgumentException("HTTP/2 error code must be 0 or more, not " + errorCode);
         }
@@ -149,23 +157,32 @@ final class ConnectionControl {
         if (request.getAttribute(ConnectionBridge.RESET_ATTRIBUTE) instanceof IntConsumer action) {
             action.accept(errorCode);
         } else {
-            abortDegraded(Degradation.Kind.RESET);
+            abortDegraded(Degradation.Kind.RESET, responseSent);
         }
     }
 
-    /** Closes now without a response. */
-    void close() {
+    /**
+     * Closes now without a response.
+     *
+     * @param responseSent whether the response was already sent whole (the final send was made)
+     */
+    void close(boolean responseSent) {
         if (!raiseTo(Level.CLOSE)) {
             return;
         }
         if (request.getAttribute(ConnectionBridge.CLOSE_ATTRIBUTE) instanceof Runnable action) {
             action.run();
         } else {
-            abortDegraded(Degradation.Kind.CLOSE);
+            abortDegraded(Degradation.Kind.CLOSE, responseSent);
         }
     }
 
-    private void abortDegraded(Degradation.Kind kind) {
+    /** The container cannot abort: the filter ends the response itself, unless it was already sent whole. */
+    private void abortDegraded(Degradation.Kind kind, boolean responseSent) {
+        if (responseSent) {
+            degradation.record(Degradation.Kind.AFTER_SEND);
+            return;
+        }
         update(s -> new State(s.level(), s.pendingDisconnect(), s.closeHeaderWanted(), true));
         degradation.record(kind);
     }

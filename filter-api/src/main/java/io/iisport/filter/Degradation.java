@@ -19,7 +19,9 @@ final class Degradation {
         RESET("resetConnection()/resetStream() cannot reset the connection; the client receives an empty 500 "
                 + "response with Connection: close instead, or an aborted response if it was already committed"),
         CLOSE("closeConnection() cannot close the connection at once; the client receives an empty 500 response "
-                + "with Connection: close instead, or an aborted response if it was already committed");
+                + "with Connection: close instead, or an aborted response if it was already committed"),
+        AFTER_SEND("resetConnection()/resetStream()/closeConnection() after the response was sent whole cannot "
+                + "undo it; the connection stays open");
 
         final String consequence;
 

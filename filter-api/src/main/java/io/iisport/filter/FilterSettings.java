@@ -10,20 +10,30 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The filter's init-params, parsed and checked at start-up: the response buffer limit, the modules in
- * {@code <modules>} order and each module's settings.
+ * The filter's init-params, parsed and checked at start-up: the response buffer limit, the request body limit, the
+ * modules in {@code <modules>} order and each module's settings.
  *
  * @param filterName the filter's name, for messages
  * @param responseBufferLimit bytes buffered before the response streams; 0 for no buffering
+ * @param requestBodyLimit the most bytes of a request body modules may read or insert ({@code ReadEntityBody},
+ *     {@code InsertEntityBody}); over it the request is refused with 413
  * @param moduleClasses module name to class name, in configuration order
  * @param moduleSettings module name to its settings ({@code <module>.<setting>} init-params without the prefix)
  */
-record FilterSettings(String filterName, int responseBufferLimit, Map<String, String> moduleClasses,
+record FilterSettings(String filterName, int responseBufferLimit, long requestBodyLimit, Map<String, String> moduleClasses,
         Map<String, Map<String, String>> moduleSettings) {
     static final String MODULES = "modules";
     static final String RESPONSE_BUFFER_LIMIT = "responseBufferLimit";
     /** IIS's default {@code responseBufferLimit}, 4 MiB. */
     static final long DEFAULT_RESPONSE_BUFFER_LIMIT = 4L * 1024 * 1024;
+    static final String REQUEST_BODY_LIMIT = "requestBodyLimit";
+    /**
+     * The default {@code requestBodyLimit}, 4 MiB: the same per-request memory as the response buffer's default. IIS
+     * refuses bodies over {@code maxAllowedContentLength} (30,000,000 bytes) before any module runs, but holds them
+     * in HTTP.sys and on disk; here a module holds what it reads in heap memory, per request, so the default stays
+     * at what the filter already buffers for a response. Larger uploads that a module must inspect raise it.
+     */
+    static final long DEFAULT_REQUEST_BODY_LIMIT = 4L * 1024 * 1024;
     /** The largest buffer a Java array can hold. */
     static final long MAX_RESPONSE_BUFFER_LIMIT = Integer.MAX_VALUE - 8;
 
@@ -41,13 +51,14 @@ record FilterSettings(String filterName, int responseBufferLimit, Map<String, St
             params.put(param, config.getInitParameter(param));
         }
         int limit = parseBufferLimit(filterName, params.remove(RESPONSE_BUFFER_LIMIT));
+        long bodyLimit = parseBodyLimit(filterName, params.remove(REQUEST_BODY_LIMIT));
         String modulesValue = params.remove(MODULES);
         if (modulesValue == null || modulesValue.isBlank()) {
             // A misspelt 'modules' is the likelier mistake: name it first.
             for (Map.Entry<String, String> param : params.entrySet()) {
                 if (param.getKey().indexOf('.') <= 0) {
                     throw error(filterName, param.getKey(), param.getValue(), "is unknown: the filter takes "
-                            + MODULES + ", " + RESPONSE_BUFFER_LIMIT + " and <module>.<setting>, and '" + MODULES
+                            + MODULES + ", " + RESPONSE_BUFFER_LIMIT + ", " + REQUEST_BODY_LIMIT + " and <module>.<setting>, and '" + MODULES
                             + "' is missing");
                 }
             }
@@ -68,11 +79,11 @@ record FilterSettings(String filterName, int responseBufferLimit, Map<String, St
             String owner = dot > 0 ? canonicalNames.get(key.substring(0, dot).toLowerCase(Locale.ROOT)) : null;
             if (owner == null || dot == key.length() - 1) {
                 throw error(filterName, key, param.getValue(), "is unknown: the filter takes " + MODULES + ", "
-                        + RESPONSE_BUFFER_LIMIT + " and <module>.<setting> for the modules " + classes.keySet());
+                        + RESPONSE_BUFFER_LIMIT + ", " + REQUEST_BODY_LIMIT + " and <module>.<setting> for the modules " + classes.keySet());
             }
             settings.get(owner).put(key.substring(dot + 1), param.getValue());
         }
-        return new FilterSettings(filterName, limit, classes, settings);
+        return new FilterSettings(filterName, limit, bodyLimit, classes, settings);
     }
 
     private static int parseBufferLimit(String filterName, String value) throws ServletException {
@@ -90,6 +101,23 @@ record FilterSettings(String filterName, int responseBufferLimit, Map<String, St
                     "must be from 0 (no buffering) to " + MAX_RESPONSE_BUFFER_LIMIT + " bytes");
         }
         return (int) limit;
+    }
+
+    private static long parseBodyLimit(String filterName, String value) throws ServletException {
+        if (value == null) {
+            return DEFAULT_REQUEST_BODY_LIMIT;
+        }
+        long limit;
+        try {
+            limit = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw error(filterName, REQUEST_BODY_LIMIT, value, "is not a whole number of bytes");
+        }
+        if (limit < 0 || limit > MAX_RESPONSE_BUFFER_LIMIT) {
+            throw error(filterName, REQUEST_BODY_LIMIT, value,
+                    "must be from 0 (modules read no body) to " + MAX_RESPONSE_BUFFER_LIMIT + " bytes");
+        }
+        return limit;
     }
 
     /** Parses {@code name=class} entries, one per line (commas also separate), '#' starting a comment. */

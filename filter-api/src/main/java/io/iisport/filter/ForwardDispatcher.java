@@ -28,19 +28,11 @@ final class ForwardDispatcher implements RequestDispatcher {
     private final IisResponse response;
     private final boolean opaqueForward;
 
-    /**
-     * @param opaqueForward whether the container suspends a wrapped response after a forward (see
-     *     {@link #suspendsWrappedResponse})
-     */
+    /** @param opaqueForward whether the container suspends a wrapped response after a forward (Tomcat) */
     ForwardDispatcher(RequestDispatcher delegate, IisResponse response, boolean opaqueForward) {
         this.delegate = delegate;
         this.response = response;
         this.opaqueForward = opaqueForward;
-    }
-
-    /** @return whether the container suspends a wrapped response after a forward (Tomcat) */
-    static boolean suspendsWrappedResponse(String serverInfo) {
-        return serverInfo != null && serverInfo.startsWith("Apache Tomcat/");
     }
 
     @Override

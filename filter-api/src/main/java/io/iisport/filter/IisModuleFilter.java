@@ -26,6 +26,12 @@ import java.util.function.LongSupplier;
  *       comment. Names are letters, digits, '_' and '-', unique ignoring case.</li>
  *   <li>{@code responseBufferLimit}: bytes buffered before the response streams, default 4194304 (IIS's 4 MiB);
  *       0 streams from the start.</li>
+ *   <li>{@code requestBodyLimit}: the most bytes of a request body modules may read
+ *       ({@link io.iisport.httpserv.IHttpRequest#readEntityBody}) or hold inserted
+ *       ({@link io.iisport.httpserv.IHttpRequest#insertEntityBody}), and the most the filter buffers to parse a form
+ *       or multipart body they took; default 4194304 (4 MiB, the response buffer's memory). Over it the module gets
+ *       an {@link io.iisport.httpserv.EntityBodyTooLargeException} naming the limit and the request is refused with
+ *       {@code 413 Content Too Large}.</li>
  *   <li>{@code <module name>.<setting>}: a setting of that module, read through
  *       {@link io.iisport.httpserv.ModuleSettings}.</li>
  * </ul>
@@ -59,7 +65,8 @@ import java.util.function.LongSupplier;
  * after commit, and on HTTP/2, it cannot. {@code resetConnection()}, {@code resetStream()} and
  * {@code closeConnection()} discard all later output as IIS does, then end the response as an empty 500 with
  * {@code Connection: close}, or, if it was already committed, abort it by rethrowing an {@link IOException} to the
- * container so it is not taken as complete. Each such call counts as degraded (see {@link #getDegradedCallCount()}, also
+ * container so it is not taken as complete; once the response was sent whole (a call at LOG_REQUEST or
+ * END_REQUEST), nothing can be undone and the connection stays open. Each such call counts as degraded (see {@link #getDegradedCallCount()}, also
  * published as the servlet-context attribute {@code io.iisport.filter.IisModuleFilter.<filter-name>.degradedCalls},
  * a {@link LongSupplier}) and the first of each kind logs one WARN naming what to install.
  */
@@ -69,9 +76,9 @@ public class IisModuleFilter implements Filter {
      * Request attribute, an {@link Integer}: the sub-status of the error a module set, for the error page that IIS's
      * custom errors give a blank error response (see {@code IHttpResponse.setStatus(int, String, int, boolean)}).
      */
-    public static final String SUB_STATUS_ATTRIBUTE = "io.iisport.error.subStatus";
+    public static final String SUB_STATUS_ATTRIBUTE = ResponseMetadata.SUB_STATUS_ATTRIBUTE;
     /** Request attribute, a {@link String}: the module's {@code SetErrorDescription} text, for the error page. */
-    public static final String ERROR_DESCRIPTION_ATTRIBUTE = "io.iisport.error.description";
+    public static final String ERROR_DESCRIPTION_ATTRIBUTE = ResponseMetadata.ERROR_DESCRIPTION_ATTRIBUTE;
 
     private volatile ModulePipeline pipeline;
     private volatile Degradation degradation;

@@ -2,12 +2,23 @@ package io.iisport.filter;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.Part;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashSet;
@@ -17,7 +28,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The request the servlet chain sees: the header changes modules made through {@code IHttpRequest}, and an
+ * The request the servlet chain sees: the header changes modules made through {@code IHttpRequest}, the body as
+ * modules left it ({@code ReadEntityBody}/{@code InsertEntityBody}, see {@link RequestBody}), and an
  * {@link AsyncContext} that runs the rest of the pipeline when the servlet completes it.
  */
 final class IisRequest extends HttpServletRequestWrapper {
@@ -42,10 +54,138 @@ final class IisRequest extends HttpServletRequestWrapper {
     private UrlRewrite rewrite;
     /** Header name (case-insensitive) to its values; an empty list is a deleted header. {@code null}: no change. */
     private Map<String, List<String>> headers;
+    private final RequestBody body;
+    /** How the servlet took the body once modules took part of it. */
+    private enum BodyUse { NONE, STREAM, READER }
 
-    IisRequest(HttpServletRequest request, Run context) {
+    private BodyUse bodyUse = BodyUse.NONE;
+    private ServletInputStream bodyInput;
+    private BufferedReader bodyReader;
+    /** The parameters and parts parsed from the modules' body, once asked. */
+    private ModuleBodyForm bodyForm;
+
+    IisRequest(HttpServletRequest request, Run context, long requestBodyLimit) {
         super(request);
         this.context = context;
+        this.body = new RequestBody(request, requestBodyLimit);
+    }
+
+    /** @return the request entity body as modules read and insert it */
+    RequestBody body() {
+        return body;
+    }
+
+    /** @throws IllegalStateException once the handler started: the body is the servlet's */
+    void checkBodyForModules(String member) {
+        if (context.handlerStarted()) {
+            throw new IllegalStateException(member + " after the handler started: the servlet owns the request body; "
+                    + "call it up to RQ_EXECUTE_REQUEST_HANDLER");
+        }
+    }
+
+    private boolean modulesTookBody() {
+        return body.source() == RequestBody.Source.MODULES;
+    }
+
+    // ---------------------------------------------------------------- the body, once modules took part of it
+
+    @Override
+    public ServletInputStream getInputStream() throws IOException {
+        if (!modulesTookBody()) {
+            return super.getInputStream();
+        }
+        if (bodyUse == BodyUse.READER) {
+            throw new IllegalStateException("getReader() was already called for this request");
+        }
+        bodyUse = BodyUse.STREAM;
+        if (bodyInput == null) {
+            bodyInput = body.input();
+        }
+        return bodyInput;
+    }
+
+    @Override
+    public BufferedReader getReader() throws IOException {
+        if (!modulesTookBody()) {
+            return super.getReader();
+        }
+        if (bodyUse == BodyUse.STREAM) {
+            throw new IllegalStateException("getInputStream() was already called for this request");
+        }
+        if (bodyReader == null) {
+            String encoding = getCharacterEncoding();
+            Charset charset;
+            try {
+                charset = encoding == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encoding);
+            } catch (RuntimeException e) {
+                throw new UnsupportedEncodingException(encoding);
+            }
+            bodyReader = new BufferedReader(new InputStreamReader(body.input(), charset));
+            bodyUse = BodyUse.READER;
+        }
+        return bodyReader;
+    }
+
+    /** {@code Content-Length} as the request now has it: a module's {@code SetHeader} or {@code DeleteHeader}. */
+    @Override
+    public long getContentLengthLong() {
+        if (headers == null || !headers.containsKey("Content-Length")) {
+            return super.getContentLengthLong();
+        }
+        String value = getHeader("Content-Length");
+        try {
+            return value == null ? -1 : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public int getContentLength() {
+        long length = getContentLengthLong();
+        return length > Integer.MAX_VALUE ? -1 : (int) length;
+    }
+
+    /**
+     * The parameters and parts of the modules' body; the container cannot parse it (see {@link ModuleBodyForm}).
+     */
+    private ModuleBodyForm bodyForm() {
+        if (bodyForm == null) {
+            String query = rewrite == null || !rewrite.dropsOriginalQuery() ? super.getQueryString() : null;
+            try {
+                bodyForm = ModuleBodyForm.parse(this, body, query, bodyUse == BodyUse.NONE);
+            } catch (IOException e) {
+                throw new UncheckedIOException("iisport: reading the request body failed", e);
+            } catch (ServletException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+        return bodyForm;
+    }
+
+    @Override
+    public Collection<Part> getParts() throws IOException, ServletException {
+        if (!modulesTookBody()) {
+            return super.getParts();
+        }
+        List<Part> parts = bodyForm().parts();
+        if (parts == null) {
+            throw new ServletException("the request is not multipart/form-data");
+        }
+        return parts;
+    }
+
+    @Override
+    public Part getPart(String name) throws IOException, ServletException {
+        if (!modulesTookBody()) {
+            return super.getPart(name);
+        }
+        for (Part part : getParts()) {
+            if (part.getName().equals(name)) {
+                return part;
+            }
+        }
+        return null;
     }
 
     /**
@@ -99,11 +239,18 @@ final class IisRequest extends HttpServletRequestWrapper {
 
     @Override
     public Map<String, String[]> getParameterMap() {
+        if (modulesTookBody()) {
+            return bodyForm().parameters();
+        }
         return rewrite == null || !rewrite.dropsOriginalQuery() ? super.getParameterMap() : parametersLeft();
     }
 
     @Override
     public String getParameter(String name) {
+        if (modulesTookBody()) {
+            String[] values = bodyForm().parameters().get(name);
+            return values == null || values.length == 0 ? null : values[0];
+        }
         if (rewrite == null || !rewrite.dropsOriginalQuery()) {
             return super.getParameter(name);
         }
@@ -113,12 +260,18 @@ final class IisRequest extends HttpServletRequestWrapper {
 
     @Override
     public String[] getParameterValues(String name) {
+        if (modulesTookBody()) {
+            return bodyForm().parameters().get(name);
+        }
         return rewrite == null || !rewrite.dropsOriginalQuery() ? super.getParameterValues(name)
                 : parametersLeft().get(name);
     }
 
     @Override
     public Enumeration<String> getParameterNames() {
+        if (modulesTookBody()) {
+            return Collections.enumeration(bodyForm().parameters().keySet());
+        }
         return rewrite == null || !rewrite.dropsOriginalQuery() ? super.getParameterNames()
                 : Collections.enumeration(UrlRewrite.names(parametersLeft()));
     }

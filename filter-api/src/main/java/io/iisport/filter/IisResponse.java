@@ -74,11 +74,14 @@ final class IisResponse extends ServletIisResponse {
         }
     }
 
-    /** Makes the response a 500 for a failed module: the body is dropped and the container renders the error. */
-    void failWithServerError() {
+    /**
+     * Makes the response an error for a failed module (500, or 413 for a request body over the limit): the body is
+     * dropped and the container renders the error.
+     */
+    void failWith(int status) {
         output.clear();
         metadata.bodyEdited = true;
-        real.setStatus(SC_INTERNAL_SERVER_ERROR);
+        real.setStatus(status);
         metadata.ending = new DeferredEnding.SendError(null);
         servletClosed = true;
     }

@@ -33,7 +33,7 @@ final class ModuleLoader {
             new ModulePipeline(registered, 0).terminate();
             throw e;
         }
-        return new ModulePipeline(registered, settings.responseBufferLimit());
+        return new ModulePipeline(registered, settings.responseBufferLimit(), settings.requestBodyLimit());
     }
 
     private static RegisteredModule register(FilterSettings settings, String moduleName, IHttpServer server)

@@ -18,6 +18,8 @@ final class ModulePipeline {
 
     final RegisteredModule[] modules;
     final int responseBufferLimit;
+    /** The most bytes of a request body modules may read or insert. */
+    final long requestBodyLimit;
     /**
      * The request attribute that finds this pipeline's running request on an async dispatch, where the container
      * hands the filter its own request (set only once a servlet starts async).
@@ -27,12 +29,17 @@ final class ModulePipeline {
     /** For each stage (by ordinal), the module indexes to call, in order. */
     private final int[][] pre = new int[Stage.values().length][];
     private final int[][] post = new int[Stage.values().length][];
-    /** Whether forwards need an opaque response (see {@link ForwardDispatcher}): known from the first request. */
+    /** Whether forwards need an opaque response (see ForwardDispatcher): known from the first request. */
     private volatile Boolean opaqueForward;
 
     ModulePipeline(List<RegisteredModule> modules, int responseBufferLimit) {
+        this(modules, responseBufferLimit, FilterSettings.DEFAULT_REQUEST_BODY_LIMIT);
+    }
+
+    ModulePipeline(List<RegisteredModule> modules, int responseBufferLimit, long requestBodyLimit) {
         this.modules = modules.toArray(new RegisteredModule[0]);
         this.responseBufferLimit = responseBufferLimit;
+        this.requestBodyLimit = requestBodyLimit;
         for (Stage stage : Stage.values()) {
             pre[stage.ordinal()] = sortedSubscribers(stage, false);
             post[stage.ordinal()] = stage.hasPost() ? sortedSubscribers(stage, true) : NONE;
@@ -59,11 +66,13 @@ final class ModulePipeline {
         return isPost ? post[stage.ordinal()] : pre[stage.ordinal()];
     }
 
-    /** @return whether a forward must hand the container an opaque response (Tomcat; see {@link ForwardDispatcher}) */
+    /** @return whether a forward must hand the container an opaque response (Tomcat; see ForwardDispatcher) */
     boolean opaqueForward(ServletContext servletContext) {
         Boolean needed = opaqueForward;
         if (needed == null) {
-            needed = ForwardDispatcher.suspendsWrappedResponse(servletContext.getServerInfo());
+            // Tomcat suspends a wrapped response after a forward (see ForwardDispatcher).
+            String serverInfo = servletContext.getServerInfo();
+            needed = serverInfo != null && serverInfo.startsWith("Apache Tomcat/");
             opaqueForward = needed;
         }
         return needed;

@@ -73,6 +73,23 @@ final class ModuleRequest implements IHttpRequest {
     }
 
     @Override
+    public int readEntityBody(byte[] buffer, int offset, int length) {
+        request.checkBodyForModules("ReadEntityBody");
+        return request.body().readForModule(buffer, offset, length);
+    }
+
+    @Override
+    public long getRemainingEntityBytes() {
+        return request.body().remaining();
+    }
+
+    @Override
+    public void insertEntityBody(byte[] buffer, int offset, int length) {
+        request.checkBodyForModules("InsertEntityBody");
+        request.body().insert(buffer, offset, length);
+    }
+
+    @Override
     public HttpServletRequest getServletRequest() {
         return request;
     }

@@ -350,12 +350,12 @@ final class ModuleResponse implements IHttpResponse {
 
     @Override
     public void resetStream(int errorCode) {
-        connection.reset(errorCode);
+        connection.reset(errorCode, output.isCompleted());
     }
 
     @Override
     public void closeConnection() {
-        connection.close();
+        connection.close(output.isCompleted());
     }
 
 }

@@ -54,7 +54,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
         this.servletRequest = servletRequest;
         this.real = real;
         this.connection = new ConnectionControl(servletRequest, degradation);
-        this.request = new IisRequest(servletRequest, this);
+        this.request = new IisRequest(servletRequest, this, pipeline.requestBodyLimit);
         ResponseMetadata metadata = new ResponseMetadata();
         boolean sendResponseModules = pipeline.order(Stage.SEND_RESPONSE, false).length > 0;
         this.output = new ResponseOutput(servletRequest, real, new BodyBuffer(ChunkPool.SHARED), metadata, connection,
@@ -76,15 +76,19 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
         response.keepWriterCharset();
     }
 
-    /** A module failed: a 500 the container renders, or a reset once the response is committed. */
+    /**
+     * A module failed: a 500 the container renders (413 Content Too Large if it read a body over the
+     * {@code requestBodyLimit}), or a reset once the response is committed.
+     */
     private void moduleFailed() {
         if (output.isCompleted()) {
             return;
         }
         if (real.isCommitted()) {
-            connection.reset(ConnectionBridge.CANCEL);
+            connection.reset(ConnectionBridge.CANCEL, false);
         } else {
-            response.failWithServerError();
+            response.failWith(request.body().refused() ? HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE
+                    : HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
         }
     }
 
@@ -117,7 +121,10 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
             if (!notifier.finishRequested()) {
                 notifier.raiseNotification(Stage.EXECUTE_REQUEST_HANDLER, false, false);
             }
-            if (!notifier.finishRequested()) {
+            if (!notifier.finishRequested() && request.body().refused()) {
+                // A module caught the refusal of a body over the limit: the request is still refused.
+                moduleFailed();
+            } else if (!notifier.finishRequested()) {
                 handlerStarted = true;
                 try {
                     UrlRewrite rewrite = request.rewrite();

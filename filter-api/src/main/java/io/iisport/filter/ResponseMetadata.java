@@ -8,6 +8,11 @@ import jakarta.servlet.http.HttpServletRequest;
  * details (sub-status, reason, error description). Used on the request's thread only.
  */
 final class ResponseMetadata {
+    /** See {@link IisModuleFilter#SUB_STATUS_ATTRIBUTE}. */
+    static final String SUB_STATUS_ATTRIBUTE = "io.iisport.error.subStatus";
+    /** See {@link IisModuleFilter#ERROR_DESCRIPTION_ATTRIBUTE}. */
+    static final String ERROR_DESCRIPTION_ATTRIBUTE = "io.iisport.error.description";
+
     /** The servlet's Content-Length, held back while buffered; -1 for none. */
     long contentLength = -1;
     /** A module changed the body: the servlet's declared Content-Length no longer holds. */
@@ -30,9 +35,9 @@ final class ResponseMetadata {
         if (!moduleSetStatus || trySkipCustomErrors || status < 400 || ending != null) {
             return;
         }
-        request.setAttribute(IisModuleFilter.SUB_STATUS_ATTRIBUTE, subStatus);
+        request.setAttribute(SUB_STATUS_ATTRIBUTE, subStatus);
         if (errorDescription != null) {
-            request.setAttribute(IisModuleFilter.ERROR_DESCRIPTION_ATTRIBUTE, errorDescription);
+            request.setAttribute(ERROR_DESCRIPTION_ATTRIBUTE, errorDescription);
         }
         ending = new DeferredEnding.SendError(errorDescription != null ? errorDescription : reason);
     }

@@ -343,13 +343,18 @@ final class ResponseOutput {
             body.clear();
             return;
         }
-        raiseSendResponse(!real.isCommitted(), false);
+        // isCommitted() takes a lock on Jetty: asked again only if a module could have committed in between.
+        boolean committed = real.isCommitted();
+        raiseSendResponse(!committed, false);
         completed = true;
         if (connection.isAborted()) {
             body.clear();
             return;
         }
-        if (!real.isCommitted()) {
+        if (sendListener != null) {
+            committed = real.isCommitted();
+        }
+        if (!committed) {
             beforeCommit();
             if (state == State.BUFFERING && !handedOver && body.size() == 0) {
                 // IIS's custom error module runs last at the final send.

@@ -3,8 +3,6 @@ package io.iisport.filter;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
@@ -87,17 +85,7 @@ final class ServletOutput {
         final String encoding;
 
         Writer(Sink sink, Charset charset, String encoding) {
-            super(new OutputStreamWriter(new OutputStream() {
-                @Override
-                public void write(int b) throws IOException {
-                    sink.write(new byte[] {(byte) b}, 0, 1);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    sink.write(b, off, len);
-                }
-            }, charset));
+            super(new EncodingWriter(sink, charset));
             this.sink = sink;
             this.encoding = encoding;
         }
@@ -139,6 +127,61 @@ final class ServletOutput {
         public void close() {
             encode();
             sink.close();
+        }
+    }
+
+    /**
+     * Encodes each write at once with {@link String#getBytes(Charset)}: no encoder object and no 8 KiB byte buffer
+     * per response, as an {@link java.io.OutputStreamWriter} has; a high surrogate at the end of a write waits for its
+     * pair. Unmappable characters become the charset's replacement, as the container's writer does.
+     */
+    static final class EncodingWriter extends java.io.Writer {
+        private final Sink sink;
+        private final Charset charset;
+        private char pendingHigh;
+
+        EncodingWriter(Sink sink, Charset charset) {
+            this.sink = sink;
+            this.charset = charset;
+        }
+
+        @Override
+        public void write(int c) throws IOException {
+            emit(String.valueOf((char) c));
+        }
+
+        @Override
+        public void write(char[] buf, int off, int len) throws IOException {
+            emit(new String(buf, off, len));
+        }
+
+        @Override
+        public void write(String s, int off, int len) throws IOException {
+            emit(off == 0 && len == s.length() ? s : s.substring(off, off + len));
+        }
+
+        private void emit(String s) throws IOException {
+            if (pendingHigh != 0) {
+                s = pendingHigh + s;
+                pendingHigh = 0;
+            }
+            int n = s.length();
+            if (n > 0 && Character.isHighSurrogate(s.charAt(n - 1))) {
+                pendingHigh = s.charAt(n - 1);
+                s = s.substring(0, n - 1);
+            }
+            if (!s.isEmpty()) {
+                byte[] bytes = s.getBytes(charset);
+                sink.write(bytes, 0, bytes.length);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
         }
     }
 }

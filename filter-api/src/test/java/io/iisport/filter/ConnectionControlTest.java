@@ -41,11 +41,11 @@ class ConnectionControlTest {
     void aCallNeverWeakensAStrongerOneAndAResetAfterACloseStillResets() {
         ConnectionControl actions = actions();
         actions.disconnect(false);
-        actions.close();
+        actions.close(false);
         actions.disconnect(true);
-        actions.reset(ConnectionBridge.CANCEL);
-        actions.close();
-        actions.reset(0);
+        actions.reset(ConnectionBridge.CANCEL, false);
+        actions.close(false);
+        actions.reset(0, false);
         assertThat(calls, contains("disconnect", "close", "reset 8"));
         assertThat(actions.isAborted(), is(true));
     }

@@ -33,9 +33,28 @@ import org.junit.jupiter.api.io.TempDir;
 class DistributionTest {
     @TempDir
     static Path base;
-    private static Process jetty;
+    private static RunningServer jetty;
     private static int port;
     private static Path log;
+
+    /** A distribution started as a process, serving on {@code port} of 127.0.0.1, writing its output to {@code log}. */
+    record RunningServer(Process process, int port, Path log) {
+        /** Waits until the process serves {@code GET /} (see {@link #awaitServing}); stops it if it does not. */
+        static RunningServer awaitServing(Process process, int port, Path log) throws Exception {
+            try {
+                DistributionTest.awaitServing(process, port, log);
+            } catch (Throwable notServing) {
+                DistributionTest.stop(process);
+                throw notServing;
+            }
+            return new RunningServer(process, port, log);
+        }
+
+        /** Stops the process: SIGTERM, then SIGKILL after 30 s. */
+        void stop() throws InterruptedException {
+            DistributionTest.stop(process);
+        }
+    }
 
     static Path property(String name) {
         String value = System.getProperty(name);
@@ -45,7 +64,7 @@ class DistributionTest {
         return Path.of(value);
     }
 
-    private static List<String> java(Path home, String... args) {
+    private static List<String> java(Path home, Path base, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-jar");
@@ -58,7 +77,6 @@ class DistributionTest {
 
     @BeforeAll
     static void startDistribution() throws Exception {
-        Path home = property("iisport.jetty.home");
         Path overlay = property("iisport.jetty.base.overlay");
         try (Stream<Path> files = Files.walk(overlay)) {
             for (Path file : (Iterable<Path>) files::iterator) {
@@ -70,20 +88,37 @@ class DistributionTest {
                 }
             }
         }
-        log = base.resolve("jetty.log");
-        Process add = new ProcessBuilder(java(home, readmeStartArguments()))
+        jetty = startJetty(base, Wire.war(), readmeStartArguments());
+        port = jetty.port();
+        log = jetty.log();
+    }
+
+    /**
+     * Runs {@code start.jar} of {@code jetty-home} with the arguments (an {@code --add-modules=...} line) in the
+     * {@code jetty.base}, puts the WAR there as {@code webapps/ROOT.war}, and starts the distribution on a free port
+     * of 127.0.0.1, its stdout and stderr in {@code jetty.log} of the base; returns once it serves {@code GET /}.
+     */
+    static RunningServer startJetty(Path base, Path war, String... addModules) throws Exception {
+        Path home = property("iisport.jetty.home");
+        Path log = base.resolve("jetty.log");
+        Process add = new ProcessBuilder(java(home, base, addModules))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!add.waitFor(60, TimeUnit.SECONDS) || add.exitValue() != 0) {
             fail("--add-modules failed:\n" + Files.readString(log));
         }
         Files.createDirectories(base.resolve("webapps"));
-        Files.copy(Wire.war(), base.resolve("webapps").resolve("ROOT.war"));
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        jetty = new ProcessBuilder(java(home, "jetty.http.host=127.0.0.1", "jetty.http.port=" + port))
+        Files.copy(war, base.resolve("webapps").resolve("ROOT.war"));
+        int port = freePort();
+        Process jetty = new ProcessBuilder(java(home, base, "jetty.http.host=127.0.0.1", "jetty.http.port=" + port))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        awaitServing(jetty, port, log);
+        return RunningServer.awaitServing(jetty, port, log);
+    }
+
+    /** @return a TCP port of 127.0.0.1 free at the time of the call */
+    static int freePort() throws IOException {
+        try (ServerSocket free = new ServerSocket(0)) {
+            return free.getLocalPort();
+        }
     }
 
     /**
@@ -130,7 +165,9 @@ class DistributionTest {
 
     @AfterAll
     static void stopDistribution() throws Exception {
-        stop(jetty);
+        if (jetty != null) {
+            jetty.stop();
+        }
     }
 
     @Test

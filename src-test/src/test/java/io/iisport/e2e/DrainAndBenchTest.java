@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The drain switch, the home page and the benchmark paths of the built WAR on Jetty with the iisport extension.
+ * The drain switch and the benchmark paths of the built WAR on Jetty with the iisport extension.
  */
 class DrainAndBenchTest {
     private static SampleServer sample;
@@ -115,20 +115,6 @@ class DrainAndBenchTest {
             assertThat(client.nextEvent(), is("/demo/hello:complete"));
             assertThat(client.nextEvent(), is("goaway:0"));
         }
-    }
-
-    @Test
-    void theHomePageLinksEveryPathOfTheSample() throws Exception {
-        HttpTester.Response home = exchange(sample.getHttpPort(), get("/"));
-        assertThat(home.getStatus(), is(200));
-        assertThat(home.get("Content-Type"), is("text/html;charset=utf-8"));
-        for (String path : List.of("/seed/set-need-disconnect", "/seed/reset-connection", "/demo/~backup",
-                "/demo/settings.bak", "/demo/App_Data/users.txt", "/dynamic-ip/forbidden/", "/dynamic-ip/abort/",
-                "/dynamic-ip/not-found/", "/dynamic-ip/unauthorized/", "/dynamic-ip/logging-only/",
-                "/admin/drain?draining=true", "/bench/plain", "/bench/filtered")) {
-            assertThat(home.getContent(), containsString("\"" + path + "\""));
-        }
-        assertThat(home.getContent(), containsString("draining is <strong>off</strong>"));
     }
 
     @Test

@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.is;
 
 import io.iisport.tomcat.RawH2;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,14 +29,25 @@ class TomcatDistributionTest {
 
     @TempDir
     static Path base;
-    private static Process tomcat;
+    private static DistributionTest.RunningServer tomcat;
     private static int port;
     private static Path log;
 
     @BeforeAll
     static void startDistribution() throws Exception {
+        tomcat = startTomcat(base, Wire.war(), true);
+        port = tomcat.port();
+        log = tomcat.log();
+    }
+
+    /**
+     * Makes a {@code CATALINA_BASE} of the distribution's own {@code conf} (no shutdown port, the HTTP connector on a
+     * free port of 127.0.0.1 with h2c), with the WAR as {@code webapps/ROOT.war} and, if asked, the extension
+     * installed as the README says; starts {@code bin/catalina.sh run}, its stdout and stderr in
+     * {@code logs/catalina.out} of the base, and returns once it serves {@code GET /}.
+     */
+    static DistributionTest.RunningServer startTomcat(Path base, Path war, boolean withExtension) throws Exception {
         Path home = DistributionTest.property("iisport.tomcat.home");
-        Path lib = DistributionTest.property("iisport.tomcat.lib");
         for (String dir : List.of("conf", "lib", "logs", "temp", "webapps", "work")) {
             Files.createDirectories(base.resolve(dir));
         }
@@ -46,14 +56,14 @@ class TomcatDistributionTest {
                 Files.copy(file, base.resolve("conf").resolve(file.getFileName().toString()));
             }
         }
-        try (Stream<Path> jars = Files.list(lib)) {
-            for (Path jar : jars.toList()) {
-                Files.copy(jar, base.resolve("lib").resolve(jar.getFileName().toString()));
+        if (withExtension) {
+            try (Stream<Path> jars = Files.list(DistributionTest.property("iisport.tomcat.lib"))) {
+                for (Path jar : jars.toList()) {
+                    Files.copy(jar, base.resolve("lib").resolve(jar.getFileName().toString()));
+                }
             }
         }
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = DistributionTest.freePort();
         Path serverXml = base.resolve("conf").resolve("server.xml");
         String original = Files.readString(serverXml);
         String configured = original
@@ -61,16 +71,18 @@ class TomcatDistributionTest {
                 .replace("<Server port=\"8005\"", "<Server port=\"-1\"")
                 .replaceFirst("<Connector port=\"8080\" protocol=\"HTTP/1.1\"([^>]*?)/>",
                         "<Connector port=\"" + port + "\" address=\"127.0.0.1\" protocol=\"HTTP/1.1\"$1>"
-                                + "<UpgradeProtocol className=\"org.apache.coyote.http2.Http2Protocol\"/></Connector>")
-                // The README's line.
-                .replace("<Engine name=\"Catalina\" defaultHost=\"localhost\">",
-                        "<Engine name=\"Catalina\" defaultHost=\"localhost\">" + VALVE);
-        assertThat("server.xml of this Tomcat has the expected shape", configured.contains(VALVE)
+                                + "<UpgradeProtocol className=\"org.apache.coyote.http2.Http2Protocol\"/></Connector>");
+        if (withExtension) {
+            // The README's line.
+            configured = configured.replace("<Engine name=\"Catalina\" defaultHost=\"localhost\">",
+                    "<Engine name=\"Catalina\" defaultHost=\"localhost\">" + VALVE);
+        }
+        assertThat("server.xml of this Tomcat has the expected shape", configured.contains(VALVE) == withExtension
                 && configured.contains("port=\"" + port + "\"") && configured.contains("<Server port=\"-1\""), is(true));
         Files.writeString(serverXml, configured);
-        Files.copy(Wire.war(), base.resolve("webapps").resolve("ROOT.war"));
+        Files.copy(war, base.resolve("webapps").resolve("ROOT.war"));
 
-        log = base.resolve("logs").resolve("catalina.out");
+        Path log = base.resolve("logs").resolve("catalina.out");
         ProcessBuilder builder = new ProcessBuilder("sh", home.resolve("bin").resolve("catalina.sh").toString(), "run")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> environment = builder.environment();
@@ -81,13 +93,14 @@ class TomcatDistributionTest {
         environment.remove("CATALINA_OPTS");
         environment.remove("JAVA_OPTS");
         environment.remove("CATALINA_PID");
-        tomcat = builder.start();
-        DistributionTest.awaitServing(tomcat, port, log);
+        return DistributionTest.RunningServer.awaitServing(builder.start(), port, log);
     }
 
     @AfterAll
     static void stopDistribution() throws Exception {
-        DistributionTest.stop(tomcat);
+        if (tomcat != null) {
+            tomcat.stop();
+        }
     }
 
     @Test

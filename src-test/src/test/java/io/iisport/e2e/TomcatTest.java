@@ -204,6 +204,21 @@ class TomcatTest {
     }
 
     @Test
+    void theRequestBodyInspectorLetsTheServletReadTheReinsertedBodyOnTomcat() throws Exception {
+        RequestBodyInspection.aFormPostPassesAndTheServletReadsItsParameters(port);
+        RequestBodyInspection.aMultipartUploadPassesAndTheServletSeesItsParts(port);
+        RequestBodyInspection.aRawBodyReachesTheServletWhole(port);
+        RequestBodyInspection.aChunkedBodyOfExactlyTheLimitPasses(port);
+    }
+
+    @Test
+    void theRequestBodyInspectorDeniesAMatchingBodyAndRefusesOneOverTheLimitOnTomcat() throws Exception {
+        RequestBodyInspection.aMatchingBodyIsDenied(port);
+        RequestBodyInspection.aDeclaredBodyOverTheLimitIsRefusedWith413(port);
+        RequestBodyInspection.aChunkedBodyOverTheLimitIsRefusedWith413(port);
+    }
+
+    @Test
     void drainingClosesConnectionsOnTomcat() throws Exception {
         try {
             Wire.exchange(port, Wire.request("POST", "/admin/drain?draining=true", "Content-Length: 0"));

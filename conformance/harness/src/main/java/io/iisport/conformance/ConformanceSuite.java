@@ -33,6 +33,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ConformanceSuite {
+    /** How many more times a case whose only differences are arrival times is measured. */
+    private static final int TIMING_RETRIES = 2;
     private int port;
     private Ledger ledger;
     private Path report;
@@ -103,9 +105,13 @@ public abstract class ConformanceSuite {
     private void check(Case c) throws Exception {
         Assumptions.assumeTrue(webSocket() || !(c.probe() instanceof WebSocketExchange),
                 "no jakarta.websocket on " + container());
-        Observation bare = c.probe().observe(port, "/b");
-        Observation filtered = c.probe().observe(port, c.filteredPrefix());
-        List<String> differences = Comparison.differences(c, bare, filtered);
+        List<String> differences = observeAndCompare(c);
+        // Arrival times are measured on a shared machine: a difference in timing alone is measured again, and
+        // only one that persists counts (a flush that does not send is late by the servlet's whole gap every time).
+        for (int retry = 0; retry < TIMING_RETRIES && !differences.isEmpty()
+                && differences.stream().allMatch(d -> d.startsWith("timing:")); retry++) {
+            differences = observeAndCompare(c);
+        }
         Optional<String> kind = ledger.kind(c.name(), container());
         if (!differences.isEmpty()) {
             record(c, kind, differences);
@@ -118,6 +124,12 @@ public abstract class ConformanceSuite {
             fail(c.name() + " (" + c.summary() + ") differs behind the filter on " + container()
                     + ", and the ledger does not list it:\n  " + String.join("\n  ", differences));
         }
+    }
+
+    private List<String> observeAndCompare(Case c) throws Exception {
+        Observation bare = c.probe().observe(port, "/b");
+        Observation filtered = c.probe().observe(port, c.filteredPrefix());
+        return Comparison.differences(c, bare, filtered);
     }
 
     private synchronized void record(Case c, Optional<String> kind, List<String> differences) {

@@ -8,10 +8,17 @@ import java.io.IOException;
 
 /**
  * The home page ({@code /}): what each module of the sample does, with links and buttons that exercise it and what
- * the browser should show.
+ * the browser should show. Each button sends its requests from the page and shows what came back in the
+ * {@code <output for="its id">} right under it; a fragment {@code #run=id1,id2} clicks those buttons once the page is
+ * loaded (for a look at the results without a click, e.g. in a headless browser).
  */
 public class HomeServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
+    /**
+     * How long, in milliseconds, the servlet holds back each answer of the concurrency demo: long enough that the
+     * first requests are still in flight when the others arrive, short enough not to bore.
+     */
+    private static final int CONCURRENT_DEMO_DELAY_MILLIS = 2000;
 
     private static final String PAGE = """
         <!DOCTYPE html>
@@ -24,14 +31,19 @@ public class HomeServlet extends HttpServlet {
           code, pre { background: #f3f3f3; padding: 0 .2em; }
           pre { padding: .5em; overflow-x: auto; }
           h2 { border-bottom: 1px solid #ccc; margin-top: 2em; }
-          output { display: block; white-space: pre-wrap; font-family: monospace; background: #fafae0; min-height: 1.4em; }
+          li { margin: .2em 0; }
+          output { display: block; white-space: pre-wrap; font-family: monospace; font-size: .9em; background: #fafae0;
+                   border-left: 3px solid #d0c040; padding: .2em .5em; margin: .2em 0 .4em; }
+          output:empty { display: none; }
         </style>
         </head>
         <body>
         <h1>iisport sample</h1>
         <p>IIS native modules ported to Java run here inside the servlet container, each pipeline configured in
         <code>WEB-INF/web.xml</code> as an <code>IisModuleFilter</code> with IIS-named settings.
-        Connection status: draining is <strong>@DRAINING@</strong>.</p>
+        Connection status: draining is <strong id="draining">@DRAINING@</strong>.
+        Links open the response in the browser; each button sends its requests from this page and shows what came back
+        right under it.</p>
 
         <h2>The IIS documentation samples</h2>
         <ul>
@@ -51,7 +63,8 @@ public class HomeServlet extends HttpServlet {
         <ul>
           <li><a href="@CTX@/demo/hello">/demo/hello</a> &mdash; allowed: <em>Hello from GET /demo/hello</em></li>
           <li><a href="@CTX@/demo/~backup">/demo/~backup</a> &mdash; <code>denyUrlSequences</code>: HTTP Error 404.5</li>
-          <li><button data-method="DELETE" data-url="@CTX@/demo/hello">DELETE /demo/hello</button> &mdash; <code>verbs</code>: HTTP Error 404.6</li>
+          <li><button id="verbs" data-method="DELETE" data-url="@CTX@/demo/hello">DELETE /demo/hello</button> &mdash; <code>verbs</code>: HTTP Error 404.6
+            <output for="verbs"></output></li>
           <li><a href="@CTX@/demo/settings.bak">/demo/settings.bak</a> &mdash; <code>fileExtensions</code>: HTTP Error 404.7</li>
           <li><a href="@CTX@/demo/App_Data/users.txt">/demo/App_Data/users.txt</a> &mdash; <code>hiddenSegments</code>: HTTP Error 404.8</li>
           <li><a href="@CTX@/demo/@LONG_PATH@">a URL longer than 1024 bytes</a> &mdash; <code>requestLimits/@maxUrl</code>: HTTP Error 404.14</li>
@@ -60,17 +73,24 @@ public class HomeServlet extends HttpServlet {
 
         <h2>Dynamic IP Restrictions (<code>&lt;dynamicIpSecurity&gt;</code>)</h2>
         <p>Each path has its own pipeline and <code>denyAction</code>. Requests are counted per client address for 10 seconds.
-        The buttons send requests with <code>X-Forwarded-For</code> (the pipelines run in proxy mode), so each click acts as a fresh client.</p>
+        The buttons send requests with <code>X-Forwarded-For</code> (the pipelines run in proxy mode), so each click acts as a fresh client.
+        IIS does not send the sub-status on the wire: it is in the body of the error, <em>HTTP Error 403.501</em>, and in the server's log.</p>
         <ul>
-          <li><button data-burst="@CTX@/dynamic-ip/forbidden/">8 requests to /dynamic-ip/forbidden/</button>
-            &mdash; at most 5 per 10 s, then <code>Forbidden</code>: 403 with body <em>HTTP Error 403.502</em>.</li>
-          <li><button data-concurrent="@CTX@/dynamic-ip/forbidden/">4 concurrent slow requests</button>
-            &mdash; at most 2 in flight per client, the others get 403.501 (a browser's requests overlap only briefly,
-            so all four may pass; the end-to-end tests hold requests open to show it).</li>
-          <li><button data-method="GET" data-forwarded="192.0.2.7" data-url="@CTX@/dynamic-ip/forbidden/">a request from 192.0.2.7</button>
-            &mdash; on the deny list: 403.503.</li>
+          <li><button id="rate" data-burst="8" data-url="@CTX@/dynamic-ip/forbidden/">8 requests to /dynamic-ip/forbidden/</button>
+            &mdash; at most 5 per 10 s, then <code>Forbidden</code>: 403 with body <em>HTTP Error 403.502</em>.
+            <output for="rate"></output></li>
+          <li><button id="concurrent" data-concurrent="4" data-url="@CTX@/dynamic-ip/forbidden/slow?delay=@DELAY@">4 concurrent slow requests</button>
+            &mdash; at most 2 in flight per client: the servlet holds each answer back @DELAY@ ms
+            (<code>?delay=@DELAY@</code>), so two are in flight while the others arrive, and those get
+            <code>Forbidden</code>: 403 with body <em>HTTP Error 403.501</em>, at once.
+            <output for="concurrent"></output></li>
+          <li><button id="deny-list" data-method="GET" data-forwarded="192.0.2.7" data-url="@CTX@/dynamic-ip/forbidden/">a request from 192.0.2.7</button>
+            &mdash; on the deny list: 403.503.
+            <output for="deny-list"></output></li>
           <li><a href="@CTX@/dynamic-ip/abort/">/dynamic-ip/abort/</a> &mdash; <code>AbortRequest</code>: reload it 4 times;
-            from the 4th load the browser shows a connection-reset error. (<button data-burst="@CTX@/dynamic-ip/abort/">5 requests</button>: the last ones fail.)</li>
+            from the 4th load the browser shows a connection-reset error.
+            <button id="abort" data-burst="5" data-url="@CTX@/dynamic-ip/abort/">5 requests</button>: the last ones fail.
+            <output for="abort"></output></li>
           <li><a href="@CTX@/dynamic-ip/not-found/">/dynamic-ip/not-found/</a> &mdash; <code>NotFound</code>: from the 4th load, 404.</li>
           <li><a href="@CTX@/dynamic-ip/unauthorized/">/dynamic-ip/unauthorized/</a> &mdash; <code>Unauthorized</code>: from the 4th load, 401.</li>
           <li><a href="@CTX@/dynamic-ip/logging-only/">/dynamic-ip/logging-only/</a> &mdash; <code>enableLoggingOnlyMode</code>: every
@@ -79,18 +99,32 @@ public class HomeServlet extends HttpServlet {
 
         <h2>URL Rewrite (<code>&lt;rewrite&gt;&lt;rules&gt;</code>)</h2>
         <p>On <code>/rewrite/*</code>, with the rules of <code>WEB-INF/rewrite.config</code>: the <code>&lt;rewrite&gt;</code>
-        section of an IIS <code>web.config</code>, copied as is. The handler answers <em>Served GET &lt;URL it served&gt;</em>.</p>
+        section of an IIS <code>web.config</code>, copied as is. The servlet behind <code>/rewrite/*</code> answers
+        <em>Served GET &lt;the URL it served&gt;</em>.</p>
         <ul>
-          <li><a href="@CTX@/rewrite/article/234/some-title">/rewrite/article/234/some-title</a> &mdash; <code>Rewrite</code>
-            to <code>rewrite/article.aspx?id={R:1}&amp;title={R:2}</code> (served as the new URL once the filter API has
-            <code>IHttpRequest.setUrl</code>; until then the request fails with 500).</li>
+          <li><button id="rewrite" data-method="GET" data-url="@CTX@/rewrite/article/234/some-title">GET /rewrite/article/234/some-title</button>
+            &mdash; <code>Rewrite</code> to <code>rewrite/article.aspx?id={R:1}&amp;title={R:2}</code>: the servlet serves
+            the new URL, <em>Served GET /rewrite/article.aspx?id=234&amp;title=some-title</em>
+            (<a href="@CTX@/rewrite/article/234/some-title">open</a>).
+            <output for="rewrite"></output></li>
+          <li><button id="rewrite-condition" data-method="GET" data-url="@CTX@/rewrite/profile?name=ada">GET /rewrite/profile?name=ada</button>
+            &mdash; <code>Rewrite</code> with a back-reference to a condition, <code>{C:1}</code>: <em>Served GET /rewrite/users/ada</em>.
+            <output for="rewrite-condition"></output></li>
+          <li><button id="redirect" data-method="GET" data-url="@CTX@/rewrite/old-page">GET /rewrite/old-page</button>
+            &mdash; <code>Redirect</code> 308 (<code>PermanentRedirect</code>) to the relative URL <code>new-page</code>; the
+            browser follows it: <em>Served GET /rewrite/new-page</em>.
+            <output for="redirect"></output></li>
           <li><a href="@CTX@/rewrite/canonical/products/7?color=red">/rewrite/canonical/products/7?color=red</a> &mdash;
             <code>Redirect</code> 301 to <code>http://www.example.com/...</code>, a negated <code>{HTTP_HOST}</code> condition.</li>
           <li><a href="@CTX@/rewrite/secure/cart">/rewrite/secure/cart</a> &mdash; <code>Redirect</code> 302 to HTTPS on the same host.</li>
-          <li><a href="@CTX@/rewrite/private/report.pdf">/rewrite/private/report.pdf</a> &mdash; <code>CustomResponse</code> 403
-            with IIS's reason and description.</li>
-          <li><a href="@CTX@/rewrite/wp-login.php">/rewrite/wp-login.php</a> &mdash; <code>AbortRequest</code>: the browser shows a
-            connection-reset error.</li>
+          <li><button id="custom-response" data-method="GET" data-url="@CTX@/rewrite/private/report.pdf">GET /rewrite/private/report.pdf</button>
+            &mdash; <code>CustomResponse</code> 403 with IIS's reason and description, shown in the container's error page
+            (<a href="@CTX@/rewrite/private/report.pdf">open</a>).
+            <output for="custom-response"></output></li>
+          <li><button id="rewrite-abort" data-method="GET" data-url="@CTX@/rewrite/wp-login.php">GET /rewrite/wp-login.php</button>
+            &mdash; <code>AbortRequest</code>: no response, the connection is reset
+            (<a href="@CTX@/rewrite/wp-login.php">open</a>: the browser shows a connection-reset error).
+            <output for="rewrite-abort"></output></li>
           <li><a href="@CTX@/rewrite/static/site.css">/rewrite/static/site.css</a> &mdash; <code>None</code> with
             <code>stopProcessing</code>: served as asked.</li>
         </ul>
@@ -100,47 +134,90 @@ public class HomeServlet extends HttpServlet {
         it is served in full with <code>Connection: close</code> (HTTP/2: GOAWAY), so clients reconnect, through a load
         balancer, elsewhere. <code>GET /admin/drain</code> shows the state; <code>POST /admin/drain?draining=true|false</code>
         switches it (loopback clients only).</p>
-        <p><button data-method="POST" data-url="@CTX@/admin/drain?draining=true" data-reload>Start draining</button>
-        <button data-method="POST" data-url="@CTX@/admin/drain?draining=false" data-reload>Stop draining</button></p>
+        <ul>
+          <li><button id="drain-start" data-method="POST" data-url="@CTX@/admin/drain?draining=true" data-draining>Start draining</button>
+            <output for="drain-start"></output></li>
+          <li><button id="drain-stop" data-method="POST" data-url="@CTX@/admin/drain?draining=false" data-draining>Stop draining</button>
+            <output for="drain-stop"></output></li>
+        </ul>
 
         <h2>Benchmark</h2>
         <p><a href="@CTX@/bench/plain">/bench/plain</a> is a servlet without a filter; <a href="@CTX@/bench/filtered">/bench/filtered</a>
         is the same servlet behind an <code>IisModuleFilter</code> with a no-op module. Point a load tool at both, e.g.
         <code>h2load -n 100000 -c 16 http://127.0.0.1:8080/bench/filtered</code>.</p>
 
-        <h2>Results</h2>
-        <output id="out">Button results appear here.</output>
-
         <script>
-        const out = document.getElementById('out');
-        function show(line) { out.textContent = line + '\\n' + out.textContent; }
+        // Each button writes what came back into its output element, right under it.
+        // A fragment #run=id1,id2 clicks those buttons once the page is loaded.
         function forwardedFor() { return '198.51.100.' + (Math.floor(Math.random() * 200) + 1); }
+        function summary(response, text) {
+          // The first line of a plain-text answer: for the sample's errors, IIS's "HTTP Error 403.501 - Forbidden".
+          let lines = text.split('\\n').map(line => line.trim()).filter(line => line.length > 0).slice(0, 1);
+          if ((response.headers.get('Content-Type') || '').startsWith('text/html')) {
+            // An error page of the container: its heading says it all.
+            const heading = new DOMParser().parseFromString(text, 'text/html').querySelector('h1, h2');
+            lines = heading ? [heading.textContent.trim()] : [];
+          }
+          return (response.status + ' ' + response.statusText).trim() + (lines.length ? ': ' + lines[0] : '');
+        }
         async function send(method, url, forwarded) {
           const headers = forwarded ? { 'X-Forwarded-For': forwarded } : {};
           try {
-            const response = await fetch(url, { method, headers, cache: 'no-store', body: method === 'POST' && forwarded ? 'x' : undefined });
-            const text = await response.text();
-            return response.status + ' ' + text.split('\\n')[0];
+            const response = await fetch(url, { method, headers, cache: 'no-store' });
+            const result = summary(response, await response.text());
+            return response.redirected ? 'redirected to ' + new URL(response.url).pathname + ', then ' + result : result;
           } catch (e) {
-            return 'failed: ' + e.message + ' (connection reset)';
+            return 'failed: ' + e.message + ' (no response: the connection was reset)';
           }
         }
-        document.querySelectorAll('button[data-url]').forEach(b => b.addEventListener('click', async () => {
-          const result = await send(b.dataset.method, b.dataset.url, b.dataset.forwarded);
-          show(b.dataset.method + ' ' + b.dataset.url + ' -> ' + result);
-          if (b.dataset.reload !== undefined) { setTimeout(() => location.reload(), 500); }
+        function clear(b) {
+          const out = document.querySelector('output[for="' + b.id + '"]');
+          out.textContent = '';
+          return line => { out.textContent += (out.textContent ? '\\n' : '') + line; };
+        }
+        const actions = {
+          url: async (b, show) => {
+            show(b.dataset.method + ' ' + b.dataset.url + (b.dataset.forwarded ? ' as ' + b.dataset.forwarded : '')
+                + ' -> ' + await send(b.dataset.method, b.dataset.url, b.dataset.forwarded));
+            if (b.dataset.draining !== undefined) {
+              const state = await fetch('@CTX@/admin/drain', { cache: 'no-store' }).then(r => r.text());
+              document.getElementById('draining').textContent = state.includes('true') ? 'on' : 'off';
+            }
+          },
+          burst: async (b, show) => {
+            const ip = forwardedFor();
+            show('GET ' + b.dataset.url + ' as ' + ip + ', ' + b.dataset.burst + ' times, one after another:');
+            for (let i = 1; i <= Number(b.dataset.burst); i++) {
+              show(i + ': ' + await send('GET', b.dataset.url, ip));
+            }
+          },
+          concurrent: async (b, show) => {
+            const ip = forwardedFor();
+            const n = Number(b.dataset.concurrent);
+            show('GET ' + b.dataset.url + '&request=1..' + n + ' as ' + ip + ', all at once:');
+            const started = performance.now();
+            // Distinct URLs, so that the browser sends them at once rather than one after another.
+            await Promise.all(Array.from({ length: n }, (_, i) => send('GET', b.dataset.url + '&request=' + (i + 1), ip)
+                .then(result => show('request ' + (i + 1) + ', after ' + Math.round(performance.now() - started) + ' ms: ' + result))));
+          }
+        };
+        document.querySelectorAll('button[id]').forEach(b => b.addEventListener('click', async () => {
+          const show = clear(b);
+          b.disabled = true;
+          try {
+            const kind = b.dataset.burst ? 'burst' : b.dataset.concurrent ? 'concurrent' : 'url';
+            await actions[kind](b, show);
+          } finally {
+            b.disabled = false;
+          }
         }));
-        document.querySelectorAll('button[data-burst]').forEach(b => b.addEventListener('click', async () => {
-          const ip = forwardedFor();
-          const n = b.dataset.burst.includes('forbidden') ? 8 : 5;
-          for (let i = 1; i <= n; i++) { show(i + ': GET ' + b.dataset.burst + ' as ' + ip + ' -> ' + await send('GET', b.dataset.burst, ip)); }
-        }));
-        document.querySelectorAll('button[data-concurrent]').forEach(b => b.addEventListener('click', async () => {
-          const ip = forwardedFor();
-          // Streamed request bodies would hold requests open; a browser cannot, so these overlap only briefly.
-          const results = await Promise.all([1, 2, 3, 4].map(() => send('POST', b.dataset.concurrent, ip)));
-          results.forEach((r, i) => show((i + 1) + ': POST ' + b.dataset.concurrent + ' as ' + ip + ' -> ' + r));
-        }));
+        const run = location.hash.match(/^#run=(.+)$/);
+        if (run) {
+          run[1].split(',').map(id => document.getElementById(id)).filter(b => b).forEach((b, i) => {
+            if (i === 0) { b.scrollIntoView({ block: 'start' }); }
+            b.click();
+          });
+        }
         </script>
         </body>
         </html>
@@ -152,7 +229,8 @@ public class HomeServlet extends HttpServlet {
                 .replace("@CTX@", request.getContextPath())
                 .replace("@DRAINING@", DrainSwitch.of(getServletContext()).get() ? "on" : "off")
                 .replace("@LONG_PATH@", "x".repeat(1100))
-                .replace("@LONG_QUERY@", "y".repeat(300));
+                .replace("@LONG_QUERY@", "y".repeat(300))
+                .replace("@DELAY@", String.valueOf(CONCURRENT_DEMO_DELAY_MILLIS));
         response.setContentType("text/html;charset=utf-8");
         response.setHeader("Cache-Control", "no-store");
         response.getWriter().print(page);

@@ -1,0 +1,262 @@
+package io.iisport.bench;
+
+import static io.iisport.bench.LoadTools.median;
+
+import io.iisport.bench.LoadTools.Result;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The module filter where users run it: the sample server ({@code java -jar iisport-sample-server.jar}, a
+ * {@code WebAppContext} deploying the sample WAR with the iisport extension installed) in its own JVM, with
+ * {@code /bench/plain} (no filter) against {@code /bench/filtered} (the WAR's {@code IisModuleFilter} with
+ * {@code NoOpModule}): the same servlet, the same connector, the same web application.
+ *
+ * <p>Each round runs plain, filtered, filtered, plain, so that a drift of the machine during the round weighs on both
+ * alike; each adjacent pair gives one ratio. Besides the load tool's requests/s and latency, the server's CPU time
+ * per request is read from {@code /proc/<pid>/stat} (user + system time of every thread of the server JVM), which
+ * holds better than requests/s when other work competes for the CPUs.
+ */
+final class WarBenchmarks {
+    private static final Pattern SERVED = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/\\s+\\(HTTP/1\\.1 and h2c\\)");
+    private static final String[] VARIANTS = {"plain", "filtered"};
+
+    /** One run of one variant: the load tool's result and the server's CPU microseconds per request. */
+    record Run(Result result, double cpuMicrosPerRequest) {
+    }
+
+    /** All runs of one protocol: per variant, in order, and the filtered/plain ratios of adjacent pairs. */
+    record Protocol(String title, Map<String, List<Run>> runs, List<Double> rpsRatios, List<Double> cpuRatios) {
+    }
+
+    private final Process server;
+    private final String base;
+    private final long ticksPerSecond;
+
+    private WarBenchmarks(Process server, String base, long ticksPerSecond) {
+        this.server = server;
+        this.base = base;
+        this.ticksPerSecond = ticksPerSecond;
+    }
+
+    /**
+     * Starts the sample server from its jar, in a JVM of its own with default options, as the README runs it. It
+     * inherits this process's CPU affinity (run.sh pins it to CPU 0).
+     *
+     * @param jar the sample server's jar, with its lib/ and the WAR beside it
+     * @return the benchmark, its server serving
+     * @throws IOException if the server does not print its address within 60 s
+     */
+    static WarBenchmarks start(Path jar) throws Exception {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException("no sample server jar at " + jar.toAbsolutePath()
+                    + " (build it: mvn package -pl sample-server -am)");
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-jar", jar.toAbsolutePath().toString(), "--http.port=0",
+                "--https.port=-1").redirectErrorStream(true).start();
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null;) {
+                    Matcher m = SERVED.matcher(line);
+                    if (!port.isDone() && m.find()) {
+                        port.complete(Integer.parseInt(m.group(1)));
+                    }
+                }
+            } catch (IOException e) {
+                port.completeExceptionally(e);
+            }
+            port.completeExceptionally(new IOException("the sample server's output ended before it served"));
+        }, "sample-server-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            int httpPort = port.get(60, TimeUnit.SECONDS);
+            long ticks = Long.parseLong(LoadTools.run(List.of("getconf", "CLK_TCK")).trim());
+            return new WarBenchmarks(process, "http://127.0.0.1:" + httpPort + "/bench/", ticks);
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw new IOException("the sample server did not start", e);
+        }
+    }
+
+    /** Stops the sample server. */
+    void stop() throws InterruptedException {
+        server.destroy();
+        if (!server.waitFor(30, TimeUnit.SECONDS)) {
+            server.destroyForcibly();
+        }
+    }
+
+    /** @return the server JVM's CPU time so far, user and system, of all its threads, in seconds */
+    private double cpuSeconds() throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(server.pid()), "stat"));
+        // The fields after the command name in parentheses (which may hold spaces): utime is field 14, stime 15.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) ticksPerSecond;
+    }
+
+    interface Tool {
+        Result run(String url, int seconds) throws Exception;
+    }
+
+    private Run run(Tool tool, String variant, int seconds) throws Exception {
+        double cpuBefore = cpuSeconds();
+        long start = System.nanoTime();
+        Result result = tool.run(base + variant, seconds);
+        double wall = (System.nanoTime() - start) / 1e9;
+        double cpu = cpuSeconds() - cpuBefore;
+        // The tool's rate over its whole run (connection set-up and h2load's warm-up included) gives the requests.
+        return new Run(result, cpu * 1e6 / (result.rps() * wall));
+    }
+
+    /**
+     * Warms both variants up, then runs rounds of plain, filtered, filtered, plain.
+     *
+     * @param title the protocol and load, for the report
+     * @param tool the load tool
+     * @param seconds the length of each run
+     * @param rounds the number of rounds
+     * @return the runs and ratios
+     */
+    Protocol measure(String title, Tool tool, int seconds, int rounds) throws Exception {
+        for (String variant : VARIANTS) {
+            tool.run(base + variant, Math.max(8, seconds)); // warm-up (JIT, a fresh JVM), not recorded
+        }
+        Map<String, List<Run>> runs = new LinkedHashMap<>();
+        List<Double> rpsRatios = new ArrayList<>();
+        List<Double> cpuRatios = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            Run plain1 = record(title, runs, "plain", seconds, tool);
+            Run filtered1 = record(title, runs, "filtered", seconds, tool);
+            Run filtered2 = record(title, runs, "filtered", seconds, tool);
+            Run plain2 = record(title, runs, "plain", seconds, tool);
+            rpsRatios.add(filtered1.result().rps() / plain1.result().rps());
+            rpsRatios.add(filtered2.result().rps() / plain2.result().rps());
+            cpuRatios.add(plain1.cpuMicrosPerRequest() / filtered1.cpuMicrosPerRequest());
+            cpuRatios.add(plain2.cpuMicrosPerRequest() / filtered2.cpuMicrosPerRequest());
+        }
+        return new Protocol(title, runs, rpsRatios, cpuRatios);
+    }
+
+    private Run record(String title, Map<String, List<Run>> runs, String variant, int seconds, Tool tool)
+            throws Exception {
+        Run run = run(tool, variant, seconds);
+        runs.computeIfAbsent(variant, v -> new ArrayList<>()).add(run);
+        System.out.printf(Locale.ROOT, "war %s %-8s %10.0f req/s p50 %8.0f us p99 %8.0f us cpu %6.1f us/req errors %d%n",
+                title, variant, run.result().rps(), run.result().p50(), run.result().p99(), run.cpuMicrosPerRequest(),
+                run.result().errors());
+        return run;
+    }
+
+    /**
+     * Measures the WAR path alone and prints its report section: {@code --duration SECONDS} (default 8),
+     * {@code --rounds N} (default 3), {@code --sample-server JAR} (default
+     * sample-server/target/iisport-sample-server.jar). Pin it as run.sh does to keep server and load tool apart.
+     *
+     * @param args the options
+     */
+    public static void main(String[] args) throws Exception {
+        int duration = 8;
+        int rounds = 3;
+        Path jar = Path.of("sample-server", "target", "iisport-sample-server.jar");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--duration" -> duration = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--sample-server" -> jar = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + " (expected --duration, --rounds, --sample-server)");
+            }
+        }
+        System.out.println(report(measureBoth(jar, duration, rounds), duration, rounds));
+    }
+
+    /**
+     * Starts the sample server, measures HTTP/1.1 and h2c, stops it.
+     *
+     * @param jar the sample server's jar
+     * @param seconds the length of each run
+     * @param rounds the number of rounds
+     * @return the measured protocols
+     */
+    static List<Protocol> measureBoth(Path jar, int seconds, int rounds) throws Exception {
+        List<Protocol> protocols = new ArrayList<>();
+        WarBenchmarks sample = start(jar);
+        try {
+            protocols.add(sample.measure("HTTP/1.1 keep-alive (wrk, 32 connections)",
+                    (url, s) -> LoadTools.wrk(url, 32, s), seconds, rounds));
+            protocols.add(sample.measure("h2c (h2load, 8 connections x 16 streams)",
+                    (url, s) -> LoadTools.h2load(url, 8, 16, s), seconds, rounds));
+        } finally {
+            sample.stop();
+        }
+        return protocols;
+    }
+
+    /**
+     * The report's section for the sample WAR.
+     *
+     * @param protocols the measured protocols
+     * @param seconds the length of each run
+     * @param rounds the number of rounds
+     * @return Markdown
+     */
+    static String report(List<Protocol> protocols, int seconds, int rounds) {
+        StringBuilder b = new StringBuilder();
+        b.append("## The filter in the sample WAR, as deployed\n\n");
+        b.append("`java -jar sample-server/target/iisport-sample-server.jar` in a JVM of its own with default options: a ")
+                .append("`WebAppContext` deploying the sample WAR, the iisport extension installed. **plain** is ")
+                .append("`/bench/plain` (no filter), **filtered** is `/bench/filtered` (the WAR's `IisModuleFilter` with ")
+                .append("`NoOpModule`, default buffering); the same servlet (`getWriter()`, about 30 bytes, no ")
+                .append("Content-Length set), connector and web application. Each run lasts ").append(seconds)
+                .append(" s after a warm-up; ").append(rounds).append(" rounds of plain, filtered, filtered, plain; ")
+                .append("each adjacent pair gives one ratio, shown as median (min–max). ")
+                .append(LoadTools.pinned() ? "The server is pinned to CPU 0 and the load tool to CPU "
+                        + LoadTools.CLIENT_CPU + ". " : "")
+                .append("**CPU µs/request** is the server JVM's user + system time (`/proc/<pid>/stat`, all threads) ")
+                .append("over the run divided by the requests served: it holds better than requests/s when other work ")
+                .append("competes for the CPUs.\n\n");
+        for (Protocol protocol : protocols) {
+            b.append("### ").append(protocol.title()).append("\n\n");
+            b.append("| variant | requests/s | p50 µs | p99 µs | CPU µs/request | errors |\n");
+            b.append("|---|---:|---:|---:|---:|---:|\n");
+            for (Map.Entry<String, List<Run>> row : protocol.runs().entrySet()) {
+                List<Run> all = row.getValue();
+                b.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.1f | %d |%n", row.getKey(),
+                        median(all.stream().mapToDouble(r -> r.result().rps()).toArray()),
+                        median(all.stream().mapToDouble(r -> r.result().p50()).toArray()),
+                        median(all.stream().mapToDouble(r -> r.result().p99()).toArray()),
+                        median(all.stream().mapToDouble(Run::cpuMicrosPerRequest).toArray()),
+                        all.stream().mapToLong(r -> r.result().errors()).sum()));
+            }
+            b.append(String.format(Locale.ROOT, "%nfiltered ÷ plain, requests/s: **%s**; plain ÷ filtered, CPU per "
+                    + "request: **%s** (%d pairs).%n%n", spread(protocol.rpsRatios()), spread(protocol.cpuRatios()),
+                    protocol.rpsRatios().size()));
+        }
+        return b.toString();
+    }
+
+    /** @return the median and the range of the values, as {@code 0.97 (0.95–0.99)} */
+    static String spread(List<Double> values) {
+        double[] all = values.stream().mapToDouble(Double::doubleValue).toArray();
+        double min = java.util.Arrays.stream(all).min().orElse(Double.NaN);
+        double max = java.util.Arrays.stream(all).max().orElse(Double.NaN);
+        return String.format(Locale.ROOT, "%.2f× (%.2f–%.2f)", median(all), min, max);
+    }
+}
