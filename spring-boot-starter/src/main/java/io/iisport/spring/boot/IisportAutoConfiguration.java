@@ -8,7 +8,10 @@ import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -77,8 +80,10 @@ public class IisportAutoConfiguration {
 
         @Override
         public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+            // A key no property binds (a misspelt one) fails start-up, as an unknown init-param fails web.xml.
             IisportProperties properties = Binder.get(environment)
-                    .bind(IisportProperties.PREFIX, IisportProperties.class)
+                    .bind(IisportProperties.PREFIX, Bindable.of(IisportProperties.class),
+                            new NoUnboundElementsBindHandler(BindHandler.DEFAULT))
                     .orElseGet(IisportProperties::new);
             properties.getFilters().forEach((name, filter) -> {
                 RootBeanDefinition definition = new RootBeanDefinition(IisModuleFilterRegistrationBean.class,
