@@ -260,6 +260,11 @@ final class ResponseOutput {
             body.clear();
             return;
         }
+        if (headersBeingSent && metadata.ending != null) {
+            // A module failed (or ended the response) in this notification: the final send renders the error.
+            body.clear();
+            return;
+        }
         drainReal();
         if (flush || headersBeingSent || flushEachSend) {
             // The headers went with this send, as the modules were told: commit them now.

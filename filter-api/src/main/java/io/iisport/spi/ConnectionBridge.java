@@ -21,11 +21,34 @@ package io.iisport.spi;
  *       HTTP/2 sends RST_STREAM with the code on this stream only. Later writes to the response are
  *       discarded by the container without throwing.</td></tr>
  *   <tr><td>{@link #CLOSE_ATTRIBUTE}</td><td>{@link Runnable}</td>
- *       <td>close the connection now without a response (what a container does is its own documented choice).</td></tr>
+ *       <td>close the connection without a response (HTTP/1: a FIN, not a RST) at once or when the request
+ *       completes, as each container documents, so long as a later reset can still reset (see
+ *       <a href="#precedence">Precedence</a>).</td></tr>
  * </table>
  *
- * <p>Every action may be called from any thread and more than once; a reset after a disconnect wins.
- * An absent attribute means the container cannot do the action, and the filter degrades as documented in
+ * <h2 id="precedence">Precedence</h2>
+ *
+ * <p>The actions of one request are ordered by strength, NONE &lt; DISCONNECT &lt; CLOSE &lt; RESET, and a request
+ * only ever moves up that order. Each call raises the request to its action's level and carries the action out,
+ * or, if the request is at that level or a stronger one already, does nothing:
+ * <ul>
+ *   <li>a call never weakens an earlier stronger one: a disconnect after a close or a reset, and a close after a
+ *       reset, do nothing;</li>
+ *   <li>a reset after a close still resets, and a close after a disconnect closes: IIS's {@code ResetConnection}
+ *       is never weaker than a close, whatever was asked before;</li>
+ *   <li>every action is idempotent: calling it again does nothing;</li>
+ *   <li>any thread may call, concurrently with the request's own thread and with each other; of racing calls the
+ *       strongest wins;</li>
+ *   <li>once the request has completed, every action does nothing.</li>
+ * </ul>
+ *
+ * <p>So the strongest action asked decides what the client sees on HTTP/1: after DISCONNECT alone, the full
+ * response then FIN; after CLOSE (with or without a disconnect), FIN without a response on a connection whose
+ * response was not sent yet; after RESET, whatever came before, a TCP RST. Both halves obey this one contract:
+ * the filter's {@code ConnectionControl}, and each extension's {@code ConnectionActions} (Jetty, Tomcat); the
+ * {@code ConnectionPrecedenceContractTest} of the end-to-end tests drives them with the same table of sequences.
+ *
+ * <p>An absent attribute means the container cannot do the action, and the filter degrades as documented in
  * {@link io.iisport.filter.IisModuleFilter}.
  */
 public final class ConnectionBridge {

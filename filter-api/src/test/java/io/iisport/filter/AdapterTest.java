@@ -34,12 +34,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The buffering IHttpResponse adapter against a real Jetty response: the servlet contract and every module call. */
 class AdapterTest {
     private TestServer server;
+    private Events events;
+    private Scripted.Script module;
 
     @BeforeEach
     void setUp() {
-        Events.clear();
-        Scripted.clear();
         server = new TestServer();
+        events = server.events;
+        module = server.scripted("M");
     }
 
     @AfterEach
@@ -48,12 +50,12 @@ class AdapterTest {
     }
 
     private void start(String... extraParams) throws Exception {
-        server.scriptedFilter(new IisModuleFilter(), extraParams);
+        server.scriptedFilter(new IisModuleFilter(), module, extraParams);
         server.start();
     }
 
-    private static void onSend(Scripted.Step step) {
-        Scripted.on("M", RQ_SEND_RESPONSE, step);
+    private void onSend(Scripted.Step step) {
+        module.on(RQ_SEND_RESPONSE, step);
     }
 
     @Test
@@ -105,14 +107,14 @@ class AdapterTest {
     void aContentLengthSetAnyWayIsHeldBackAndReportedBack(Consumer<HttpServletResponse> setter) throws Exception {
         server.handle("/*", (req, resp) -> {
             setter.accept(resp);
-            Events.add("getHeader=" + resp.getHeader("Content-Length"));
-            Events.add("getHeaders=" + resp.getHeaders("Content-Length"));
-            Events.add("contains=" + resp.containsHeader("Content-Length"));
-            Events.add("names=" + resp.getHeaderNames().stream().anyMatch(n -> n.equalsIgnoreCase("Content-Length")));
+            events.add("getHeader=" + resp.getHeader("Content-Length"));
+            events.add("getHeaders=" + resp.getHeaders("Content-Length"));
+            events.add("contains=" + resp.containsHeader("Content-Length"));
+            events.add("names=" + resp.getHeaderNames().stream().anyMatch(n -> n.equalsIgnoreCase("Content-Length")));
             resp.getOutputStream().print("hello");
         });
         onSend((c, p) -> {
-            Events.add("module sees " + c.getResponse().getHeader("Content-Length"));
+            events.add("module sees " + c.getResponse().getHeader("Content-Length"));
             return RQ_NOTIFICATION_CONTINUE;
         });
         start();
@@ -121,7 +123,7 @@ class AdapterTest {
         assertThat(response.get("Content-Length"), is("5"));
         assertThat(response.getContent(), is("hello"));
         assertEquals(List.of("getHeader=5", "getHeaders=[5]", "contains=true", "names=true", "module sees 5"),
-                Events.all());
+                events.all());
     }
 
     @Test
@@ -156,11 +158,11 @@ class AdapterTest {
         server.handle("/*", (req, resp) -> {
             resp.getWriter().print("first");
             resp.flushBuffer();
-            Events.add("committed=" + resp.isCommitted());
+            events.add("committed=" + resp.isCommitted());
             try {
                 resp.resetBuffer();
             } catch (IllegalStateException e) {
-                Events.add("resetBuffer refused");
+                events.add("resetBuffer refused");
             }
             resp.setStatus(201);
             resp.setHeader("X-Late", "ignored");
@@ -172,7 +174,7 @@ class AdapterTest {
         assertThat(response.getStatus(), is(200));
         assertThat(response.get("X-Late"), nullValue());
         assertThat(response.getContent(), is("first, second"));
-        assertEquals(List.of("committed=true", "resetBuffer refused"), Events.all());
+        assertEquals(List.of("committed=true", "resetBuffer refused"), events.all());
     }
 
     @Test
@@ -185,7 +187,7 @@ class AdapterTest {
         onSend((c, p) -> {
             ISendResponseProvider send = (ISendResponseProvider) p;
             boolean more = (send.getFlags() & ISendResponseProvider.HTTP_SEND_RESPONSE_FLAG_MORE_DATA) != 0;
-            Events.add("headers=" + send.getHeadersBeingSent() + " more=" + more);
+            events.add("headers=" + send.getHeadersBeingSent() + " more=" + more);
             if (!more) {
                 c.getResponse().clear();
                 c.getResponse().writeEntityChunks(HttpDataChunk.fromString("replaced", StandardCharsets.US_ASCII));
@@ -197,25 +199,25 @@ class AdapterTest {
         HttpTester.Response response = server.get("/");
         assertThat(response.getContent(), is("flushed,replaced"));
         assertThat(response.get("Content-Length"), nullValue());
-        assertEquals(List.of("headers=true more=true", "headers=false more=false"), Events.all());
+        assertEquals(List.of("headers=true more=true", "headers=false more=false"), events.all());
     }
 
     @Test
     void aModuleFlushWithoutMoreDataSaysSo() throws Exception {
         server.handle("/*", (req, resp) -> resp.getWriter().print("body"));
-        Scripted.on("M", io.iisport.httpserv.RequestNotification.RQ_BEGIN_REQUEST, (c, p) -> {
+        module.on(io.iisport.httpserv.RequestNotification.RQ_BEGIN_REQUEST, (c, p) -> {
             c.getResponse().flush(false, false);
             return RQ_NOTIFICATION_CONTINUE;
         });
         onSend((c, p) -> {
             ISendResponseProvider send = (ISendResponseProvider) p;
-            Events.add("more=" + ((send.getFlags() & ISendResponseProvider.HTTP_SEND_RESPONSE_FLAG_MORE_DATA) != 0));
+            events.add("more=" + ((send.getFlags() & ISendResponseProvider.HTTP_SEND_RESPONSE_FLAG_MORE_DATA) != 0));
             return RQ_NOTIFICATION_CONTINUE;
         });
         start();
 
         assertThat(server.get("/").getContent(), is("body"));
-        assertEquals(List.of("more=false", "more=false"), Events.all());
+        assertEquals(List.of("more=false", "more=false"), events.all());
     }
 
     @Test
@@ -227,7 +229,7 @@ class AdapterTest {
             // no flush: the module must still see every byte
         });
         onSend((c, p) -> {
-            Events.add("buffered");
+            events.add("buffered");
             return RQ_NOTIFICATION_CONTINUE;
         });
         start();
@@ -245,7 +247,7 @@ class AdapterTest {
             try {
                 resp.getOutputStream();
             } catch (IllegalStateException e) {
-                Events.add("stream refused");
+                events.add("stream refused");
             }
         });
         server.handle("/stream-first", (req, resp) -> {
@@ -253,14 +255,14 @@ class AdapterTest {
             try {
                 resp.getWriter();
             } catch (IllegalStateException e) {
-                Events.add("writer refused");
+                events.add("writer refused");
             }
         });
         start();
 
         assertThat(server.get("/writer-first").getContent(), is("w"));
         assertThat(server.get("/stream-first").getContent(), is("s"));
-        assertEquals(List.of("stream refused", "writer refused"), Events.all());
+        assertEquals(List.of("stream refused", "writer refused"), events.all());
     }
 
     @Test
@@ -285,22 +287,22 @@ class AdapterTest {
         server.handle("/*", (req, resp) -> {
             resp.getOutputStream().print("streamed");
             resp.flushBuffer();
-            Events.add("committed=" + resp.isCommitted());
+            events.add("committed=" + resp.isCommitted());
             try {
                 resp.reset();
             } catch (IllegalStateException e) {
-                Events.add("reset refused");
+                events.add("reset refused");
             }
             try {
                 resp.resetBuffer();
             } catch (IllegalStateException e) {
-                Events.add("resetBuffer refused");
+                events.add("resetBuffer refused");
             }
         });
         start("responseBufferLimit", "0");
 
         assertThat(server.get("/").getContent(), is("streamed"));
-        assertEquals(List.of("committed=true", "reset refused", "resetBuffer refused"), Events.all());
+        assertEquals(List.of("committed=true", "reset refused", "resetBuffer refused"), events.all());
     }
 
     @Test
@@ -308,11 +310,11 @@ class AdapterTest {
         server.handle("/*", (req, resp) -> {
             resp.getWriter().print("partial");
             resp.sendError(404, "no such thing");
-            Events.add("committed=" + resp.isCommitted());
+            events.add("committed=" + resp.isCommitted());
             resp.getWriter().print("ignored");
         });
         onSend((c, p) -> {
-            Events.add("status=" + c.getResponse().getStatus());
+            events.add("status=" + c.getResponse().getStatus());
             return RQ_NOTIFICATION_CONTINUE;
         });
         start();
@@ -321,7 +323,7 @@ class AdapterTest {
         assertThat(response.getStatus(), is(404));
         assertThat(response.getContent(), containsString("no such thing"));
         assertThat(response.getContent().contains("partial"), is(false));
-        assertEquals(List.of("committed=true", "status=404"), Events.all());
+        assertEquals(List.of("committed=true", "status=404"), events.all());
     }
 
     @Test
@@ -346,7 +348,7 @@ class AdapterTest {
             resp.sendRedirect("/elsewhere");
         });
         onSend((c, p) -> {
-            Events.add("location=" + c.getResponse().getHeader("Location"));
+            events.add("location=" + c.getResponse().getHeader("Location"));
             return RQ_NOTIFICATION_CONTINUE;
         });
         start();
@@ -354,7 +356,7 @@ class AdapterTest {
         HttpTester.Response response = server.get("/");
         assertThat(response.getStatus(), is(302));
         assertThat(response.get("Location"), endsWith("/elsewhere"));
-        assertThat(Events.all(), hasItem("location=/elsewhere"));
+        assertThat(events.all(), hasItem("location=/elsewhere"));
     }
 
     @Test
@@ -366,7 +368,7 @@ class AdapterTest {
         onSend((c, p) -> {
             ISendResponseProvider send = (ISendResponseProvider) p;
             boolean more = (send.getFlags() & ISendResponseProvider.HTTP_SEND_RESPONSE_FLAG_MORE_DATA) != 0;
-            Events.add("headers=" + send.getHeadersBeingSent() + " more=" + more);
+            events.add("headers=" + send.getHeadersBeingSent() + " more=" + more);
             return RQ_NOTIFICATION_CONTINUE;
         });
         start("responseBufferLimit", "16");
@@ -375,10 +377,10 @@ class AdapterTest {
         assertThat(response.getContent(), is("0123456789012345678901234567890123456789abcdefghij"));
         assertThat(response.get("Content-Length"), nullValue());
         assertThat(response.get("Transfer-Encoding"), is("chunked"));
-        List<String> events = Events.all();
-        assertThat(events.get(0), is("headers=true more=true"));
-        assertThat(events.get(1), is("headers=false more=true"));
-        assertThat(events.get(events.size() - 1), is("headers=false more=false"));
+        List<String> recorded = events.all();
+        assertThat(recorded.get(0), is("headers=true more=true"));
+        assertThat(recorded.get(1), is("headers=false more=true"));
+        assertThat(recorded.get(recorded.size() - 1), is("headers=false more=false"));
     }
 
     /**
@@ -416,18 +418,18 @@ class AdapterTest {
                 resp.getOutputStream().print("part" + i);
             }
         });
-        Scripted.on("M", RQ_BEGIN_REQUEST, (c, p) -> {
+        module.on(RQ_BEGIN_REQUEST, (c, p) -> {
             c.getResponse().disableBuffering();
             return RQ_NOTIFICATION_CONTINUE;
         });
         onSend((c, p) -> {
-            Events.add("send");
+            events.add("send");
             return RQ_NOTIFICATION_CONTINUE;
         });
         start();
 
         assertThat(server.get("/").getContent(), is("part0part1part2"));
-        assertThat(Events.all().size(), is(4)); // three writes, then the final send
+        assertThat(events.all().size(), is(4)); // three writes, then the final send
     }
 
     @Test
@@ -444,16 +446,16 @@ class AdapterTest {
             r.setHeader("X-Replaced", "old", true);
             r.setHeader("X-Replaced", "new", true);
             r.deleteHeader("x-gone");
-            Events.add("X-Servlet=" + r.getHeader("x-servlet") + " X-Gone=" + r.getHeader("X-Gone"));
+            events.add("X-Servlet=" + r.getHeader("x-servlet") + " X-Gone=" + r.getHeader("X-Gone"));
             try {
                 r.setHeader("X-Split", "a\r\nSet-Cookie: evil=1", true);
             } catch (IllegalArgumentException e) {
-                Events.add("rejected: " + e.getMessage());
+                events.add("rejected: " + e.getMessage());
             }
             try {
                 r.setHeader("Bad Name", "v", true);
             } catch (IllegalArgumentException e) {
-                Events.add("rejected name");
+                events.add("rejected name");
             }
             return RQ_NOTIFICATION_CONTINUE;
         });
@@ -465,10 +467,10 @@ class AdapterTest {
         assertThat(response.get("X-Gone"), nullValue());
         assertThat(response.get("X-Servlet"), is("s"));
         assertThat(response.get("Set-Cookie"), nullValue());
-        List<String> events = Events.all();
-        assertThat(events.get(0), is("X-Servlet=s X-Gone=null"));
-        assertThat(events.get(1), containsString("header 'X-Split' value 'a\\r\\nSet-Cookie: evil=1' holds CR, LF or NUL"));
-        assertThat(events.get(2), is("rejected name"));
+        List<String> recorded = events.all();
+        assertThat(recorded.get(0), is("X-Servlet=s X-Gone=null"));
+        assertThat(recorded.get(1), containsString("header 'X-Split' value 'a\\r\\nSet-Cookie: evil=1' holds CR, LF or NUL"));
+        assertThat(recorded.get(2), is("rejected name"));
     }
 
     @Test
@@ -496,14 +498,14 @@ class AdapterTest {
         onSend((c, p) -> {
             IHttpResponse r = c.getResponse();
             r.setStatus(404, "Not Found", 5);
-            Events.add(r.getStatus() + "." + r.getSubStatus() + " " + r.getReason());
+            events.add(r.getStatus() + "." + r.getSubStatus() + " " + r.getReason());
             for (Runnable bad : List.<Runnable>of(() -> r.setStatus(99, "x"), () -> r.setStatus(1000, "x"),
                     () -> r.setStatus(200, "x", 70000), () -> r.setStatus(200, "x", -1), () -> r.setStatus(200, "bad\nreason"))) {
                 try {
                     bad.run();
-                    Events.add("accepted");
+                    events.add("accepted");
                 } catch (IllegalArgumentException e) {
-                    Events.add("rejected");
+                    events.add("rejected");
                 }
             }
             return RQ_NOTIFICATION_CONTINUE;
@@ -511,7 +513,7 @@ class AdapterTest {
         start();
 
         assertThat(server.get("/").getStatus(), is(404));
-        assertEquals(List.of("404.5 Not Found", "rejected", "rejected", "rejected", "rejected", "rejected"), Events.all());
+        assertEquals(List.of("404.5 Not Found", "rejected", "rejected", "rejected", "rejected", "rejected"), events.all());
     }
 
     @Test
@@ -554,16 +556,16 @@ class AdapterTest {
                 HttpDataChunk.fromFile(file, 2, 3),
                 HttpDataChunk.fromFile(file, 7, HttpDataChunk.HTTP_BYTE_RANGE_TO_EOF)
             }, true, false);
-            Events.add("accepted " + n);
+            events.add("accepted " + n);
             try {
                 c.getResponse().writeEntityChunks(HttpDataChunk.fromFile(dir.resolve("missing"), 0, 1));
             } catch (java.io.UncheckedIOException e) {
-                Events.add("missing file fails");
+                events.add("missing file fails");
             }
             try {
                 c.getResponse().writeEntityChunks(HttpDataChunk.fromFile(file, 8, 5));
             } catch (java.io.UncheckedIOException e) {
-                Events.add("range past the end fails");
+                events.add("range past the end fails");
             }
             return RQ_NOTIFICATION_CONTINUE;
         });
@@ -571,25 +573,25 @@ class AdapterTest {
 
         HttpTester.Response response = server.get("/");
         assertThat(response.getContent(), is("abc234789"));
-        assertEquals(List.of("accepted 9", "missing file fails", "range past the end fails"), Events.all());
+        assertEquals(List.of("accepted 9", "missing file fails", "range past the end fails"), events.all());
     }
 
     @Test
     void aModuleFlushCommitsWhatIsBufferedAndLaterOutputFollows() throws Exception {
         server.handle("/*", (req, resp) -> {
             resp.getWriter().print("after");
-            Events.add("servlet sees committed=" + resp.isCommitted());
+            events.add("servlet sees committed=" + resp.isCommitted());
         });
-        Scripted.on("M", io.iisport.httpserv.RequestNotification.RQ_EXECUTE_REQUEST_HANDLER, (c, p) -> {
+        module.on(io.iisport.httpserv.RequestNotification.RQ_EXECUTE_REQUEST_HANDLER, (c, p) -> {
             c.getResponse().writeEntityChunks(HttpDataChunk.fromString("before,", StandardCharsets.US_ASCII));
-            Events.add("flushed " + c.getResponse().flush(false, true));
+            events.add("flushed " + c.getResponse().flush(false, true));
             return RQ_NOTIFICATION_CONTINUE;
         });
         start();
 
         HttpTester.Response response = server.get("/");
         assertThat(response.getContent(), is("before,after"));
-        assertEquals(List.of("flushed 7", "servlet sees committed=true"), Events.all());
+        assertEquals(List.of("flushed 7", "servlet sees committed=true"), events.all());
     }
 
     @Test
@@ -599,8 +601,8 @@ class AdapterTest {
                         + " appended=" + java.util.Collections.list(req.getHeaders("X-List"))
                         + " names=" + java.util.Collections.list(req.getHeaderNames()).stream()
                                 .anyMatch(n -> n.equalsIgnoreCase("User-Agent"))));
-        Scripted.on("M", RQ_BEGIN_REQUEST, (c, p) -> {
-            Events.add(c.getServerVariable("REQUEST_METHOD") + " " + c.getServerVariable("URL") + " "
+        module.on(RQ_BEGIN_REQUEST, (c, p) -> {
+            events.add(c.getServerVariable("REQUEST_METHOD") + " " + c.getServerVariable("URL") + " "
                     + c.getServerVariable("QUERY_STRING") + " " + c.getServerVariable("HTTP_USER_AGENT") + " "
                     + c.getServerVariable("https") + " " + c.getServerVariable("NO_SUCH") + " "
                     + c.getRequest().getRawUrl() + " " + c.getRequest().getHttpVersion() + " "
@@ -611,7 +613,7 @@ class AdapterTest {
             try {
                 c.getRequest().setHeader("X-Bad", "a\nb", true);
             } catch (IllegalArgumentException e) {
-                Events.add("rejected");
+                events.add("rejected");
             }
             return RQ_NOTIFICATION_CONTINUE;
         });
@@ -620,7 +622,7 @@ class AdapterTest {
         HttpTester.Response response = server.request("GET /p?q=1 HTTP/1.1\r\nHost: x\r\nUser-Agent: curl\r\n"
                 + "X-List: a\r\nX-List: b\r\nConnection: close\r\n\r\n");
         assertThat(response.getContent(), is("ua=null added=yes appended=[a, b, c] names=false"));
-        assertEquals(List.of("GET /p q=1 curl off null /p?q=1 HTTP/1.1 a,b", "rejected"), Events.all());
+        assertEquals(List.of("GET /p q=1 curl off null /p?q=1 HTTP/1.1 a,b", "rejected"), events.all());
     }
 
     @Test
@@ -630,9 +632,9 @@ class AdapterTest {
             resp.getWriter().print("servlet output");
             resp.flushBuffer();
             resp.setHeader("X-After", "1");
-            Events.add("servlet done");
+            events.add("servlet done");
         });
-        Scripted.on("M", RQ_BEGIN_REQUEST, (c, p) -> {
+        module.on(RQ_BEGIN_REQUEST, (c, p) -> {
             IHttpResponse r = c.getResponse();
             r.writeEntityChunks(HttpDataChunk.fromString("before", StandardCharsets.US_ASCII));
             r.resetConnection();
@@ -640,13 +642,13 @@ class AdapterTest {
             r.clear();
             r.setHeader("X-Module", "1", true);
             r.setStatus(201, "Created");
-            Events.add("accepted " + n + " flushed " + r.flush(false, false));
+            events.add("accepted " + n + " flushed " + r.flush(false, false));
             r.resetConnection();
             r.resetStream(2);
             r.closeConnection();
             return RQ_NOTIFICATION_CONTINUE;
         });
-        server.scriptedFilter(filter);
+        server.scriptedFilter(filter, module);
         server.start();
 
         HttpTester.Response response = server.get("/");
@@ -654,7 +656,7 @@ class AdapterTest {
         assertThat(response.get("Connection"), is("close"));
         assertThat(response.getContent(), is(""));
         assertThat(response.get("X-Module"), nullValue());
-        assertEquals(List.of("accepted 20 flushed 0", "servlet done"), Events.all());
+        assertEquals(List.of("accepted 20 flushed 0", "servlet done"), events.all());
         assertThat(filter.getDegradedCallCount(), is(1L));
     }
 }

@@ -39,7 +39,9 @@ class ConfigurationTest {
         }
         FilterConfig config = mock(FilterConfig.class);
         when(config.getFilterName()).thenReturn("iis-modules");
-        when(config.getServletContext()).thenReturn(mock(ServletContext.class));
+        ServletContext context = mock(ServletContext.class);
+        when(context.getAttribute(Events.ATTRIBUTE)).thenReturn(new Events()); // where Recorder modules record
+        when(config.getServletContext()).thenReturn(context);
         when(config.getInitParameterNames()).thenAnswer(i -> Collections.enumeration(map.keySet()));
         when(config.getInitParameter(org.mockito.ArgumentMatchers.anyString())).thenAnswer(i -> map.get(i.<String>getArgument(0)));
         return config;

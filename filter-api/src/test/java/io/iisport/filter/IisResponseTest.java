@@ -2,46 +2,43 @@ package io.iisport.filter;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
-import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.inOrder;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.times;
-import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.spy;
 
 import io.iisport.spi.ConnectionBridge;
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 
-/** The adapter's own logic against a mocked container response: what it asks the container, and in which order. */
+/**
+ * The adapter's own logic against a fake container response ({@link MockHttpServletResponse}): what the container
+ * response ends up with (status, headers, body, committed). Where the order of the calls is the contract (the
+ * Content-Length goes with the headers, before the first byte of the body), a spy checks the order too.
+ */
 class IisResponseTest {
-    private HttpServletRequest request;
-    private HttpServletResponse real;
-    private ServletOutputStream realStream;
-    private boolean committed;
+    private MockHttpServletRequest request;
+    private MockHttpServletResponse real;
+    /** What the filter asked of the container through the bridge attributes, in order. */
+    private final List<String> bridged = new ArrayList<>();
 
     @BeforeEach
-    void setUp() throws IOException {
-        request = mock(HttpServletRequest.class);
-        when(request.getProtocol()).thenReturn("HTTP/1.1");
-        real = mock(HttpServletResponse.class);
-        realStream = mock(ServletOutputStream.class);
-        when(real.getOutputStream()).thenReturn(realStream);
-        when(real.getCharacterEncoding()).thenReturn("ISO-8859-1");
-        when(real.isCommitted()).thenAnswer(i -> committed);
-        when(real.getBufferSize()).thenReturn(32 * 1024);
+    void setUp() {
+        request = new MockHttpServletRequest("GET", "/page");
+        request.setProtocol("HTTP/1.1");
+        real = new MockHttpServletResponse();
+        real.setBufferSize(32 * 1024);
     }
 
     private IisResponse response(int limit) {
@@ -49,29 +46,51 @@ class IisResponseTest {
         return new RequestRun(pipeline, new Degradation("test"), request, real).response();
     }
 
+    /** Publishes the bridge attributes, as a container extension does, recording what the filter asks. */
+    private void withExtension() {
+        request.setAttribute(ConnectionBridge.DISCONNECT_ATTRIBUTE, (Runnable) () -> bridged.add("disconnect"));
+        request.setAttribute(ConnectionBridge.CLOSE_ATTRIBUTE, (Runnable) () -> bridged.add("close"));
+        request.setAttribute(ConnectionBridge.RESET_ATTRIBUTE, (IntConsumer) code -> bridged.add("reset " + code));
+    }
+
+    /** Spies on the container response and its stream, for the tests where the order of calls is the contract. */
+    private InOrder spyOnOrder() throws IOException {
+        ServletOutputStream stream = spy(real.getOutputStream());
+        real = spy(real);
+        org.mockito.Mockito.doReturn(stream).when(real).getOutputStream();
+        return inOrder(real, stream);
+    }
+
+    private String body() throws IOException {
+        return real.getContentAsString();
+    }
+
     @Test
     void theFinalSendLeavesFramingToTheContainerUnlessTheServletDeclaredALength() throws IOException {
         IisResponse response = response(1024);
         response.getOutputStream().write(new byte[] {1, 2, 3});
-        verify(real, never()).getOutputStream();
+        assertThat(real.getContentAsByteArray().length, is(0));
+        assertThat(real.isCommitted(), is(false));
 
         response.complete();
 
-        verify(realStream).write(any(byte[].class), eq(0), eq(3));
-        verify(real, never()).setContentLengthLong(anyLong());
+        assertThat(real.getContentAsByteArray(), is(new byte[] {1, 2, 3}));
+        assertThat(real.getHeader("Content-Length"), nullValue());
     }
 
     @Test
     void theFinalSendSetsTheDeclaredContentLengthBeforeWritingTheBody() throws IOException {
+        InOrder order = spyOnOrder();
         IisResponse response = response(1024);
         response.setContentLength(3);
         response.getOutputStream().write(new byte[] {1, 2, 3});
 
         response.complete();
 
-        InOrder order = inOrder(real, realStream);
         order.verify(real).setContentLengthLong(3);
-        order.verify(realStream).write(any(byte[].class), eq(0), eq(3));
+        order.verify(real.getOutputStream()).write(any(byte[].class), eq(0), eq(3));
+        assertThat(real.getContentLengthLong(), is(3L));
+        assertThat(real.getContentAsByteArray(), is(new byte[] {1, 2, 3}));
     }
 
     @Test
@@ -80,10 +99,9 @@ class IisResponseTest {
         response.getWriter().print("x");
         response.getWriter().flush();
 
-        InOrder order = inOrder(real, realStream);
-        order.verify(realStream).write(any(byte[].class), eq(0), eq(1));
-        order.verify(real).flushBuffer();
-        verify(real, never()).setContentLengthLong(anyLong());
+        assertThat(body(), is("x"));
+        assertThat(real.isCommitted(), is(true));
+        assertThat(real.getHeader("Content-Length"), nullValue());
     }
 
     @Test
@@ -92,33 +110,34 @@ class IisResponseTest {
         response.setContentLength(2);
         response.getOutputStream().print("x");
         response.flushBuffer();
-        committed = true;
+        assertThat(real.isCommitted(), is(true));
         assertThat(response.isCommitted(), is(true));
+        assertThat(real.getContentLengthLong(), is(2L));
+        assertThat(body(), is("x"));
+
         response.getOutputStream().print("y");
-        verify(realStream, times(1)).write(any(byte[].class), anyInt(), anyInt());
+        assertThat(body(), is("x"));
 
         response.complete();
-
-        InOrder order = inOrder(real, realStream);
-        order.verify(real).setContentLengthLong(2);
-        order.verify(realStream).write(any(byte[].class), eq(0), eq(1));
-        order.verify(real).flushBuffer();
-        order.verify(realStream).write(any(byte[].class), eq(0), eq(1));
-        verify(realStream, times(2)).write(any(byte[].class), anyInt(), anyInt());
+        assertThat(body(), is("xy"));
     }
 
     @Test
     void aLimitOfZeroKeepsNoBufferAndLeavesContentLengthAndErrorsToTheContainer() throws IOException {
+        InOrder order = spyOnOrder();
         IisResponse response = response(0);
         response.setContentLength(5);
         response.getOutputStream().print("ab");
+        assertThat(body(), is("ab"));
+        assertThat(real.isCommitted(), is(false)); // the container's buffer, not a flush, holds it
         response.sendError(404, "gone");
 
-        InOrder order = inOrder(real, realStream);
         order.verify(real).setContentLengthLong(5);
-        order.verify(realStream).write(any(byte[].class), eq(0), eq(2));
+        order.verify(real.getOutputStream()).write(any(byte[].class), eq(0), eq(2));
         order.verify(real).sendError(404, "gone");
-        verify(real, never()).flushBuffer();
+        assertThat(real.getContentLengthLong(), is(5L));
+        assertThat(real.getStatus(), is(404));
+        assertThat(real.getErrorMessage(), is("gone"));
     }
 
     @Test
@@ -138,30 +157,34 @@ class IisResponseTest {
     @Test
     void theWriterFixesTheEncodingInTheContainerResponse() throws IOException {
         IisResponse response = response(1024);
+        assertThat(real.isCharset(), is(false));
         response.getWriter();
-        verify(real).setCharacterEncoding("ISO-8859-1");
+        assertThat(real.isCharset(), is(true));
+        assertThat(real.getCharacterEncoding(), is("ISO-8859-1"));
         response.setCharacterEncoding("UTF-8");
-        verify(real, never()).setCharacterEncoding("UTF-8");
+        assertThat(real.getCharacterEncoding(), is("ISO-8859-1"));
     }
 
     @Test
     void anUnknownEncodingIsAnUnsupportedEncodingException() {
-        when(real.getCharacterEncoding()).thenReturn("no-such-charset");
+        real.setCharacterEncoding("no-such-charset");
         IisResponse response = response(1024);
         assertThrows(java.io.UnsupportedEncodingException.class, response::getWriter);
     }
 
     @Test
     void passingTheLimitSendsTheFirstPartThenStreamsWithoutContentLength() throws IOException {
+        InOrder order = spyOnOrder();
         IisResponse response = response(4);
         response.setContentLength(10);
         response.getOutputStream().write(new byte[10]);
 
-        InOrder order = inOrder(real, realStream);
         order.verify(real).setContentLengthLong(10); // the servlet's own declaration goes with the headers
-        order.verify(realStream).write(any(byte[].class), eq(0), eq(4));
+        order.verify(real.getOutputStream()).write(any(byte[].class), eq(0), eq(4));
         order.verify(real).flushBuffer();
-        order.verify(realStream).write(any(byte[].class), eq(4), eq(6));
+        order.verify(real.getOutputStream()).write(any(byte[].class), eq(4), eq(6));
+        assertThat(real.isCommitted(), is(true));
+        assertThat(real.getContentAsByteArray().length, is(10));
     }
 
     @Test
@@ -183,15 +206,16 @@ class IisResponseTest {
         IisResponse response = response(1024);
         response.getOutputStream().print("dropped");
         response.sendError(404, "gone");
-        verify(real, never()).sendError(anyInt(), any());
+        assertThat(real.getErrorMessage(), nullValue()); // no sendError reached the container yet
+        assertThat(real.isCommitted(), is(false));
         assertThat(response.isCommitted(), is(true));
         assertThrows(IllegalStateException.class, () -> response.sendError(500));
         assertThrows(IllegalStateException.class, response::reset);
 
-        when(real.getStatus()).thenReturn(404);
         response.complete();
-        verify(real).sendError(404, "gone");
-        verify(realStream, never()).write(any(byte[].class), anyInt(), anyInt());
+        assertThat(real.getStatus(), is(404));
+        assertThat(real.getErrorMessage(), is("gone"));
+        assertThat(body(), is(""));
     }
 
     @Test
@@ -203,10 +227,9 @@ class IisResponseTest {
         response.getOutputStream().print(" ignored");
         response.complete();
 
-        verify(real).setStatus(303);
-        verify(real).setHeader("Location", "/there");
-        verify(real, never()).sendRedirect(any());
-        verify(realStream).write(any(byte[].class), eq(0), eq(9));
+        assertThat(real.getStatus(), is(303));
+        assertThat(real.getHeader("Location"), is("/there"));
+        assertThat(body(), is("see other"));
     }
 
     @Test
@@ -215,14 +238,15 @@ class IisResponseTest {
         response.getOutputStream().print("dropped");
         response.sendRedirect("/there", true);
         response.complete();
-        verify(real).sendRedirect("/there");
-        verify(realStream, never()).write(any(byte[].class), anyInt(), anyInt());
+
+        assertThat(real.getStatus(), is(302));
+        assertThat(real.getRedirectedUrl(), is("/there"));
+        assertThat(body(), is(""));
     }
 
     @Test
     void resetGoesToTheBridgeOnceAndLaterOutputIsDropped() throws IOException {
-        IntConsumer bridge = mock(IntConsumer.class);
-        when(request.getAttribute(ConnectionBridge.RESET_ATTRIBUTE)).thenReturn(bridge);
+        withExtension();
         IisResponse response = response(1024);
 
         response.resetConnection();
@@ -231,18 +255,14 @@ class IisResponseTest {
         response.flush(false, false);
         response.complete();
 
-        verify(bridge).accept(ConnectionBridge.CANCEL);
-        verify(bridge, never()).accept(5);
-        verify(real, never()).getOutputStream();
-        verify(real, never()).flushBuffer();
+        assertThat(bridged, is(List.of("reset " + ConnectionBridge.CANCEL)));
+        assertThat(body(), is(""));
+        assertThat(real.isCommitted(), is(false));
     }
 
     @Test
     void aResetAfterADisconnectWins() {
-        Runnable disconnect = mock(Runnable.class);
-        IntConsumer reset = mock(IntConsumer.class);
-        when(request.getAttribute(ConnectionBridge.DISCONNECT_ATTRIBUTE)).thenReturn(disconnect);
-        when(request.getAttribute(ConnectionBridge.RESET_ATTRIBUTE)).thenReturn(reset);
+        withExtension();
         IisResponse response = response(1024);
 
         response.setNeedDisconnect();
@@ -250,27 +270,40 @@ class IisResponseTest {
         response.resetConnection();
         response.setNeedDisconnect();
 
-        InOrder order = inOrder(disconnect, reset);
-        order.verify(disconnect).run();
-        order.verify(reset).accept(ConnectionBridge.CANCEL);
-        verify(disconnect).run();
+        assertThat(bridged, is(List.of("disconnect", "reset " + ConnectionBridge.CANCEL)));
+    }
+
+    @Test
+    void aResetAfterACloseStillResetsAndNothingWeakensEither() {
+        withExtension();
+        IisResponse response = response(1024);
+
+        response.closeConnection();
+        response.closeConnection();
+        response.setNeedDisconnect();
+        response.resetConnection();
+        response.closeConnection();
+        response.setNeedDisconnect();
+        response.resetConnection();
+
+        assertThat(bridged, is(List.of("close", "reset " + ConnectionBridge.CANCEL)));
     }
 
     @Test
     void aDisconnectOnHttp2WithoutTheExtensionIsDegradedNotAHeader() throws IOException {
-        when(request.getProtocol()).thenReturn("HTTP/2.0");
+        request.setProtocol("HTTP/2.0");
         IisResponse response = response(1024);
         response.setNeedDisconnect();
         response.complete();
-        verify(real, never()).setHeader("Connection", "close");
+        assertThat(real.getHeader("Connection"), nullValue());
     }
 
     @Test
     void aDisconnectOnHttp1WithoutTheExtensionAddsConnectionCloseWithTheHeaders() throws IOException {
         IisResponse response = response(1024);
         response.setNeedDisconnect();
-        verify(real, never()).setHeader("Connection", "close");
+        assertThat(real.getHeader("Connection"), nullValue());
         response.complete();
-        verify(real).setHeader("Connection", "close");
+        assertThat(real.getHeader("Connection"), is("close"));
     }
 }

@@ -322,4 +322,36 @@ class ModuleApiTest {
             }
         }
     }
+
+    /** Throws in OnSendResponse. */
+    public static final class ThrowOnSendModule implements RegisterModule {
+        @Override
+        public void registerModule(int serverVersion, IHttpModuleRegistrationInfo moduleInfo, IHttpServer server) {
+            moduleInfo.setRequestNotifications(() -> new CHttpModule() {
+                @Override
+                public RequestNotificationStatus onSendResponse(IHttpContext context,
+                        io.iisport.httpserv.ISendResponseProvider provider) {
+                    throw new IllegalStateException("failing on purpose");
+                }
+            }, RequestNotification.RQ_SEND_RESPONSE, 0);
+        }
+    }
+
+    @Test
+    void aModuleFailingAtTheFirstFlushGivesTheErrorPageNotTheServletsHeaders() throws Exception {
+        server.handle("/events", (req, resp) -> {
+            resp.setContentType("text/event-stream");
+            resp.getWriter().print("data: one\n\n");
+            resp.flushBuffer();
+            resp.getWriter().print("data: two\n\n");
+            resp.flushBuffer();
+        });
+        server.moduleFilter("modules", "Throw=" + ThrowOnSendModule.class.getName());
+        server.start();
+
+        HttpTester.Response response = server.get("/events");
+        assertThat(response.getStatus(), is(500));
+        assertThat(response.get("Content-Type"), not(containsString("event-stream")));
+        assertThat(response.getContent(), not(containsString("data:")));
+    }
 }

@@ -55,16 +55,17 @@ class PipelineTest {
 
     private final AtomicInteger servletCalls = new AtomicInteger();
     private TestServer server;
+    private Events events;
 
     @BeforeEach
     void setUp() {
-        Events.clear();
         server = new TestServer();
+        events = server.events;
         server.servlet("/*", new HttpServlet() {
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
                 servletCalls.incrementAndGet();
-                Events.add("servlet");
+                events.add("servlet");
                 resp.setContentType("text/plain");
                 resp.getWriter().print("from servlet");
             }
@@ -86,13 +87,13 @@ class PipelineTest {
         server.start();
 
         HttpTester.Response response = server.get("/page");
-        Events.await("A:dispose");
+        events.await("A:dispose");
 
         assertThat(response.getStatus(), is(200));
         assertThat(response.getContent(), is("from servlet"));
         List<String> expected = new ArrayList<>(of("A", FULL_ORDER));
         expected.add("A:dispose");
-        assertEquals(expected, Events.all());
+        assertEquals(expected, events.all());
     }
 
     static Stream<String> finishPoints() {
@@ -107,7 +108,7 @@ class PipelineTest {
         server.start();
 
         server.get("/page");
-        Events.await("B:dispose");
+        events.await("B:dispose");
 
         assertThat(servletCalls.get(), is(0));
         List<String> expected = new ArrayList<>();
@@ -121,7 +122,7 @@ class PipelineTest {
                 "A:RQ_LOG_REQUEST", "B:RQ_LOG_REQUEST", "A:RQ_LOG_REQUEST/post", "B:RQ_LOG_REQUEST/post",
                 "A:RQ_END_REQUEST", "B:RQ_END_REQUEST", "A:RQ_END_REQUEST/post", "B:RQ_END_REQUEST/post",
                 "A:dispose", "B:dispose"));
-        assertEquals(expected, Events.all());
+        assertEquals(expected, events.all());
     }
 
     @Test
@@ -130,14 +131,14 @@ class PipelineTest {
         server.start();
 
         HttpTester.Response response = server.get("/page");
-        Events.await("A:dispose");
+        events.await("A:dispose");
 
         assertThat(response.getContent(), is("from servlet"));
-        List<String> events = Events.all();
-        assertThat(events, hasItem("A:RQ_RELEASE_REQUEST_STATE"));
-        assertThat(events, not(hasItem("A:RQ_RELEASE_REQUEST_STATE/post")));
-        assertThat(events, not(hasItem("A:RQ_UPDATE_REQUEST_CACHE")));
-        assertThat(events.subList(events.indexOf("A:RQ_RELEASE_REQUEST_STATE"), events.size()), contains(
+        List<String> recorded = events.all();
+        assertThat(recorded, hasItem("A:RQ_RELEASE_REQUEST_STATE"));
+        assertThat(recorded, not(hasItem("A:RQ_RELEASE_REQUEST_STATE/post")));
+        assertThat(recorded, not(hasItem("A:RQ_UPDATE_REQUEST_CACHE")));
+        assertThat(recorded.subList(recorded.indexOf("A:RQ_RELEASE_REQUEST_STATE"), recorded.size()), contains(
                 "A:RQ_RELEASE_REQUEST_STATE", "A:RQ_SEND_RESPONSE", "A:RQ_LOG_REQUEST", "A:RQ_LOG_REQUEST/post",
                 "A:RQ_END_REQUEST", "A:RQ_END_REQUEST/post", "A:dispose"));
     }
@@ -150,10 +151,10 @@ class PipelineTest {
         server.start();
 
         server.get("/page");
-        Events.await("B:dispose");
+        events.await("B:dispose");
 
         assertEquals(List.of("servlet", "B:RQ_SEND_RESPONSE", "B:RQ_LOG_REQUEST", "A:RQ_END_REQUEST", "A:dispose",
-                "B:dispose"), Events.all());
+                "B:dispose"), events.all());
     }
 
     @Test
@@ -164,10 +165,10 @@ class PipelineTest {
         server.start();
 
         server.get("/page");
-        Events.await("A:dispose");
+        events.await("A:dispose");
 
         assertEquals(List.of("servlet", "A:RQ_LOG_REQUEST", "A:RQ_END_REQUEST", "A:RQ_END_REQUEST/post", "A:dispose"),
-                Events.all());
+                events.all());
     }
 
     @Test
@@ -184,13 +185,13 @@ class PipelineTest {
         server.start();
 
         server.get("/page");
-        Events.await("Low:dispose");
+        events.await("Low:dispose");
 
-        List<String> events = Events.all();
+        List<String> recorded = events.all();
         assertEquals(List.of("First:RQ_BEGIN_REQUEST", "High:RQ_BEGIN_REQUEST", "Medium1:RQ_BEGIN_REQUEST",
                 "Medium2:RQ_BEGIN_REQUEST", "Low:RQ_BEGIN_REQUEST", "Last:RQ_BEGIN_REQUEST", "servlet",
                 "Last:RQ_SEND_RESPONSE", "Low:RQ_SEND_RESPONSE", "Medium2:RQ_SEND_RESPONSE", "Medium1:RQ_SEND_RESPONSE",
-                "High:RQ_SEND_RESPONSE", "First:RQ_SEND_RESPONSE"), events.subList(0, 13));
+                "High:RQ_SEND_RESPONSE", "First:RQ_SEND_RESPONSE"), recorded.subList(0, 13));
     }
 
     @Test
@@ -199,20 +200,20 @@ class PipelineTest {
         server.start();
 
         HttpTester.Response failed = server.get("/page");
-        Events.await("A:dispose");
+        events.await("A:dispose");
 
         assertThat(failed.getStatus(), is(500));
         assertThat(servletCalls.get(), is(0));
-        List<String> events = Events.all();
-        assertThat(events.subList(events.indexOf("A:RQ_AUTHORIZE_REQUEST"), events.size()), contains(
+        List<String> recorded = events.all();
+        assertThat(recorded.subList(recorded.indexOf("A:RQ_AUTHORIZE_REQUEST"), recorded.size()), contains(
                 "A:RQ_AUTHORIZE_REQUEST", "A:RQ_SEND_RESPONSE", "A:RQ_LOG_REQUEST", "A:RQ_LOG_REQUEST/post",
                 "A:RQ_END_REQUEST", "A:RQ_END_REQUEST/post", "A:dispose"));
 
-        Events.clear();
+        events.clear();
         HttpTester.Response next = server.get("/page");
-        Events.await("A:dispose");
+        events.await("A:dispose");
         assertThat(next.getStatus(), is(500)); // throws again at the same stage: every request gets a fresh module
-        assertThat(Events.all(), hasItem("A:RQ_BEGIN_REQUEST"));
+        assertThat(events.all(), hasItem("A:RQ_BEGIN_REQUEST"));
     }
 
     static Stream<String> everyNotification() {
@@ -226,12 +227,12 @@ class PipelineTest {
         server.start();
 
         HttpTester.Response failed = server.get("/page");
-        Events.await("A:dispose");
+        events.await("A:dispose");
 
         boolean afterTheSend = FULL_ORDER.indexOf(throwAt) > FULL_ORDER.indexOf("RQ_SEND_RESPONSE");
         assertThat(failed.getStatus(), is(afterTheSend ? 200 : 500));
-        assertThat(Events.all(), hasItem("A:RQ_END_REQUEST"));
-        assertThat(Events.all().indexOf("A:dispose"), is(Events.all().size() - 1));
+        assertThat(events.all(), hasItem("A:RQ_END_REQUEST"));
+        assertThat(events.all().indexOf("A:dispose"), is(events.all().size() - 1));
         boolean beforeTheHandler = FULL_ORDER.indexOf(throwAt) < FULL_ORDER.indexOf("servlet");
         assertThat(servletCalls.get(), is(beforeTheHandler ? 0 : 1));
     }
@@ -244,11 +245,11 @@ class PipelineTest {
         server.start();
 
         HttpTester.Response response = server.get("/page");
-        Events.await("B:dispose");
+        events.await("B:dispose");
 
         assertThat(response.getStatus(), is(200));
         assertThat(response.getContent(), is("from servlet"));
-        assertEquals(List.of("servlet", "A:RQ_END_REQUEST", "B:RQ_END_REQUEST", "A:dispose", "B:dispose"), Events.all());
+        assertEquals(List.of("servlet", "A:RQ_END_REQUEST", "B:RQ_END_REQUEST", "A:dispose", "B:dispose"), events.all());
     }
 
     @Test
@@ -257,11 +258,11 @@ class PipelineTest {
         server.start();
 
         HttpTester.Response response = server.get("/page");
-        Events.await("A:dispose");
+        events.await("A:dispose");
 
         assertThat(response.getStatus(), is(500));
         assertThat(servletCalls.get(), is(0));
-        assertThat(Events.all(), not(hasItem("A:RQ_AUTHENTICATE_REQUEST")));
+        assertThat(events.all(), not(hasItem("A:RQ_AUTHENTICATE_REQUEST")));
     }
 
     @Test
@@ -270,11 +271,11 @@ class PipelineTest {
         server.start();
 
         HttpTester.Response response = server.get("/page");
-        Events.await("A:dispose");
+        events.await("A:dispose");
 
         assertThat(response.getStatus(), is(500));
         assertThat(servletCalls.get(), is(0));
-        assertThat(Events.all(), hasItem("A:RQ_END_REQUEST"));
+        assertThat(events.all(), hasItem("A:RQ_END_REQUEST"));
     }
 
     @Test
@@ -290,16 +291,16 @@ class PipelineTest {
         server.start();
 
         HttpTester.Response response = server.get("/boom");
-        Events.await("A:dispose");
+        events.await("A:dispose");
 
         assertThat(response.getStatus(), is(500));
         assertThat(response.getContent(), not(org.hamcrest.Matchers.containsString("partial")));
-        List<String> events = Events.all();
-        assertThat(events, not(hasItem("A:RQ_RELEASE_REQUEST_STATE")));
-        assertThat(events, not(hasItem("A:RQ_SEND_RESPONSE")));
-        assertThat(events, hasItem("A:RQ_LOG_REQUEST"));
-        assertThat(events, hasItem("S:status=500"));
-        assertThat(events, hasItem("A:RQ_END_REQUEST/post"));
+        List<String> recorded = events.all();
+        assertThat(recorded, not(hasItem("A:RQ_RELEASE_REQUEST_STATE")));
+        assertThat(recorded, not(hasItem("A:RQ_SEND_RESPONSE")));
+        assertThat(recorded, hasItem("A:RQ_LOG_REQUEST"));
+        assertThat(recorded, hasItem("S:status=500"));
+        assertThat(recorded, hasItem("A:RQ_END_REQUEST/post"));
     }
 
     @Test
@@ -320,25 +321,24 @@ class PipelineTest {
 
     @Test
     void completionIndicatedBeforeReturningPendingDoesNotBlockAndMisuseIsRefused() throws Exception {
-        Scripted.clear();
-        Scripted.on("P", RequestNotification.RQ_BEGIN_REQUEST, (c, p) -> {
+        server.scripted("P").on(RequestNotification.RQ_BEGIN_REQUEST, (c, p) -> {
             try {
                 c.indicateCompletion(RequestNotificationStatus.RQ_NOTIFICATION_PENDING);
             } catch (IllegalArgumentException e) {
-                Events.add("PENDING refused");
+                events.add("PENDING refused");
             }
             c.indicateCompletion(RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE);
             try {
                 c.indicateCompletion(RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE);
             } catch (IllegalStateException e) {
-                Events.add("second refused");
+                events.add("second refused");
             }
             Thread late = new Thread(() -> {
                 try {
-                    Events.await("servlet");
+                    events.await("servlet");
                     c.indicateCompletion(RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE);
                 } catch (IllegalStateException e) {
-                    Events.add("late refused");
+                    events.add("late refused");
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -351,8 +351,8 @@ class PipelineTest {
 
         HttpTester.Response response = server.get("/page");
         assertThat(response.getContent(), is("from servlet"));
-        Events.await("late refused");
-        assertEquals(List.of("PENDING refused", "second refused", "servlet", "late refused"), Events.all());
+        events.await("late refused");
+        assertEquals(List.of("PENDING refused", "second refused", "servlet", "late refused"), events.all());
     }
 
     @Test
@@ -361,14 +361,14 @@ class PipelineTest {
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
                 AsyncContext async = req.startAsync();
-                Events.add("servlet returned");
+                events.add("servlet returned");
                 new Thread(() -> {
                     try {
                         Thread.sleep(50);
                         async.getResponse().getWriter().print("written later");
-                        Events.add("async wrote");
+                        events.add("async wrote");
                     } catch (Exception e) {
-                        Events.add("async failed " + e);
+                        events.add("async failed " + e);
                     }
                     async.complete();
                 }).start();
@@ -379,11 +379,11 @@ class PipelineTest {
         server.start();
 
         HttpTester.Response response = server.get("/async");
-        Events.await("A:dispose");
+        events.await("A:dispose");
 
         assertThat(response.getContent(), is("written later"));
         assertEquals(List.of("A:RQ_EXECUTE_REQUEST_HANDLER", "servlet returned", "async wrote", "A:RQ_SEND_RESPONSE",
-                "A:RQ_END_REQUEST", "A:dispose"), Events.all());
+                "A:RQ_END_REQUEST", "A:dispose"), events.all());
     }
 
     @Test
@@ -396,10 +396,10 @@ class PipelineTest {
                     resp.getWriter().print("first,");
                     AsyncContext async = req.startAsync();
                     new Thread(async::dispatch).start();
-                    Events.add("first pass");
+                    events.add("first pass");
                 } else {
                     resp.getWriter().print("second");
-                    Events.add("second pass");
+                    events.add("second pass");
                 }
             }
         });
@@ -408,11 +408,11 @@ class PipelineTest {
         server.start();
 
         HttpTester.Response response = server.get("/dispatch");
-        Events.await("A:dispose");
+        events.await("A:dispose");
 
         assertThat(response.getContent(), is("first,second"));
         assertEquals(List.of("A:RQ_BEGIN_REQUEST", "first pass", "second pass", "A:RQ_SEND_RESPONSE",
-                "A:RQ_END_REQUEST", "A:dispose"), Events.all());
+                "A:RQ_END_REQUEST", "A:dispose"), events.all());
     }
 
     @Test
@@ -429,10 +429,10 @@ class PipelineTest {
         server.start();
 
         HttpTester.Response response = server.get("/timeout");
-        Events.await("A:dispose");
+        events.await("A:dispose");
 
         assertThat(response.getStatus(), is(500));
-        assertEquals(List.of("A:RQ_LOG_REQUEST", "A:RQ_END_REQUEST", "A:dispose"), Events.all());
+        assertEquals(List.of("A:RQ_LOG_REQUEST", "A:RQ_END_REQUEST", "A:dispose"), events.all());
     }
 
     @Test
@@ -444,12 +444,12 @@ class PipelineTest {
         server.start();
 
         HttpTester.Response response = server.get("/page");
-        Events.await("Outer:dispose");
+        events.await("Outer:dispose");
 
         assertThat(response.getContent(), is("from servlet"));
         assertEquals(List.of("Outer:RQ_BEGIN_REQUEST", "Inner:RQ_BEGIN_REQUEST", "servlet", "Inner:RQ_SEND_RESPONSE",
                 "Inner:RQ_END_REQUEST", "Inner:dispose", "Outer:RQ_SEND_RESPONSE", "Outer:RQ_END_REQUEST",
-                "Outer:dispose"), Events.all());
+                "Outer:dispose"), events.all());
     }
 
     /** A module whose factory fails. */
@@ -466,10 +466,11 @@ class PipelineTest {
     public static final class StatusLogger implements RegisterModule {
         @Override
         public void registerModule(int serverVersion, IHttpModuleRegistrationInfo moduleInfo, IHttpServer globalInfo) {
+            Events events = Events.of(globalInfo.getServletContext());
             moduleInfo.setRequestNotifications(() -> new CHttpModule() {
                 @Override
                 public RequestNotificationStatus onLogRequest(IHttpContext httpContext, IHttpEventProvider provider) {
-                    Events.add("S:status=" + httpContext.getResponse().getStatus());
+                    events.add("S:status=" + httpContext.getResponse().getStatus());
                     return RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE;
                 }
             }, RequestNotification.RQ_LOG_REQUEST, 0);

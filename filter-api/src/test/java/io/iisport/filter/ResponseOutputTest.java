@@ -3,59 +3,29 @@ package io.iisport.filter;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 
-/** The output engine against a container response that records what reaches it: states, sends and memory. */
+/** The output engine against a fake container response that keeps what reaches it: states, sends and memory. */
 class ResponseOutputTest {
-    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private final List<String> sends = new ArrayList<>();
-    private HttpServletResponse real;
-    private boolean committed;
+    private MockHttpServletResponse real;
 
     @BeforeEach
-    void setUp() throws IOException {
-        real = mock(HttpServletResponse.class);
-        when(real.isCommitted()).thenAnswer(i -> committed);
-        when(real.getOutputStream()).thenReturn(new ServletOutputStream() {
-            @Override
-            public void write(int b) {
-                committed = true;
-                received.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                committed = true;
-                received.write(b, off, len);
-            }
-
-            @Override
-            public boolean isReady() {
-                return true;
-            }
-
-            @Override
-            public void setWriteListener(WriteListener listener) {
-            }
-        });
+    void setUp() {
+        real = new MockHttpServletResponse();
     }
 
     private ResponseOutput output(BodyBuffer body, int limit, boolean sendResponseModules) {
-        HttpServletRequest request = mock(HttpServletRequest.class);
-        when(request.getProtocol()).thenReturn("HTTP/1.1");
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", "/");
+        request.setProtocol("HTTP/1.1");
         return new ResponseOutput(request, real, body, new ResponseMetadata(),
                 new ConnectionControl(request, new Degradation("test")), limit,
                 sendResponseModules ? (headers, more) -> sends.add(headers + "/" + more) : null);
@@ -81,7 +51,8 @@ class ResponseOutputTest {
         written += large.length;
         assertThat(body.capacity(), lessThanOrEqualTo(bound));
         output.complete();
-        assertThat((long) received.size(), is(written));
+        assertThat((long) real.getContentAsByteArray().length, is(written));
+        assertThat(real.isCommitted(), is(true));
         if (sendResponseModules) {
             assertThat(sends.get(0), is("true/true"));
             assertThat(sends.get(sends.size() - 1), is("false/false"));

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -22,15 +23,22 @@ import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
  * A real Jetty 12 (ee10) for tests: a {@link ServerConnector} on 127.0.0.1, port 0, for the wire, and a
- * {@link LocalConnector} for HTTP semantics, with the module filter in front of the test's servlets.
+ * {@link LocalConnector} for HTTP semantics, with the module filter in front of the test's servlets. It owns the
+ * state its test's modules share with the test, in its servlet context: an {@link Events} log and the
+ * {@link Scripted} modules' scripts, so no two tests share anything.
  */
 public final class TestServer implements AutoCloseable {
     public final Server server = new Server();
     public final ServerConnector connector = new ServerConnector(server);
     public final LocalConnector local = new LocalConnector(server);
     public final ServletContextHandler context = new ServletContextHandler("/");
+    /** What this server's modules and servlets did. */
+    public final Events events = new Events();
+    private final Map<String, Scripted.Script> scripts = new ConcurrentHashMap<>();
 
     public TestServer() {
+        context.setAttribute(Events.ATTRIBUTE, events);
+        context.setAttribute(Scripted.ATTRIBUTE, scripts);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
@@ -43,11 +51,19 @@ public final class TestServer implements AutoCloseable {
         return filter(new IisModuleFilter(), params);
     }
 
-    /** Maps {@code filter} with one module, {@code M}, the {@link Scripted} module, and these further init-params. */
-    public FilterHolder scriptedFilter(Filter filter, String... params) {
+    /**
+     * @return the script of the {@link Scripted} module named {@code name} on this server, created on first use; set
+     *     its steps before {@link #start()}
+     */
+    public Scripted.Script scripted(String name) {
+        return scripts.computeIfAbsent(name, Scripted.Script::new);
+    }
+
+    /** Maps {@code filter} with one module, the {@link Scripted} module of {@code script}, and these init-params. */
+    public FilterHolder scriptedFilter(Filter filter, Scripted.Script script, String... params) {
         String[] all = new String[params.length + 2];
         all[0] = "modules";
-        all[1] = "M=" + Scripted.class.getName();
+        all[1] = script.declaration();
         System.arraycopy(params, 0, all, 2, params.length);
         return filter(filter, all);
     }

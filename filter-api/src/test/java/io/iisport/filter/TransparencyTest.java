@@ -30,11 +30,14 @@ class TransparencyTest {
     private static final String RECORDER = "R=" + Recorder.class.getName();
 
     private TestServer server;
+    private Events events;
+    private Scripted.Script module;
 
     @BeforeEach
     void setUp() {
-        Events.clear();
         server = new TestServer();
+        events = server.events;
+        module = server.scripted("M");
     }
 
     @AfterEach
@@ -42,8 +45,8 @@ class TransparencyTest {
         server.close();
     }
 
-    private static long count(String event) {
-        return Events.all().stream().filter(event::equals).count();
+    private long count(String event) {
+        return events.all().stream().filter(event::equals).count();
     }
 
     @ParameterizedTest(name = "responseBufferLimit={0}")
@@ -56,7 +59,7 @@ class TransparencyTest {
             resp.getWriter().flush();
             // The servlet waits for the client to have read the first event: a flush that did not send would
             // time out here.
-            Events.add("first event read=" + firstRead.await(5, TimeUnit.SECONDS));
+            events.add("first event read=" + firstRead.await(5, TimeUnit.SECONDS));
             resp.getWriter().print("data: two\n\n");
             resp.flushBuffer();
         });
@@ -71,8 +74,8 @@ class TransparencyTest {
             firstRead.countDown();
             readUntil(in, "data: two\n\n");
         }
-        Events.await("R:RQ_END_REQUEST");
-        assertThat(Events.all().contains("first event read=true"), is(true));
+        events.await("R:RQ_END_REQUEST");
+        assertThat(events.all().contains("first event read=true"), is(true));
     }
 
     private static String readUntil(InputStream in, String wanted) throws IOException {
@@ -116,7 +119,7 @@ class TransparencyTest {
 
                 @Override
                 public void onError(Throwable t) {
-                    Events.add("write error " + t);
+                    events.add("write error " + t);
                 }
             });
         });
@@ -135,7 +138,7 @@ class TransparencyTest {
                 assertThat(response.get("Content-Length"), is(Integer.toString(size)));
             }
         }
-        Events.await("R:RQ_END_REQUEST");
+        events.await("R:RQ_END_REQUEST");
         assertThat(count("R:RQ_LOG_REQUEST"), is(1L));
         assertThat(count("R:RQ_END_REQUEST"), is(1L));
     }
@@ -172,7 +175,7 @@ class TransparencyTest {
         HttpTester.Response response = server.get("/ticker");
         assertThat(response.getStatus(), is(200));
         assertThat(response.getContent(), is("tick,timed out"));
-        Events.await("R:RQ_END_REQUEST");
+        events.await("R:RQ_END_REQUEST");
         assertThat(count("R:RQ_LOG_REQUEST"), is(1L));
     }
 
@@ -189,7 +192,7 @@ class TransparencyTest {
         HttpTester.Response response = server.get("/f/start");
         assertThat(response.getStatus(), is(200));
         assertThat(response.getContent(), is("before dispatch,from the target"));
-        Events.await("R:RQ_END_REQUEST");
+        events.await("R:RQ_END_REQUEST");
         assertThat(count("R:RQ_END_REQUEST"), is(1L));
     }
 
@@ -208,7 +211,7 @@ class TransparencyTest {
 
         HttpTester.Response response = server.get("/again?x=1");
         assertThat(response.getContent(), is("x=[1]"));
-        Events.await("R:RQ_END_REQUEST");
+        events.await("R:RQ_END_REQUEST");
         assertThat(count("R:RQ_EXECUTE_REQUEST_HANDLER/post"), is(1L));
     }
 
@@ -239,12 +242,11 @@ class TransparencyTest {
             }
             req.startAsync().dispatch();
         });
-        Scripted.clear();
-        Scripted.on("M", io.iisport.httpserv.RequestNotification.RQ_BEGIN_REQUEST, (c, p) -> {
+        module.on(io.iisport.httpserv.RequestNotification.RQ_BEGIN_REQUEST, (c, p) -> {
             c.getRequest().setHeader("X-Module", "set", true);
             return io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE;
         });
-        server.scriptedFilter(new IisModuleFilter());
+        server.scriptedFilter(new IisModuleFilter(), module);
         server.start();
 
         HttpTester.Response response = server.get("/h");

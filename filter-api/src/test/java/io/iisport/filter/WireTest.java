@@ -34,13 +34,15 @@ class WireTest {
 
     private final AtomicInteger servletCalls = new AtomicInteger();
     private TestServer server;
+    private Events events;
+    private Scripted.Script module;
     private IisModuleFilter filter;
 
     @BeforeEach
     void setUp() {
-        Events.clear();
-        Scripted.clear();
         server = new TestServer();
+        events = server.events;
+        module = server.scripted("M");
         server.handle("/*", (req, resp) -> {
             servletCalls.incrementAndGet();
             resp.setContentType("text/plain");
@@ -55,7 +57,7 @@ class WireTest {
     }
 
     private void start(String... extraParams) throws Exception {
-        server.scriptedFilter(filter, extraParams);
+        server.scriptedFilter(filter, module, extraParams);
         server.start();
     }
 
@@ -67,7 +69,7 @@ class WireTest {
 
     @Test
     void outputClearedInOnSendResponseNeverReachesTheWire() throws Exception {
-        Scripted.on("M", RQ_SEND_RESPONSE, (c, p) -> {
+        module.on(RQ_SEND_RESPONSE, (c, p) -> {
             c.getResponse().clear();
             c.getResponse().writeEntityChunks(HttpDataChunk.fromString("module body", StandardCharsets.US_ASCII));
             return RQ_NOTIFICATION_CONTINUE;
@@ -87,7 +89,7 @@ class WireTest {
 
     @Test
     void finishRequestSkipsTheServletOnTheWire() throws Exception {
-        Scripted.on("M", RQ_BEGIN_REQUEST, (c, p) -> {
+        module.on(RQ_BEGIN_REQUEST, (c, p) -> {
             c.getResponse().setStatus(403, "Forbidden", 6);
             c.getResponse().writeEntityChunks(HttpDataChunk.fromString("denied", StandardCharsets.US_ASCII));
             return RQ_NOTIFICATION_FINISH_REQUEST;
@@ -112,8 +114,8 @@ class WireTest {
                 resp.getOutputStream().write(block);
             }
         });
-        Scripted.on("M", RQ_SEND_RESPONSE, (c, p) -> {
-            Events.add(((ISendResponseProvider) p).getHeadersBeingSent() ? "headers" : "data");
+        module.on(RQ_SEND_RESPONSE, (c, p) -> {
+            events.add(((ISendResponseProvider) p).getHeadersBeingSent() ? "headers" : "data");
             return RQ_NOTIFICATION_CONTINUE;
         });
         start("responseBufferLimit", "4096");
@@ -125,7 +127,7 @@ class WireTest {
             assertThat(response.get("Content-Length"), nullValue());
             assertThat(response.getContentBytes().length, is(100_000));
         }
-        List<String> sends = Events.all();
+        List<String> sends = events.all();
         assertThat(sends.get(0), is("headers"));
         assertThat(sends.subList(1, sends.size()).contains("headers"), is(false));
         assertThat(sends.size() > 10, is(true));
@@ -144,7 +146,7 @@ class WireTest {
 
     @Test
     void setNeedDisconnectWithoutTheExtensionSendsConnectionCloseThenFin() throws Exception {
-        Scripted.on("M", RQ_BEGIN_REQUEST, (c, p) -> {
+        module.on(RQ_BEGIN_REQUEST, (c, p) -> {
             c.getResponse().setNeedDisconnect();
             return RQ_NOTIFICATION_CONTINUE;
         });
@@ -166,10 +168,10 @@ class WireTest {
 
     @Test
     void theDisconnectFlagOfOnSendResponseDisconnectsLikeSetNeedDisconnect() throws Exception {
-        Scripted.on("M", RQ_SEND_RESPONSE, (c, p) -> {
+        module.on(RQ_SEND_RESPONSE, (c, p) -> {
             ISendResponseProvider send = (ISendResponseProvider) p;
             send.setFlags(send.getFlags() | ISendResponseProvider.HTTP_SEND_RESPONSE_FLAG_DISCONNECT);
-            Events.add("flags=" + send.getFlags());
+            events.add("flags=" + send.getFlags());
             return RQ_NOTIFICATION_CONTINUE;
         });
         start();
@@ -181,7 +183,7 @@ class WireTest {
             assertThat(response.get("Connection"), is("close"));
             assertThat(in.read(), is(-1));
         }
-        assertEquals(List.of("flags=" + ISendResponseProvider.HTTP_SEND_RESPONSE_FLAG_DISCONNECT), Events.all());
+        assertEquals(List.of("flags=" + ISendResponseProvider.HTTP_SEND_RESPONSE_FLAG_DISCONNECT), events.all());
     }
 
     @Test
@@ -189,7 +191,7 @@ class WireTest {
         server.handle("/streamed", (req, resp) -> {
             resp.getWriter().print("first part");
             resp.flushBuffer();
-            Events.add("committed=" + resp.isCommitted());
+            events.add("committed=" + resp.isCommitted());
             ((io.iisport.httpserv.IHttpResponse) resp).setNeedDisconnect();
             resp.getWriter().print(", second part");
         });
@@ -204,13 +206,13 @@ class WireTest {
             TestServer.send(socket, GET);
             assertThat(TestServer.readResponse(socket.getInputStream()).getContent(), is("servlet body"));
         }
-        assertThat(Events.all(), is(List.of("committed=true")));
+        assertThat(events.all(), is(List.of("committed=true")));
         assertThat(filter.getDegradedCallCount(), is(1L));
     }
 
     @Test
     void aResetWithoutTheExtensionEndsAsAnEmpty500WithConnectionClose() throws Exception {
-        Scripted.on("M", RQ_SEND_RESPONSE, (c, p) -> {
+        module.on(RQ_SEND_RESPONSE, (c, p) -> {
             c.getResponse().clear();
             c.getResponse().writeEntityChunks(HttpDataChunk.fromString("Status: Before Reset\n", StandardCharsets.US_ASCII));
             c.getResponse().resetConnection();
@@ -261,11 +263,11 @@ class WireTest {
     }
 
     /** A stand-in for a container extension: publishes the bridge attributes and records what the filter asks. */
-    private static Filter fakeExtension() {
+    private Filter fakeExtension() {
         return (request, response, chain) -> {
-            request.setAttribute(ConnectionBridge.DISCONNECT_ATTRIBUTE, (Runnable) () -> Events.add("bridge disconnect"));
-            request.setAttribute(ConnectionBridge.RESET_ATTRIBUTE, (IntConsumer) code -> Events.add("bridge reset " + code));
-            request.setAttribute(ConnectionBridge.CLOSE_ATTRIBUTE, (Runnable) () -> Events.add("bridge close"));
+            request.setAttribute(ConnectionBridge.DISCONNECT_ATTRIBUTE, (Runnable) () -> events.add("bridge disconnect"));
+            request.setAttribute(ConnectionBridge.RESET_ATTRIBUTE, (IntConsumer) code -> events.add("bridge reset " + code));
+            request.setAttribute(ConnectionBridge.CLOSE_ATTRIBUTE, (Runnable) () -> events.add("bridge close"));
             chain.doFilter(request, response);
         };
     }
@@ -291,7 +293,7 @@ class WireTest {
             try {
                 ((io.iisport.httpserv.IHttpResponse) resp).resetStream(-1);
             } catch (IllegalArgumentException e) {
-                Events.add("rejected: " + e.getMessage());
+                events.add("rejected: " + e.getMessage());
             }
         });
         start();
@@ -302,13 +304,13 @@ class WireTest {
         server.get("/close");
         server.get("/bad-code");
         assertEquals(List.of("bridge disconnect", "bridge disconnect", "bridge reset 2", "bridge close",
-                "rejected: HTTP/2 error code must be 0 or more, not -1"), Events.all());
+                "rejected: HTTP/2 error code must be 0 or more, not -1"), events.all());
         assertThat(filter.getDegradedCallCount(), is(0L));
     }
 
     @Test
     void theDegradedCallCountIsPublishedToTheServletContext() throws Exception {
-        Scripted.on("M", RQ_BEGIN_REQUEST, (c, p) -> {
+        module.on(RQ_BEGIN_REQUEST, (c, p) -> {
             c.getResponse().closeConnection();
             return RQ_NOTIFICATION_FINISH_REQUEST;
         });

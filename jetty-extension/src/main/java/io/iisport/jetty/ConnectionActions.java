@@ -16,11 +16,11 @@ import org.slf4j.LoggerFactory;
 /**
  * <p>The connection actions of one request, handed to the web application as synthetic request attributes
  * typed with JDK types only.</p>
- * <p>The actions only move the request forward through the levels {@link #NONE} &lt; {@link #DISCONNECT} &lt;
- * {@link #CLOSE} &lt; {@link #RESET}: calling an action again, or calling a weaker action after a stronger one,
- * does nothing, so a reset after a disconnect wins. Once the request has completed every action does nothing.
- * The level and the completion share one atomic word, so an action racing with the completion of the request
- * is either seen by the completion or refused.</p>
+ * <p>The actions follow the precedence of {@link ConnectionBridge} (its "Precedence" section, the one statement of
+ * the contract): the levels {@link #NONE} &lt; {@link #DISCONNECT} &lt; {@link #CLOSE} &lt; {@link #RESET} only
+ * move forward, so a weaker or repeated action does nothing and a reset after a close still resets. The level and
+ * the completion share one atomic word, so an action racing with the completion of the request is either seen by
+ * the completion or refused.</p>
  * <p>The protocol subclasses wrap the request's stream in an {@link HttpStream.Wrapper} that applies the level
  * at the points where the response is prepared, sent and completed. The wrapper is installed when the request
  * is customized, before any write, so that a write in progress when an action is called from another thread

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.NetworkChannel;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.MetaData;
@@ -25,14 +26,21 @@ import org.slf4j.LoggerFactory;
  *   <li>reset: at once, {@code SO_LINGER} is set to 0 on the socket and the network endpoint is closed, so the
  *   client receives a TCP RST (no TLS {@code close_notify}); later writes are discarded and the request is
  *   completed as failed, so the connection is never reused.</li>
- *   <li>close: at once, the output is shut down (FIN, after a TLS {@code close_notify}) without a response;
- *   later writes are discarded and no later request of the connection is handled. A FIN rather than a RST,
- *   because that is what separates a close from a reset.</li>
+ *   <li>close: later writes are discarded, no later request of the connection is handled, and the output is shut
+ *   down (FIN, after a TLS {@code close_notify}) without a response when the request completes, or at once if a
+ *   send is in progress, so that a write blocked on a slow client is released. A FIN rather than a RST, because
+ *   that is what separates a close from a reset. Waiting for the completion when nothing is being sent keeps the
+ *   {@link io.iisport.spi.ConnectionBridge} precedence true on the wire: a reset after a close still reaches the
+ *   client as a RST, where a FIN already sent would have hidden it (as it does after a close that had to release
+ *   a write in progress).</li>
  * </ul>
  */
 class Http1ConnectionActions extends ConnectionActions
 {
     private static final Logger LOG = LoggerFactory.getLogger(Http1ConnectionActions.class);
+
+    /** Sends handed to the connection and not completed yet; counted before the level is checked. */
+    private final AtomicInteger _sending = new AtomicInteger();
 
     Http1ConnectionActions(Request request, IisportConnectionCustomizer customizer)
     {
@@ -59,7 +67,10 @@ class Http1ConnectionActions extends ConnectionActions
     @Override
     protected void onClose()
     {
-        getConnection().getEndPoint().shutdownOutput();
+        // A send that started before the close is counted here: release it now. Otherwise the FIN goes when the
+        // request completes (Http1Stream.succeeded or failed), and a send that starts later is discarded.
+        if (_sending.get() > 0)
+            getConnection().getEndPoint().shutdownOutput();
     }
 
     @Override
@@ -104,9 +115,11 @@ class Http1ConnectionActions extends ConnectionActions
         @Override
         public void send(MetaData.Request request, MetaData.Response response, boolean last, ByteBuffer content, Callback callback)
         {
+            _sending.incrementAndGet();
             int level = getLevel();
             if (level >= CLOSE)
             {
+                _sending.decrementAndGet();
                 if (LOG.isDebugEnabled())
                     LOG.debug("discarding send after {} {}", levelName(level), Http1ConnectionActions.this);
                 callback.succeeded();
@@ -115,7 +128,22 @@ class Http1ConnectionActions extends ConnectionActions
             // Sends are serialized, so the generator is not in use by another thread here.
             if (level == DISCONNECT)
                 HttpConnectionInternals.setNonPersistent(getConnection());
-            super.send(request, response, last, content, newSendCallback(callback));
+            super.send(request, response, last, content, newSendCallback(new Callback.Nested(callback)
+            {
+                @Override
+                public void succeeded()
+                {
+                    _sending.decrementAndGet();
+                    super.succeeded();
+                }
+
+                @Override
+                public void failed(Throwable x)
+                {
+                    _sending.decrementAndGet();
+                    super.failed(x);
+                }
+            }));
         }
 
         @Override

@@ -32,15 +32,17 @@ import org.junit.jupiter.api.Test;
  */
 class FaultsTest {
     private TestServer server;
+    private Events events;
+    private Scripted.Script module;
 
     @BeforeEach
     void setUp() {
-        Events.clear();
-        Scripted.clear();
         server = new TestServer();
+        events = server.events;
+        module = server.scripted("M");
         // The module records RQ_END_REQUEST, which runs last before dispose(): the request's end through the pipeline.
-        Scripted.on("M", RQ_END_REQUEST, (c, p) -> {
-            Events.add("M:end " + c.getRequest().getRawUrl());
+        module.on(RQ_END_REQUEST, (c, p) -> {
+            events.add("M:end " + c.getRequest().getRawUrl());
             return RQ_NOTIFICATION_CONTINUE;
         });
         server.handle("/ok", (req, resp) -> resp.getWriter().print("ok"));
@@ -52,7 +54,7 @@ class FaultsTest {
     }
 
     private void start(String... params) throws Exception {
-        server.scriptedFilter(new IisModuleFilter(), params);
+        server.scriptedFilter(new IisModuleFilter(), module, params);
         new IisportConnectionCustomizer().install(server.server);
         server.start();
     }
@@ -73,9 +75,9 @@ class FaultsTest {
                 for (int i = 0; i < 16 * 1024; i++) { // up to 1 GiB: the client leaves long before
                     resp.getOutputStream().write(block);
                 }
-                Events.add("servlet wrote everything");
+                events.add("servlet wrote everything");
             } catch (java.io.IOException e) {
-                Events.add("servlet saw the client leave");
+                events.add("servlet saw the client leave");
                 throw e;
             }
         });
@@ -90,8 +92,8 @@ class FaultsTest {
             }
             socket.setSoLinger(true, 0); // leave abruptly
         }
-        Events.await("servlet saw the client leave");
-        Events.await("M:end /big");
+        events.await("servlet saw the client leave");
+        events.await("M:end /big");
         assertServesTheNextRequest();
     }
 
@@ -104,7 +106,7 @@ class FaultsTest {
                 try {
                     streaming.await(10, TimeUnit.SECONDS);
                     iis.resetConnection();
-                    Events.add("reset");
+                    events.add("reset");
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -119,7 +121,7 @@ class FaultsTest {
                 }
             }
             resetter.join();
-            Events.add("servlet finished normally");
+            events.add("servlet finished normally");
         });
         start("responseBufferLimit", "0");
 
@@ -129,9 +131,9 @@ class FaultsTest {
             assertThat(reset.before(), startsWith("HTTP/1.1 200"));
             assertThat(reset.failure().getMessage(), containsString("reset"));
         }
-        Events.await("servlet finished normally");
-        Events.await("M:end /stream");
-        assertThat(Events.all().contains("reset"), is(true));
+        events.await("servlet finished normally");
+        events.await("M:end /stream");
+        assertThat(events.all().contains("reset"), is(true));
         assertServesTheNextRequest();
     }
 
@@ -146,9 +148,9 @@ class FaultsTest {
                     iis.resetConnection();
                     async.getResponse().getWriter().print("after");
                     async.getResponse().flushBuffer();
-                    Events.add("async wrote after the reset");
+                    events.add("async wrote after the reset");
                 } catch (Exception e) {
-                    Events.add("async failed: " + e);
+                    events.add("async failed: " + e);
                 } finally {
                     async.complete();
                 }
@@ -161,8 +163,8 @@ class FaultsTest {
             Wire.Reset reset = Wire.readToReset(socket.getInputStream());
             assertThat(reset.before(), is(""));
         }
-        Events.await("async wrote after the reset");
-        Events.await("M:end /async");
+        events.await("async wrote after the reset");
+        events.await("M:end /async");
         assertServesTheNextRequest();
     }
 
@@ -179,8 +181,8 @@ class FaultsTest {
             Wire.Reset reset = Wire.readToReset(socket.getInputStream());
             assertThat(reset.before(), not(containsString("HTTP/1.1")));
         }
-        Events.await("M:end /throws");
-        assertThat(Events.all().contains("M:end /ok"), is(false));
+        events.await("M:end /throws");
+        assertThat(events.all().contains("M:end /ok"), is(false));
         assertServesTheNextRequest();
     }
 
@@ -201,7 +203,7 @@ class FaultsTest {
             socket.setSoLinger(true, 0);
         }
         clientGone.countDown();
-        Events.await("M:end /slow");
+        events.await("M:end /slow");
         assertServesTheNextRequest();
     }
 }

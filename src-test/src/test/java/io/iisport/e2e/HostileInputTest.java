@@ -31,12 +31,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HostileInputTest {
     private final AtomicInteger smuggledRuns = new AtomicInteger();
     private TestServer server;
+    private Events events;
+    private Scripted.Script module;
 
     @BeforeEach
     void setUp() throws Exception {
-        Events.clear();
-        Scripted.clear();
         server = new TestServer();
+        events = server.events;
+        module = server.scripted("M");
         server.handle("/smuggled", (req, resp) -> {
             smuggledRuns.incrementAndGet();
             resp.getWriter().print("smuggled request ran");
@@ -61,7 +63,7 @@ class HostileInputTest {
     }
 
     private void start(String... params) throws Exception {
-        server.scriptedFilter(new IisModuleFilter(), params);
+        server.scriptedFilter(new IisModuleFilter(), module, params);
         new IisportConnectionCustomizer().install(server.server);
         server.start();
     }
@@ -107,26 +109,26 @@ class HostileInputTest {
 
     @Test
     void headerInjectionThroughModulesIsRefusedAndTheResponseIsUntouched() throws Exception {
-        Scripted.on("M", RQ_SEND_RESPONSE, (c, p) -> {
+        module.on(RQ_SEND_RESPONSE, (c, p) -> {
             for (String[] header : new String[][] {
                 {"X-Split", "a\r\nSet-Cookie: session=stolen"}, {"X-Split", "a\nLocation: /evil"},
                 {"X-Nul", "a\u0000b"}, {"Bad\r\nName", "v"}, {"Bad Name", "v"}, {"", "v"}, {"X:Colon", "v"}}) {
                 try {
                     c.getResponse().setHeader(header[0], header[1], true);
-                    Events.add("accepted " + header[0]);
+                    events.add("accepted " + header[0]);
                 } catch (IllegalArgumentException e) {
-                    Events.add("refused");
+                    events.add("refused");
                 }
             }
             try {
                 c.getResponse().redirect("/x\r\nSet-Cookie: a=b", true, false);
             } catch (IllegalArgumentException e) {
-                Events.add("refused");
+                events.add("refused");
             }
             try {
                 c.getRequest().setHeader("X-Forwarded-For", "1.2.3.4\r\nX-Evil: 1", true);
             } catch (IllegalArgumentException e) {
-                Events.add("refused");
+                events.add("refused");
             }
             return RQ_NOTIFICATION_CONTINUE;
         });
@@ -137,18 +139,18 @@ class HostileInputTest {
         assertThat(response.getContent(), is("ok"));
         assertThat(response.get("Set-Cookie"), is((String) null));
         assertThat(response.get("Location"), is((String) null));
-        assertThat(Events.all(), is(java.util.Collections.nCopies(9, "refused")));
+        assertThat(events.all(), is(java.util.Collections.nCopies(9, "refused")));
     }
 
     @Test
     void anEnormousNumberOfHeadersFailsThatResponseOnlyAndTheServerCarriesOn() throws Exception {
-        Scripted.on("M", RQ_BEGIN_REQUEST, (c, p) -> {
+        module.on(RQ_BEGIN_REQUEST, (c, p) -> {
             if (c.getRequest().getRawUrl().equals("/ok?many")) {
                 for (int i = 0; i < 100_000; i++) {
                     c.getResponse().setHeader("X-Many", "value-" + i, false);
                 }
                 c.getResponse().setHeader("X-Huge", "x".repeat(1024 * 1024), true);
-                Events.add("headers set");
+                events.add("headers set");
             }
             return RQ_NOTIFICATION_CONTINUE;
         });
@@ -169,7 +171,7 @@ class HostileInputTest {
             assertThat(wire, not(containsString("value-99999")));
             assertThat(wire.isEmpty() || wire.startsWith("HTTP/1.1 500"), is(true));
         }
-        Events.await("headers set");
+        events.await("headers set");
         try (Socket socket = server.socket()) {
             TestServer.send(socket, "GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             assertThat(TestServer.readResponse(socket.getInputStream()).getContent(), is("ok"));
@@ -178,13 +180,13 @@ class HostileInputTest {
 
     @Test
     void invalidResetErrorCodesAreRefusedAndLargeOnesAccepted() throws Exception {
-        Scripted.on("M", RQ_BEGIN_REQUEST, (c, p) -> {
+        module.on(RQ_BEGIN_REQUEST, (c, p) -> {
             for (int code : new int[] {-1, Integer.MIN_VALUE}) {
                 try {
                     c.getResponse().resetStream(code);
-                    Events.add("accepted " + code);
+                    events.add("accepted " + code);
                 } catch (IllegalArgumentException e) {
-                    Events.add("refused " + code);
+                    events.add("refused " + code);
                 }
             }
             return RQ_NOTIFICATION_CONTINUE;
@@ -192,6 +194,6 @@ class HostileInputTest {
         start();
 
         assertThat(server.get("/ok").getContent(), is("ok"));
-        assertThat(Events.all(), is(List.of("refused -1", "refused " + Integer.MIN_VALUE)));
+        assertThat(events.all(), is(List.of("refused -1", "refused " + Integer.MIN_VALUE)));
     }
 }

@@ -53,14 +53,14 @@ class SoakTest {
 
     @Test
     void resetsAndDisconnectsAmongKeepAliveTrafficLeaveNothingBehind() throws Exception {
-        Scripted.clear();
         REQUEST_STATE.clear();
         server = new TestServer();
+        Scripted.Script module = server.scripted("M");
         QueuedThreadPool pool = (QueuedThreadPool) server.server.getThreadPool();
         pool.setMinThreads(16);
         pool.setMaxThreads(16);
         server.handle("/*", (req, resp) -> resp.getWriter().print("ok"));
-        Scripted.on("M", RQ_BEGIN_REQUEST, (c, p) -> {
+        module.on(RQ_BEGIN_REQUEST, (c, p) -> {
             String url = c.getRequest().getRawUrl();
             if (url.equals("/reset")) {
                 c.getResponse().resetConnection();
@@ -71,12 +71,12 @@ class SoakTest {
             }
             return RQ_NOTIFICATION_CONTINUE;
         });
-        Scripted.on("M", RQ_END_REQUEST, (c, p) -> {
+        module.on(RQ_END_REQUEST, (c, p) -> {
             REQUEST_STATE.add(new WeakReference<>(c));
             REQUEST_STATE.add(new WeakReference<>(c.getResponse()));
             return RQ_NOTIFICATION_CONTINUE;
         });
-        server.moduleFilter("modules", "M=" + Scripted.class.getName());
+        server.moduleFilter("modules", module.declaration());
         new IisportConnectionCustomizer().install(server.server);
         server.start();
 

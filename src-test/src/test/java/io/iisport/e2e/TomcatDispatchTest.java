@@ -3,6 +3,7 @@ package io.iisport.e2e;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
+import io.iisport.filter.Events;
 import io.iisport.filter.IisModuleFilter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
@@ -41,12 +41,7 @@ class TomcatDispatchTest {
         baseDir = Files.createTempDirectory("iisport-tomcat-dispatch");
         Path docBase = Files.createDirectories(baseDir.resolve("docs"));
         Files.writeString(docBase.resolve("small.txt"), "small file!", StandardCharsets.US_ASCII);
-        tomcat = new Tomcat();
-        tomcat.setBaseDir(baseDir.toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
+        tomcat = TomcatTest.newTomcat(baseDir);
         Context context = tomcat.addContext("", docBase.toString());
         context.setSuspendWrappedResponseAfterForward(true);
         Tomcat.addServlet(context, "default", "org.apache.catalina.servlets.DefaultServlet");
@@ -87,6 +82,8 @@ class TomcatDispatchTest {
         filter.setFilterName("iis-modules");
         filter.setFilter(new IisModuleFilter());
         filter.addInitParameter("modules", "Every=" + io.iisport.filter.Recorder.class.getName());
+        // The Recorder module records in the event log of its servlet context.
+        context.addServletContainerInitializer((classes, servletContext) -> Events.install(servletContext), null);
         filter.setAsyncSupported("true");
         context.addFilterDef(filter);
         FilterMap map = new FilterMap();
@@ -96,7 +93,7 @@ class TomcatDispatchTest {
         map.setDispatcher(DispatcherType.ASYNC.name());
         context.addFilterMap(map);
         tomcat.start();
-        port = connector.getLocalPort();
+        port = tomcat.getConnector().getLocalPort();
     }
 
     private static void servlet(Context context, String name, String path, HttpServlet servlet) {

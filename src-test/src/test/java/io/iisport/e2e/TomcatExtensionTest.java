@@ -56,13 +56,9 @@ class TomcatExtensionTest {
     @BeforeAll
     static void start() throws Exception {
         baseDir = Files.createTempDirectory("iisport-tomcat-extension");
-        tomcat = new Tomcat();
-        tomcat.setBaseDir(baseDir.toString());
-        Connector plain = new Connector();
-        plain.setPort(0);
-        plain.setProperty("address", "127.0.0.1");
+        tomcat = TomcatTest.newTomcat(baseDir);
+        Connector plain = tomcat.getConnector();
         plain.addUpgradeProtocol(http2());
-        tomcat.setConnector(plain);
         Connector tls = new Connector();
         tls.setPort(0);
         tls.setProperty("address", "127.0.0.1");

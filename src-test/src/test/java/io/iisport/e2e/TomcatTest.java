@@ -51,15 +51,21 @@ class TomcatTest {
     static void start() throws Exception {
         log = new LogCapture();
         baseDir = Files.createTempDirectory("iisport-tomcat");
-        tomcat = new Tomcat();
+        tomcat = newTomcat(baseDir);
+        context = deploySampleWar(tomcat, baseDir);
+        tomcat.start();
+        port = tomcat.getConnector().getLocalPort();
+    }
+
+    /** @return a Tomcat whose base directory is {@code baseDir}, with one HTTP/1.1 connector on 127.0.0.1, port 0 */
+    static Tomcat newTomcat(Path baseDir) {
+        Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
         Connector connector = new Connector();
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
         tomcat.setConnector(connector);
-        context = deploySampleWar(tomcat, baseDir);
-        tomcat.start();
-        port = connector.getLocalPort();
+        return tomcat;
     }
 
     /** Deploys the built sample WAR at the root of the Tomcat's host, whose base directory is given. */

@@ -13,11 +13,12 @@ import org.apache.juli.logging.LogFactory;
 /**
  * <p>The connection actions of one request, handed to the web application as request attributes typed with JDK
  * types only (see {@link ConnectionBridge}).</p>
- * <p>The actions only move the request forward through the levels {@link Level#NONE} &lt; {@link Level#DISCONNECT}
- * &lt; {@link Level#CLOSE} &lt; {@link Level#RESET}: calling an action again, or a weaker action after a stronger
- * one, does nothing, so a reset after a disconnect wins. Once the request has completed (the application returned
- * and, for an asynchronous request, the async cycle completed), every action does nothing, because Tomcat reuses
- * its request and processor objects.</p>
+ * <p>The actions follow the precedence of {@link ConnectionBridge} (its "Precedence" section, the one statement of
+ * the contract): the levels {@link Level#NONE} &lt; {@link Level#DISCONNECT} &lt; {@link Level#CLOSE} &lt;
+ * {@link Level#RESET} only move forward, so a weaker or repeated action does nothing and a reset after a close
+ * still resets. The request completes when the application has returned and, for an asynchronous request, the
+ * async cycle completed; from then every action does nothing, because Tomcat reuses its request and processor
+ * objects.</p>
  */
 final class ConnectionActions implements AsyncListener {
     /** How far the application has asked to take the connection. */

@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * The catalogue: every case, in one list, by area. Each case is requested at {@code /b/...} (no filter) and at
  * {@code /f/...} (IisModuleFilter with a module on every notification that does nothing), or {@code /z/...} for
- * the responseBufferLimit=0 cases; {@code {p}} in a target stands for the prefix. The servlets are in the
+ * the responseBufferLimit=0 cases, or {@code /d/...} for the WebSocket upgrade behind a module that calls
+ * {@code setNeedDisconnect()}; {@code {p}} in a target stands for the prefix. The servlets are in the
  * conformance WAR, each documenting its query parameters.
  */
 public final class Catalogue {
@@ -190,9 +191,12 @@ public final class Catalogue {
         cases.add(get("cookie.set", "{p}/session?mode=cookie", "a cookie with path, max-age and HttpOnly",
                 "Cookie: a=1; b=2"));
 
-        // WebSocket, through the filter.
-        cases.add(new Case("websocket.echo", "a jakarta.websocket endpoint: upgrade, one message, close",
+        // WebSocket, through the filter; then behind setNeedDisconnect(), which leaves a 101 and its connection alone.
+        cases.add(new Case("websocket.echo", "a jakarta.websocket endpoint: upgrade, two messages, close",
                 new WebSocketExchange("{p}/ws"), "/f", false, null, 0));
+        cases.add(new Case("websocket.echo.needDisconnect", "the same upgrade with setNeedDisconnect() at BEGIN_REQUEST:"
+                + " 101, both echoes, open until the close handshake", new WebSocketExchange("{p}/ws"), "/f", false,
+                null, 0).needDisconnect());
 
         // A compression handler (Jetty) or connector compression (Tomcat) in front.
         cases.add(get("compression.static", "{p}/static/data.txt", "a static file, gzip accepted",

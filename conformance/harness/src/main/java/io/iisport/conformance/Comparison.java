@@ -23,6 +23,8 @@ import java.util.zip.GZIPInputStream;
  * <li>a session id's value ({@code JSESSIONID=...}): random per session;</li>
  * <li>a cookie's {@code Expires} when it carries {@code Max-Age}: the container derives it from the clock, like
  * {@code Date};</li>
+ * <li>{@code Last-Modified}'s value: {@code /b/static/x} and {@code /f/static/x} are two copies of a file, made by
+ * the build a moment apart (whether conditional requests get 304 is still compared by status);</li>
  * <li>a multipart/byteranges boundary: random per response on Jetty;</li>
  * <li>an ETag's opaque value (its weakness and a {@code --gzip} suffix are kept): Jetty derives it from the
  * resource's name, and {@code /b/static/x} and {@code /f/static/x} are two resources;</li>
@@ -99,6 +101,9 @@ public final class Comparison {
             }
             String value = PREFIX.matcher(field.value()).replaceAll("/b/");
             value = SESSION_ID.matcher(value).replaceAll("$1<session-id>");
+            if (name.equals("last-modified")) {
+                value = "<last-modified>";
+            }
             if (name.equals("set-cookie")) {
                 value = COOKIE_EXPIRES.matcher(value).replaceAll("$1<clock>");
             }

@@ -12,14 +12,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A WebSocket opening handshake (RFC 6455 section 4) on a raw socket, one masked text message, the echo, then the
- * closing handshake. The observation's headers are the 101's, its body the echoed message, its end how the
+ * A WebSocket opening handshake (RFC 6455 section 4) on a raw socket, a masked text message and its echo, a pause of
+ * {@value #PAUSE_MS} ms, a second message and its echo (so a connection closed soon after the 101 shows), then the
+ * closing handshake. The observation's headers are the 101's, its body the echoed messages, its end how the
  * connection ended after the close frames.
  *
  * @param target the endpoint's path; {@code {p}} stands for the path prefix
  */
 public record WebSocketExchange(String target) implements Probe {
     private static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
+    /** The pause between the two messages, in milliseconds. */
+    static final int PAUSE_MS = 200;
 
     @Override
     public Observation observe(int port, String prefix) throws IOException {
@@ -47,11 +50,15 @@ public record WebSocketExchange(String target) implements Probe {
                         "not upgraded", List.of());
             }
             String end;
-            byte[] echo = new byte[0];
+            ByteArrayOutputStream echo = new ByteArrayOutputStream();
             try {
                 output.write(frame(0x1, "hello".getBytes(StandardCharsets.UTF_8)));
                 output.flush();
-                echo = readFrame(input);
+                echo.writeBytes(readFrame(input));
+                Thread.sleep(PAUSE_MS);
+                output.write(frame(0x1, "again".getBytes(StandardCharsets.UTF_8)));
+                output.flush();
+                echo.writeBytes(readFrame(input));
                 output.write(frame(0x8, new byte[] {0x03, (byte) 0xe8}));
                 output.flush();
                 byte[] close = readFrame(input);
@@ -62,8 +69,12 @@ public record WebSocketExchange(String target) implements Probe {
                 end = "reset";
             } catch (IOException e) {
                 end = "closed early: " + e.getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted between the messages", e);
             }
-            return new Observation(status, "", List.copyOf(fields), echo, Framing.NONE, List.of(), end, List.of());
+            return new Observation(status, "", List.copyOf(fields), echo.toByteArray(), Framing.NONE, List.of(), end,
+                    List.of());
         }
     }
 

@@ -91,6 +91,28 @@ class SampleServerTest {
     }
 
     @Test
+    void aServletDeclaredByAnnotationInAnotherWarIsServed() throws Exception {
+        Path war = otherWar();
+        Path classes = war.resolve("WEB-INF/classes/io/iisport/sample/server");
+        Files.createDirectories(classes);
+        try (java.io.InputStream compiled = AnnotatedServlet.class.getResourceAsStream("AnnotatedServlet.class")) {
+            Files.copy(compiled, classes.resolve("AnnotatedServlet.class"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        SampleServer server = new SampleServer(SampleServer.Options.from(
+                new String[] {"--war=" + war, "--http.port=0", "--https.port=-1"}, new Properties())).start();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.getHttpPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /annotated HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String wire = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(wire, allOf(containsString("200 OK"), containsString("found by its annotation")));
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
     void theSelfSignedKeyStoreLeavesNoTemporaryFile() throws Exception {
         SampleServer.Options options = SampleServer.Options.from(
                 new String[] {"--war=" + otherWar(), "--http.port=0", "--https.port=0"}, new Properties());

@@ -22,7 +22,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * <p>Values the filter reads ({@code modules}, {@code response-buffer-limit}, {@code settings}) reach it unchanged as
  * its init-params, so that it checks them as it checks web.xml.
  */
-@ConfigurationProperties(prefix = IisportProperties.PREFIX)
+// Unknown keys fail start-up, as an unknown init-param fails a web.xml deployment.
+@ConfigurationProperties(prefix = IisportProperties.PREFIX, ignoreUnknownFields = false)
 public class IisportProperties {
     /** The prefix of these properties. */
     public static final String PREFIX = "iisport";

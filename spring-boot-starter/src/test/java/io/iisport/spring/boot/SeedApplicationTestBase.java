@@ -106,6 +106,21 @@ abstract class SeedApplicationTestBase {
                 "iisport.filters.bad.settings.RequestFiltering.fileExtension.deny=.bak"), is(unreadSetting));
     }
 
+    @Test
+    void aMisspeltPropertyFailsStartUpNamingIt() {
+        SpringApplicationBuilder application = new SpringApplicationBuilder(SeedApplication.class)
+                .properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
+                        "iisport.filters.bad.modules=RequestFiltering=io.iisport.sample.requestfiltering."
+                                + "RequestFilteringModule",
+                        "iisport.filters.bad.response-bufer-limit=0");
+        RuntimeException failure = assertThrows(RuntimeException.class, () -> application.run().close());
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+        }
+        assertThat(messages.toString(), org.hamcrest.Matchers.containsString("iisport.filters.bad.response-bufer-limit"));
+    }
+
     /** @return the message of the exception that init of a module filter "bad" declared in web.xml throws */
     private static String initFailure(String... initParams) {
         MockFilterConfig config = new MockFilterConfig("bad");
