@@ -50,8 +50,10 @@ record FilterSettings(String filterName, int responseBufferLimit, long requestBo
         for (String param : Collections.list(config.getInitParameterNames())) {
             params.put(param, config.getInitParameter(param));
         }
-        int limit = parseBufferLimit(filterName, params.remove(RESPONSE_BUFFER_LIMIT));
-        long bodyLimit = parseBodyLimit(filterName, params.remove(REQUEST_BODY_LIMIT));
+        int limit = (int) parseByteCount(filterName, RESPONSE_BUFFER_LIMIT, params.remove(RESPONSE_BUFFER_LIMIT),
+                DEFAULT_RESPONSE_BUFFER_LIMIT, "no buffering");
+        long bodyLimit = parseByteCount(filterName, REQUEST_BODY_LIMIT, params.remove(REQUEST_BODY_LIMIT),
+                DEFAULT_REQUEST_BODY_LIMIT, "modules read no body");
         String modulesValue = params.remove(MODULES);
         if (modulesValue == null || modulesValue.isBlank()) {
             // A misspelt 'modules' is the likelier mistake: name it first.
@@ -86,36 +88,26 @@ record FilterSettings(String filterName, int responseBufferLimit, long requestBo
         return new FilterSettings(filterName, limit, bodyLimit, classes, settings);
     }
 
-    private static int parseBufferLimit(String filterName, String value) throws ServletException {
+    /**
+     * Parses a byte count from 0 to {@link #MAX_RESPONSE_BUFFER_LIMIT}.
+     *
+     * @param zeroMeans what 0 means, for the message
+     * @return the count, or {@code defaultValue} when the init-param is absent
+     */
+    private static long parseByteCount(String filterName, String param, String value, long defaultValue,
+            String zeroMeans) throws ServletException {
         if (value == null) {
-            return (int) DEFAULT_RESPONSE_BUFFER_LIMIT;
+            return defaultValue;
         }
         long limit;
         try {
             limit = Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-            throw error(filterName, RESPONSE_BUFFER_LIMIT, value, "is not a whole number of bytes");
+            throw error(filterName, param, value, "is not a whole number of bytes");
         }
         if (limit < 0 || limit > MAX_RESPONSE_BUFFER_LIMIT) {
-            throw error(filterName, RESPONSE_BUFFER_LIMIT, value,
-                    "must be from 0 (no buffering) to " + MAX_RESPONSE_BUFFER_LIMIT + " bytes");
-        }
-        return (int) limit;
-    }
-
-    private static long parseBodyLimit(String filterName, String value) throws ServletException {
-        if (value == null) {
-            return DEFAULT_REQUEST_BODY_LIMIT;
-        }
-        long limit;
-        try {
-            limit = Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw error(filterName, REQUEST_BODY_LIMIT, value, "is not a whole number of bytes");
-        }
-        if (limit < 0 || limit > MAX_RESPONSE_BUFFER_LIMIT) {
-            throw error(filterName, REQUEST_BODY_LIMIT, value,
-                    "must be from 0 (modules read no body) to " + MAX_RESPONSE_BUFFER_LIMIT + " bytes");
+            throw error(filterName, param, value,
+                    "must be from 0 (" + zeroMeans + ") to " + MAX_RESPONSE_BUFFER_LIMIT + " bytes");
         }
         return limit;
     }
