@@ -86,11 +86,6 @@ final class IisResponse extends ServletIisResponse {
         servletClosed = true;
     }
 
-    /** @return the charset of the servlet's writer, or {@code null} if it did not ask for one */
-    String writerEncoding() {
-        return writer == null ? null : writer.encoding;
-    }
-
     private void encodeWriter() {
         if (writer != null) {
             writer.encode();
