@@ -5,12 +5,8 @@ import io.iisport.httpserv.IHttpResponse;
 import io.iisport.spi.ConnectionBridge;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,8 +17,6 @@ import java.util.List;
  * close, every call succeeds and does nothing (IIS: "this method succeeds even if the connection has been reset").
  */
 final class ModuleResponse implements IHttpResponse {
-    private static final int FILE_PIECE = 64 * 1024;
-
     private final HttpServletResponse real;
     private final HttpServletRequest request;
     private final ResponseOutput output;
@@ -30,6 +24,7 @@ final class ModuleResponse implements IHttpResponse {
     private final ConnectionControl connection;
     /** Puts the servlet writer's charset back after {@link #clearHeaders()} reset the container's response. */
     private final Runnable afterHeadersCleared;
+    private EntityChunks entity;
 
     ModuleResponse(HttpServletResponse real, HttpServletRequest request, ResponseOutput output,
             ResponseMetadata metadata, ConnectionControl connection, Runnable afterHeadersCleared) {
@@ -207,106 +202,27 @@ final class ModuleResponse implements IHttpResponse {
         real.setHeader("Location", location);
     }
 
+    /** The entity chunks modules write and read; made at the first such call. */
+    private EntityChunks entity() {
+        if (entity == null) {
+            entity = new EntityChunks(output, metadata);
+        }
+        return entity;
+    }
+
     @Override
     public long writeEntityChunks(HttpDataChunk[] dataChunks, boolean async, boolean moreData) {
-        if (dataChunks == null) {
-            throw new IllegalArgumentException("dataChunks is null");
-        }
-        long total = 0;
-        for (HttpDataChunk chunk : dataChunks) {
-            if (chunk == null) {
-                throw new IllegalArgumentException("dataChunks holds null");
-            }
-            total += writeChunk(chunk, output::write);
-        }
-        return total;
+        return entity().write(dataChunks);
     }
 
     @Override
     public long writeEntityChunkByReference(HttpDataChunk dataChunk, int insertPosition) {
-        if (dataChunk == null) {
-            throw new IllegalArgumentException("dataChunk is null");
-        }
-        if (insertPosition == -1) {
-            return writeChunk(dataChunk, output::write);
-        }
-        if (insertPosition != 0) {
-            throw new IllegalArgumentException("insert position " + insertPosition
-                    + " is neither -1 (append) nor 0 (before the buffered body)");
-        }
-        ByteArrayOutputStream before = new ByteArrayOutputStream();
-        long length = writeChunk(dataChunk, before::write);
-        try {
-            output.insertBefore(before.toByteArray(), 0, before.size());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return length;
+        return entity().writeByReference(dataChunk, insertPosition);
     }
 
     @Override
     public HttpDataChunk[] getEntityChunks() {
-        try {
-            byte[] buffered = output.bufferedCopy();
-            return buffered.length == 0 ? new HttpDataChunk[0] : new HttpDataChunk[] {HttpDataChunk.fromMemory(buffered)};
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Where a chunk's bytes go: the output, or a buffer to insert before it. */
-    @FunctionalInterface
-    private interface Bytes {
-        void write(byte[] b, int off, int len) throws IOException;
-    }
-
-    /** Writes one chunk's bytes to {@code to} unless discarding; returns the bytes accepted. */
-    private long writeChunk(HttpDataChunk chunk, Bytes to) {
-        try {
-            if (chunk.getDataChunkType() == HttpDataChunk.HttpDataChunkType.HttpDataChunkFromMemory) {
-                int len = (int) chunk.getLength();
-                if (!discarding()) {
-                    moduleWrote();
-                    to.write(chunk.getBuffer(), chunk.getBufferOffset(), len);
-                }
-                return len;
-            }
-            try (FileChannel file = FileChannel.open(chunk.getFile(), StandardOpenOption.READ)) {
-                long position = chunk.getStartingOffset();
-                long end = chunk.getLength() == HttpDataChunk.HTTP_BYTE_RANGE_TO_EOF
-                        ? file.size() : position + chunk.getLength();
-                if (end > file.size()) {
-                    throw new IOException("chunk range " + position + "-" + end + " passes the end of " + chunk.getFile()
-                            + " (" + file.size() + " bytes)");
-                }
-                if (discarding()) {
-                    return Math.max(0, end - position);
-                }
-                moduleWrote();
-                ByteBuffer piece = ByteBuffer.allocate((int) Math.min(FILE_PIECE, Math.max(1, end - position)));
-                long written = 0;
-                while (position < end) {
-                    piece.clear().limit((int) Math.min(piece.capacity(), end - position));
-                    int n = file.read(piece, position);
-                    if (n < 0) {
-                        throw new IOException("unexpected end of " + chunk.getFile());
-                    }
-                    position += n;
-                    written += n;
-                    if (!discarding()) {
-                        to.write(piece.array(), 0, n);
-                    }
-                }
-                return written;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private void moduleWrote() {
-        metadata.moduleTookOver();
-        metadata.bodyEdited = true;
+        return entity().current();
     }
 
     @Override
