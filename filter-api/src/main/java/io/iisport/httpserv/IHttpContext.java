@@ -80,8 +80,9 @@ public interface IHttpContext {
      * {@link CHttpModule#onAsyncCompletion} for it, whose {@link IHttpCompletionInfo#getCompletionBytes()} is
      * {@code completionBytes} and whose return value is the notification's status. As in IIS, that call comes on
      * another thread than the caller's (the container's, through {@code AsyncContext.start}) and this method returns
-     * at once; when the request's thread waits (see {@link RequestNotificationStatus#RQ_NOTIFICATION_PENDING}), it
-     * makes the call. Callable from any thread, once per pending notification.
+     * at once. The request's own thread makes the call when it waits (see
+     * {@link RequestNotificationStatus#RQ_NOTIFICATION_PENDING}), and when the module posted before its notification
+     * method returned PENDING. Callable from any thread, once per pending notification.
      *
      * @param completionBytes the byte count {@code OnAsyncCompletion} sees; IIS's {@code DWORD}, here an
      *     {@code int} from 0 to {@link Integer#MAX_VALUE}

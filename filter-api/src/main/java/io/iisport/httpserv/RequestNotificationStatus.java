@@ -26,7 +26,10 @@ public enum RequestNotificationStatus {
      *       {@code getDispatcherType()} {@code REQUEST}, or {@code FORWARD} after a {@code SetUrl}, as without
      *       PENDING); otherwise the request ends there and {@code AsyncContext.complete()} ends it.</li>
      *   <li>A module that never completes is ended by the container's async timeout (30 s on Jetty and Tomcat by
-     *       default): the module is logged as failed, the response is a 500 as for a module that throws, and
+     *       default; a filter before the module filter may set another on the {@code AsyncContext} it starts):
+     *       the module is logged as failed, the response is a 500 as for a module that throws (RFC 9110 §15.6.1, an
+     *       unexpected condition in the server, and what the Servlet spec sends for an async timeout; not 503, which
+     *       invites a retry after a temporary overload, nor 504, a gateway's upstream), and
      *       {@code RQ_SEND_RESPONSE}, {@code RQ_LOG_REQUEST} and {@code RQ_END_REQUEST} still run. A completion
      *       after that throws {@link IllegalStateException}.</li>
      *   <li>Where async processing cannot be started, the request's thread waits for the completion instead, as it
