@@ -53,8 +53,12 @@ import java.util.function.LongSupplier;
  * own url-pattern): each runs its own pipeline, nested in filter-chain order, so that the outer filter's handler is
  * the inner filter with the servlet, and the inner filter's output goes through the outer filter's buffer.
  *
- * <p>RQ_NOTIFICATION_PENDING holds the request's thread until the module calls
- * {@link io.iisport.httpserv.IHttpContext#indicateCompletion} from another thread. An async servlet
+ * <p>RQ_NOTIFICATION_PENDING hands the container's thread back: the filter starts servlet async, and the module's
+ * {@link io.iisport.httpserv.IHttpContext#indicateCompletion} or {@link io.iisport.httpserv.IHttpContext#postCompletion}
+ * continues the pipeline on a container thread, then an ASYNC dispatch to the request's URI runs the handler (so the
+ * filter must be mapped with {@code <dispatcher>ASYNC</dispatcher>}); the container's async timeout ends a module that
+ * never completes with a 500. Where async cannot be started the request's thread waits (see
+ * {@link io.iisport.httpserv.RequestNotificationStatus#RQ_NOTIFICATION_PENDING}). An async servlet
  * ({@code startAsync}) gets an {@code AsyncContext} whose {@code complete()} runs the stages after the handler and the
  * final send; a servlet using {@code AsyncContext.dispatch} needs the filter mapped with
  * {@code <dispatcher>ASYNC</dispatcher>} (and REQUEST).

@@ -1,6 +1,7 @@
 package io.iisport.filter;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
@@ -12,9 +13,11 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.Part;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,7 +43,12 @@ final class IisRequest extends HttpServletRequestWrapper {
         boolean handlerStarted();
     }
 
+    /** The prefix of the attributes the container sets for an ASYNC dispatch ({@code AsyncContext.ASYNC_*}). */
+    private static final String ASYNC_ATTRIBUTES = "jakarta.servlet.async.";
+
     private final Run context;
+    /** The dispatcher type the servlet sees instead of the container's, or {@code null}. */
+    private DispatcherType dispatcherType;
     /** A module's SetUrl, or {@code null}. */
     private UrlRewrite rewrite;
     /** The header fields modules changed; {@code null} until one does. */
@@ -287,6 +295,48 @@ final class IisRequest extends HttpServletRequestWrapper {
         }
         return context.asyncStarted(super.startAsync(servletRequest, servletResponse), servletRequest,
                 servletResponse);
+    }
+
+    /**
+     * Makes the request report {@code type} as its dispatcher type instead of ASYNC, without the container's
+     * {@code jakarta.servlet.async.*} attributes: the handler's ASYNC dispatch after a module's PENDING is the
+     * request's REQUEST dispatch for the servlet.
+     *
+     * @param type the type to report; {@code null}: the container's
+     */
+    void reportDispatcherType(DispatcherType type) {
+        dispatcherType = type;
+    }
+
+    /** The reported type in place of ASYNC; a forward or include within the dispatch keeps its own. */
+    @Override
+    public DispatcherType getDispatcherType() {
+        DispatcherType actual = super.getDispatcherType();
+        return dispatcherType != null && actual == DispatcherType.ASYNC ? dispatcherType : actual;
+    }
+
+    private boolean hidden(String attribute) {
+        return dispatcherType != null && attribute != null && attribute.startsWith(ASYNC_ATTRIBUTES);
+    }
+
+    @Override
+    public Object getAttribute(String name) {
+        return hidden(name) ? null : super.getAttribute(name);
+    }
+
+    @Override
+    public Enumeration<String> getAttributeNames() {
+        Enumeration<String> names = super.getAttributeNames();
+        if (dispatcherType == null) {
+            return names;
+        }
+        List<String> shown = new ArrayList<>();
+        for (String name : Collections.list(names)) {
+            if (!hidden(name)) {
+                shown.add(name);
+            }
+        }
+        return Collections.enumeration(shown);
     }
 
     /** The container's answer, or the filter's {@code AsyncContext} around it. */

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The {@link IHttpContext} modules get: the request, the response, the server variables and IndicateCompletion. */
+/**
+ * The {@link IHttpContext} modules get: the request, the response, the server variables, IndicateCompletion and
+ * PostCompletion.
+ */
 final class ModuleContext implements IHttpContext {
     /** The prefix of the request attributes that carry server variables a module set, for the servlet. */
     static final String SERVER_VARIABLE_ATTRIBUTE = "io.iisport.serverVariable.";
@@ -102,6 +105,11 @@ final class ModuleContext implements IHttpContext {
     @Override
     public void indicateCompletion(RequestNotificationStatus notificationStatus) {
         pending.indicate(notificationStatus);
+    }
+
+    @Override
+    public void postCompletion(int completionBytes) {
+        pending.post(completionBytes);
     }
 
     @Override

@@ -9,18 +9,32 @@ import io.iisport.httpserv.IHttpContext;
 import io.iisport.httpserv.ISendResponseProvider;
 import io.iisport.httpserv.RequestNotificationStatus;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Calls one request's modules: makes them, raises each notification to its subscribers in the pipeline's order,
- * waits on {@code RQ_NOTIFICATION_PENDING}, turns a module's failure into the failure handler's response, and
+ * suspends the request or waits on {@code RQ_NOTIFICATION_PENDING} and gives the module its completion
+ * ({@code OnAsyncCompletion} for a posted one), turns a module's failure into the failure handler's response, and
  * disposes them. The one place a module method is called.
  */
 final class ModuleNotifier {
+    /** Whether a module's PENDING may hand the container's thread back, rather than wait on it. */
+    interface Suspension {
+        /**
+         * A module returned PENDING in {@code stage} on this thread and its completion has not come: suspend the
+         * request (start servlet async) if the request and this thread allow it.
+         *
+         * @return {@code true} if the request is suspended: the completion will continue it; {@code false}: wait
+         */
+        boolean suspend(Stage stage);
+    }
+
     private static final System.Logger LOG = System.getLogger(ModuleNotifier.class.getName());
 
     private final ModulePipeline pipeline;
     private final IHttpContext context;
     private final PendingCompletion pending;
+    private final Suspension suspension;
     private final ConnectionControl connection;
     /** What a module's failure does to the response (a 500, or a reset once committed). */
     private final Runnable onModuleFailure;
@@ -29,11 +43,12 @@ final class ModuleNotifier {
     /** A module returned FINISH_REQUEST or failed: only SEND_RESPONSE, LOG_REQUEST and END_REQUEST still run. */
     private boolean finishRequested;
 
-    ModuleNotifier(ModulePipeline pipeline, IHttpContext context, PendingCompletion pending,
+    ModuleNotifier(ModulePipeline pipeline, IHttpContext context, PendingCompletion pending, Suspension suspension,
             ConnectionControl connection, Runnable onModuleFailure) {
         this.pipeline = pipeline;
         this.context = context;
         this.pending = pending;
+        this.suspension = suspension;
         this.connection = connection;
         this.onModuleFailure = onModuleFailure;
         this.modules = new CHttpModule[pipeline.modules.length];
@@ -60,45 +75,85 @@ final class ModuleNotifier {
         }
     }
 
-    /** Raises a stage: its notification, then, unless a module finished it, its post-notification. */
-    void raise(Stage stage, boolean guaranteed) {
-        if (raiseNotification(stage, false, guaranteed) && stage.hasPost()) {
-            raiseNotification(stage, true, guaranteed);
+    /**
+     * Calls the subscribed modules of one notification in order, from the module at {@code from} of its order.
+     *
+     * @param guaranteed LOG_REQUEST and END_REQUEST: neither a failure nor FINISH_REQUEST stops the request's others
+     * @return {@code RQ_NOTIFICATION_FINISH_REQUEST} if a module finished the notification,
+     *     {@code RQ_NOTIFICATION_PENDING} if a module's PENDING suspended the request (see {@link Suspension}),
+     *     else {@code RQ_NOTIFICATION_CONTINUE}
+     */
+    RequestNotificationStatus raiseNotification(Stage stage, boolean post, boolean guaranteed, int from) {
+        int[] order = pipeline.order(stage, post);
+        for (int position = from; position < order.length; position++) {
+            if (modules[order[position]] == null) {
+                continue;
+            }
+            RequestNotificationStatus status = ended(call(stage, post, position, guaranteed, null), guaranteed);
+            if (status != RQ_NOTIFICATION_CONTINUE) {
+                return status;
+            }
         }
+        return RQ_NOTIFICATION_CONTINUE;
     }
 
     /**
-     * Calls the subscribed modules of one notification in order.
+     * Continues a notification suspended at {@code at} with its completion: the pending module's status (what it
+     * indicated, what its {@code OnAsyncCompletion} returned, or a failure for a timeout), then the notification's
+     * next modules.
      *
-     * @param guaranteed LOG_REQUEST and END_REQUEST: neither a failure nor FINISH_REQUEST stops the request's others
-     * @return {@code false} if a module finished the notification
+     * @return as {@link #raiseNotification}
      */
-    boolean raiseNotification(Stage stage, boolean post, boolean guaranteed) {
-        for (int m : pipeline.order(stage, post)) {
-            if (modules[m] != null && call(stage, post, m, guaranteed) == RQ_NOTIFICATION_FINISH_REQUEST) {
-                if (!guaranteed) {
-                    finishRequested = true;
-                }
-                return false;
-            }
+    RequestNotificationStatus resume(PendingCompletion.Cursor at, boolean guaranteed,
+            PendingCompletion.Completion completion) {
+        RequestNotificationStatus status = ended(call(at.stage(), at.post(), at.position(), guaranteed, completion),
+                guaranteed);
+        return status != RQ_NOTIFICATION_CONTINUE ? status
+                : raiseNotification(at.stage(), at.post(), guaranteed, at.position() + 1);
+    }
+
+    private RequestNotificationStatus ended(RequestNotificationStatus status, boolean guaranteed) {
+        if (status == RQ_NOTIFICATION_FINISH_REQUEST && !guaranteed) {
+            finishRequested = true;
         }
-        return true;
+        return status;
     }
 
     /** Raises {@code RQ_SEND_RESPONSE} for a send of the response. */
     void raiseSendResponse(boolean headersBeingSent, boolean moreData) {
         provider.headersBeingSent = headersBeingSent;
         provider.moreData = moreData;
-        raiseNotification(Stage.SEND_RESPONSE, false, false);
+        raiseNotification(Stage.SEND_RESPONSE, false, false, 0);
     }
 
-    private RequestNotificationStatus call(Stage stage, boolean post, int m, boolean guaranteed) {
+    /**
+     * Calls one module's method of a notification, or, for a notification it left pending, gives it its completion;
+     * on PENDING, suspends the request or waits.
+     *
+     * @param completion {@code null} to call the notification's method
+     * @return the module's status; {@code RQ_NOTIFICATION_PENDING} once the request is suspended
+     */
+    private RequestNotificationStatus call(Stage stage, boolean post, int position, boolean guaranteed,
+            PendingCompletion.Completion completion) {
+        int m = pipeline.order(stage, post)[position];
         provider.error = null;
+        boolean suspended = false;
         pending.accept();
         try {
-            RequestNotificationStatus status = stage.invoke(post, modules[m], context, provider);
-            if (status == RQ_NOTIFICATION_PENDING) {
-                status = pending.await();
+            RequestNotificationStatus status = completion == null ? stage.invoke(post, modules[m], context, provider)
+                    : completed(stage, post, m, completion);
+            while (status == RQ_NOTIFICATION_PENDING) {
+                PendingCompletion.Completion done = pending.completed();
+                if (done == null && suspension.suspend(stage)) {
+                    suspended = true;
+                    pending.suspend(new PendingCompletion.Cursor(stage, post, position));
+                    return RQ_NOTIFICATION_PENDING;
+                }
+                if (done == null) {
+                    done = pending.await();
+                }
+                pending.accept();
+                status = completed(stage, post, m, done);
             }
             if (status == null) {
                 throw new IllegalStateException("returned no RequestNotificationStatus");
@@ -116,8 +171,23 @@ final class ModuleNotifier {
             moduleFailed(m, stage.describe(post), e);
             return guaranteed ? RQ_NOTIFICATION_CONTINUE : RQ_NOTIFICATION_FINISH_REQUEST;
         } finally {
-            pending.close();
+            if (!suspended) {
+                pending.close();
+            }
         }
+    }
+
+    /** The pending module's status from its completion. */
+    private RequestNotificationStatus completed(Stage stage, boolean post, int m,
+            PendingCompletion.Completion completion) throws TimeoutException {
+        if (completion instanceof PendingCompletion.Completion.Indicated indicated) {
+            return indicated.status();
+        }
+        if (completion instanceof PendingCompletion.Completion.Posted posted) {
+            return modules[m].onAsyncCompletion(context, stage.mask, post, provider, posted);
+        }
+        throw new TimeoutException("RQ_NOTIFICATION_PENDING was not completed (IndicateCompletion or PostCompletion) "
+                + "within the request's async timeout");
     }
 
     private void moduleFailed(int m, String where, Throwable e) {

@@ -2,63 +2,124 @@ package io.iisport.filter;
 
 import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_PENDING;
 
+import io.iisport.httpserv.IHttpCompletionInfo;
 import io.iisport.httpserv.RequestNotificationStatus;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 
 /**
- * {@code RQ_NOTIFICATION_PENDING}: the request's thread waits until a module calls
- * {@code IHttpContext.IndicateCompletion} from another thread. Requests that never return PENDING take no lock.
+ * {@code RQ_NOTIFICATION_PENDING} of one request: where a pending notification is, and its completion by
+ * {@code IHttpContext.IndicateCompletion} or {@code PostCompletion} from any thread. Either the request was suspended
+ * (servlet async: the completion hands the request to the resumer) or the notification's thread waits
+ * ({@link #await()}). Requests that never return PENDING take no lock.
  *
  * <pre>
- *   IDLE --accept()--&gt; ACCEPTING --indicate(status)--&gt; COMPLETED(status) --take()--&gt; IDLE
- *                          |                                                  ^
- *                          +----------------------- close() -------------------+
+ *   IDLE --accept()--&gt; ACCEPTING --completion--&gt; COMPLETED --completed()/await()--&gt; (the caller goes on)
+ *                         |   ^
+ *                         |   +---------------- accept() -------------------+
+ *                         +--suspend(at)--&gt; SUSPENDED --completion or timeOut()--&gt; RESUMING
+ *   close(), abandon(): IDLE (a completion now is refused)
  * </pre>
  */
 final class PendingCompletion {
-    /** What a notification call is at, for another thread's {@code IndicateCompletion}. */
+    /** Where a suspended notification is: the module at {@code position} of the notification's order. */
+    record Cursor(Stage stage, boolean post, int position) {
+        String describe() {
+            return stage.describe(post);
+        }
+    }
+
+    /** How a pending notification was completed. */
+    sealed interface Completion {
+        /** {@code IndicateCompletion(status)}. */
+        record Indicated(RequestNotificationStatus status) implements Completion {
+        }
+
+        /** {@code PostCompletion(completionBytes)}: the module's {@code OnAsyncCompletion} gets this. */
+        record Posted(int completionBytes) implements Completion, IHttpCompletionInfo {
+            @Override
+            public int getCompletionBytes() {
+                return completionBytes;
+            }
+
+            @Override
+            public int getCompletionStatus() {
+                return S_OK;
+            }
+        }
+
+        /** The container's async timeout came first: the module failed. */
+        record TimedOut() implements Completion {
+        }
+    }
+
+    /** What a notification call is at, for another thread's completion. */
     private sealed interface State {
         record Idle() implements State {
         }
 
-        record Accepting(Thread waiter) implements State {
+        record Accepting(Thread caller) implements State {
         }
 
-        record Completed(RequestNotificationStatus status) implements State {
+        record Completed(Completion completion) implements State {
+        }
+
+        record Suspended(Cursor at) implements State {
+        }
+
+        record Resuming() implements State {
         }
     }
 
     private static final State IDLE = new State.Idle();
+    private static final State RESUMING = new State.Resuming();
+    private static final Completion TIMED_OUT = new Completion.TimedOut();
 
     private final AtomicReference<State> state = new AtomicReference<>(IDLE);
+    /** Continues a suspended request with its completion; called once per suspension, on the completing thread. */
+    private final BiConsumer<Cursor, Completion> resumer;
     /** The last Accepting state, reused while the request runs on the same thread (no allocation per call). */
     private State.Accepting accepting = new State.Accepting(null);
 
-    /** A module's notification method is about to run on this thread: it may return PENDING. */
+    /** @param resumer continues a suspended request; called on the thread that completes it */
+    PendingCompletion(BiConsumer<Cursor, Completion> resumer) {
+        this.resumer = resumer;
+    }
+
+    /** A module's method is about to run on this thread: it may return PENDING, or complete first. */
     void accept() {
         Thread current = Thread.currentThread();
-        if (accepting.waiter() != current) {
+        if (accepting.caller() != current) {
             accepting = new State.Accepting(current);
         }
         state.set(accepting);
     }
 
-    /** The notification call is over: a later {@code IndicateCompletion} is refused. */
+    /** The notification call is over: a later completion is refused. */
     void close() {
         state.set(IDLE);
     }
 
     /**
-     * Parks the calling thread until {@link #indicate} (which may already have happened).
+     * The module returned PENDING: its completion if it already came (it was indicated or posted while the method
+     * ran), else {@code null}.
+     */
+    Completion completed() {
+        return state.get() instanceof State.Completed completed ? completed.completion() : null;
+    }
+
+    /**
+     * Parks the calling thread until the completion (which may already have come).
      *
-     * @return the status the module indicated
+     * @return the completion
      * @throws InterruptedException if the thread is interrupted while waiting
      */
-    RequestNotificationStatus await() throws InterruptedException {
+    Completion await() throws InterruptedException {
         while (true) {
-            if (state.get() instanceof State.Completed completed) {
-                return completed.status();
+            Completion completion = completed();
+            if (completion != null) {
+                return completion;
             }
             LockSupport.park(this);
             if (Thread.interrupted()) {
@@ -68,21 +129,79 @@ final class PendingCompletion {
     }
 
     /**
-     * Ends the pending notification with {@code status}.
+     * The request was suspended at {@code at} (servlet async is started): the completion goes to the resumer. If it
+     * came already, the resumer gets it now, on this thread.
+     */
+    void suspend(Cursor at) {
+        State current = state.get();
+        if (current instanceof State.Accepting && state.compareAndSet(current, new State.Suspended(at))) {
+            return;
+        }
+        if (current instanceof State.Completed completed && state.compareAndSet(current, RESUMING)) {
+            resumer.accept(at, completed.completion());
+            return;
+        }
+        throw new IllegalStateException("iisport: no notification to suspend at " + at.describe() + ": " + current);
+    }
+
+    /** The container's async timeout: a suspended notification's module failed; otherwise nothing. */
+    void timeOut() {
+        State current = state.get();
+        if (current instanceof State.Suspended suspended && state.compareAndSet(current, RESUMING)) {
+            resumer.accept(suspended.at(), TIMED_OUT);
+        }
+    }
+
+    /** The request ended without its completion: a later one is refused. */
+    void abandon() {
+        state.set(IDLE);
+    }
+
+    /**
+     * {@code IndicateCompletion(status)}.
      *
      * @throws IllegalArgumentException if {@code status} is null or PENDING
-     * @throws IllegalStateException if no notification of the request is running, or it was already completed
+     * @throws IllegalStateException if no notification of the request is pending, or it was already completed
      */
     void indicate(RequestNotificationStatus status) {
         if (status == null || status == RQ_NOTIFICATION_PENDING) {
             throw new IllegalArgumentException("indicateCompletion takes RQ_NOTIFICATION_CONTINUE or "
                     + "RQ_NOTIFICATION_FINISH_REQUEST, not " + status);
         }
-        State current = state.get();
-        if (!(current instanceof State.Accepting waiting)
-                || !state.compareAndSet(current, new State.Completed(status))) {
-            throw new IllegalStateException("no notification of this request is pending");
+        complete("indicateCompletion", new Completion.Indicated(status));
+    }
+
+    /**
+     * {@code PostCompletion(completionBytes)}.
+     *
+     * @throws IllegalArgumentException if {@code completionBytes} is negative
+     * @throws IllegalStateException if no notification of the request is pending, or it was already completed
+     */
+    void post(int completionBytes) {
+        if (completionBytes < 0) {
+            throw new IllegalArgumentException("postCompletion takes a byte count from 0 to " + Integer.MAX_VALUE
+                    + " (IIS's DWORD), not " + completionBytes);
         }
-        LockSupport.unpark(waiting.waiter());
+        complete("postCompletion", new Completion.Posted(completionBytes));
+    }
+
+    private void complete(String member, Completion completion) {
+        while (true) {
+            State current = state.get();
+            if (current instanceof State.Accepting waiting) {
+                if (state.compareAndSet(current, new State.Completed(completion))) {
+                    LockSupport.unpark(waiting.caller());
+                    return;
+                }
+            } else if (current instanceof State.Suspended suspended) {
+                if (state.compareAndSet(current, RESUMING)) {
+                    resumer.accept(suspended.at(), completion);
+                    return;
+                }
+            } else {
+                throw new IllegalStateException(member + ": no notification of this request is pending"
+                        + (current instanceof State.Idle ? "" : " (its completion came already)"));
+            }
+        }
     }
 }

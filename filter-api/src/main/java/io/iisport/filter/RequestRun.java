@@ -1,9 +1,11 @@
 package io.iisport.filter;
 
+import io.iisport.httpserv.RequestNotificationStatus;
 import io.iisport.spi.ConnectionBridge;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
@@ -21,17 +23,30 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>
  *   RUNNING --chain returned, async started--&gt; ASYNC
- *      |                                        |
+ *      |  ^                                      |
+ *      |  +-- HANDLER_DISPATCH (after a PENDING) |
  *      +--chain returned / failed--+   +--complete(), listener, container completion--+
  *                                  v   v
  *                                  ENDING --&gt; ENDED
  * </pre>
+ *
+ * A module's {@code RQ_NOTIFICATION_PENDING} suspends the request where the container allows it (see
+ * {@link #suspend(Stage)}): the filter starts servlet async and returns; the completion continues the pipeline from
+ * the suspended notification (see {@link PendingCompletion.Cursor}) on a container thread, dispatches to the
+ * handler or ends the request and completes it.
  */
-final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
+final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, ModuleNotifier.Suspension {
     private static final System.Logger LOG = System.getLogger(RequestRun.class.getName());
 
     /** Where the request is; the only state the request's threads share besides the connection's. */
-    enum Phase { RUNNING, ASYNC, ENDING, ENDED }
+    enum Phase {
+        RUNNING,
+        /** The stages before the handler ended after a PENDING: the handler runs in the ASYNC dispatch asked for. */
+        HANDLER_DISPATCH,
+        ASYNC,
+        ENDING,
+        ENDED
+    }
 
     private final ModulePipeline pipeline;
     private final HttpServletRequest servletRequest;
@@ -41,10 +56,21 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
     private final ResponseOutput output;
     private final IisResponse response;
     private final ModuleNotifier notifier;
+    private final PendingCompletion pending;
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.RUNNING);
     /** The servlet's current {@code AsyncContext}, once it started async. */
     private volatile ModuleAsyncContext async;
-    private Throwable handlerFailure;
+    /** The container's {@code AsyncContext} a module's PENDING suspended the request with, until resumed. */
+    private volatile AsyncContext suspended;
+    /** The listener that follows the request's async cycles, once registered. */
+    private AsyncListener listener;
+    /**
+     * The thread running the pipeline where a PENDING may suspend it: the filter's, or the one continuing it after
+     * a completion; {@code null} while the handler runs or the servlet's async processing goes on.
+     */
+    private final AtomicReference<Thread> driver = new AtomicReference<>();
+    /** What the filter rethrows to the container: the handler's failure, or the failure of the final send. */
+    private Throwable failure;
     private boolean handlerStarted;
     private final ModuleContext moduleContext;
 
@@ -63,9 +89,9 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
         ModuleResponse modules = new ModuleResponse(real, request, output, metadata, connection,
                 this::keepWriterCharset);
         this.response = new IisResponse(real, output, metadata, servletRequest.getServletContext(), modules);
-        PendingCompletion pending = new PendingCompletion();
+        this.pending = new PendingCompletion(this::resume);
         this.moduleContext = new ModuleContext(request, modules, pending);
-        this.notifier = new ModuleNotifier(pipeline, moduleContext, pending, connection, this::moduleFailed);
+        this.notifier = new ModuleNotifier(pipeline, moduleContext, pending, this, connection, this::moduleFailed);
     }
 
     private void raiseSendResponse(boolean headersBeingSent, boolean moreData) {
@@ -107,55 +133,225 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
         return handlerStarted;
     }
 
-    /** Runs the stages before the handler, the handler, and, unless the servlet went async, the end. */
+    /**
+     * Runs the stages before the handler, the handler, and, unless the servlet went async or a module's PENDING
+     * suspended the request, the end.
+     */
     void run(FilterChain chain) throws IOException, ServletException {
-        boolean async = false;
+        Thread thread = Thread.currentThread();
+        driver.set(thread);
+        boolean handedOff = false;
         try {
             notifier.createModules();
-            for (Stage stage : Stage.BEFORE_HANDLER) {
-                if (notifier.finishRequested()) {
-                    break;
-                }
-                notifier.raise(stage, false);
-            }
-            if (!notifier.finishRequested()) {
-                notifier.raiseNotification(Stage.EXECUTE_REQUEST_HANDLER, false, false);
-            }
-            if (!notifier.finishRequested() && request.body().refused()) {
-                // A module caught the refusal of a body over the limit: the request is still refused.
-                moduleFailed();
-            } else if (!notifier.finishRequested()) {
-                handlerStarted = true;
-                try {
-                    UrlRewrite rewrite = request.rewrite();
-                    if (rewrite == null) {
-                        chain.doFilter(request, response);
-                    } else {
-                        // SetUrl: the servlet mapped to the new path is the handler.
-                        request.getRequestDispatcher(rewrite.dispatchPath(request.getContextPath()))
-                                .forward(request, response);
-                    }
-                } catch (IOException | ServletException | RuntimeException | Error e) {
-                    handlerFailure = e;
-                }
-                async = handlerFailure == null && request.isAsyncStarted();
-                if (async) {
-                    // Unless another thread already ended it.
-                    phase.compareAndSet(Phase.RUNNING, Phase.ASYNC);
-                }
-            }
+            handedOff = !raise(Stage.Section.BEFORE_HANDLER, 0) || handle(chain);
         } finally {
-            if (!async) {
+            driver.compareAndSet(thread, null);
+            if (!handedOff) {
                 endAndRethrow();
             }
         }
     }
 
     /**
-     * Continues an async dispatch the filter is mapped for: the chain runs with the filter's request (re-pointed to
-     * the request the container dispatched) and response, then the end if the servlet is done.
+     * The stages before the handler are done: the handler runs, unless a module finished the request.
+     *
+     * @return whether the servlet went async (the end runs when it completes)
+     */
+    private boolean handle(FilterChain chain) {
+        if (notifier.finishRequested()) {
+            return false;
+        }
+        if (request.body().refused()) {
+            // A module caught the refusal of a body over the limit: the request is still refused.
+            moduleFailed();
+            return false;
+        }
+        handlerStarted = true;
+        Thread thread = driver.getAndSet(null);
+        try {
+            UrlRewrite rewrite = request.rewrite();
+            if (rewrite == null) {
+                chain.doFilter(request, response);
+            } else {
+                // SetUrl: the servlet mapped to the new path is the handler.
+                request.getRequestDispatcher(rewrite.dispatchPath(request.getContextPath()))
+                        .forward(request, response);
+            }
+        } catch (IOException | ServletException | RuntimeException | Error e) {
+            failure = e;
+        } finally {
+            driver.compareAndSet(null, thread);
+        }
+        boolean async = failure == null && request.isAsyncStarted();
+        if (async) {
+            // Unless another thread already ended it.
+            phase.compareAndSet(Phase.RUNNING, Phase.ASYNC);
+        }
+        return async;
+    }
+
+    /**
+     * Raises a section's notifications from {@code index}, unless a module already finished the request (outside
+     * the guaranteed section).
+     *
+     * @return {@code false} if a module's PENDING suspended the request
+     */
+    private boolean raise(Stage.Section section, int index) {
+        if (index >= section.size() || !section.guaranteed && notifier.finishRequested()) {
+            return true;
+        }
+        return raiseAfter(section, index, notifier.raiseNotification(section.stage(index), section.post(index),
+                section.guaranteed, 0));
+    }
+
+    /**
+     * Raises a section's notifications after the one at {@code index}, which ended with {@code status}.
+     *
+     * @return {@code false} if a module's PENDING suspended the request
+     */
+    private boolean raiseAfter(Stage.Section section, int index, RequestNotificationStatus status) {
+        if (status == RequestNotificationStatus.RQ_NOTIFICATION_PENDING) {
+            return false;
+        }
+        int next = index + 1;
+        if (status == RequestNotificationStatus.RQ_NOTIFICATION_FINISH_REQUEST && next < section.size()
+                && section.post(next) && section.stage(next) == section.stage(index)) {
+            // FINISH_REQUEST skips the notification's post-notification.
+            next++;
+        }
+        return raise(section, next);
+    }
+
+    /**
+     * Decides whether a module's PENDING suspends the request: only on the thread driving the pipeline (the filter's
+     * before or after the handler, or the one continuing after a completion), not for SEND_RESPONSE (raised in a
+     * write or flush), not after a failure the filter must rethrow, and only if the container lets the filter start
+     * async (the request is async-supported and not already in async processing). Then async is started with the
+     * request the filter was given, as the container would for it, so that the handler's dispatch targets the
+     * request's URI with its parameters once.
+     */
+    @Override
+    public boolean suspend(Stage stage) {
+        if (stage == Stage.SEND_RESPONSE || driver.get() != Thread.currentThread() || failure != null) {
+            return false;
+        }
+        if (suspended != null) {
+            // Continuing after a completion: the request is still suspended.
+            return true;
+        }
+        ServletRequest given = request.getRequest();
+        if (!given.isAsyncSupported() || given.isAsyncStarted()) {
+            return false;
+        }
+        AsyncContext started = given.startAsync();
+        listen(started);
+        servletRequest.setAttribute(pipeline.runningAttribute, this);
+        suspended = started;
+        return true;
+    }
+
+    /**
+     * A suspended notification was completed (or timed out): the pipeline goes on from it, on a container thread
+     * ({@code AsyncContext.start}) so that the module's thread returns at once and the modules and the servlet keep
+     * the web application's context; a timeout goes on on the container's timeout thread, which must end the request
+     * itself.
+     */
+    private void resume(PendingCompletion.Cursor at, PendingCompletion.Completion completion) {
+        Runnable continuation = () -> continueFrom(at, completion);
+        if (completion instanceof PendingCompletion.Completion.TimedOut) {
+            continuation.run();
+            return;
+        }
+        try {
+            suspended.start(continuation);
+        } catch (IllegalStateException e) {
+            // The container ended the async cycle already (a client gone): go on here.
+            continuation.run();
+        }
+    }
+
+    /** Continues the pipeline after the completion of the notification suspended at {@code at}. */
+    private void continueFrom(PendingCompletion.Cursor at, PendingCompletion.Completion completion) {
+        Thread thread = Thread.currentThread();
+        driver.set(thread);
+        try {
+            Stage.Section section = Stage.Section.of(at.stage(), at.post());
+            RequestNotificationStatus status = notifier.resume(at, section.guaranteed, completion);
+            int index = section.indexOf(at.stage(), at.post());
+            if (section == Stage.Section.BEFORE_HANDLER) {
+                if (raiseAfter(section, index, status)) {
+                    dispatchHandlerOrEnd();
+                }
+            } else if (endFrom(section, index, status)) {
+                completeSuspended();
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "iisport: continuing " + HttpSyntax.printable(servletRequest.getRequestURI())
+                    + " after " + at.describe() + " failed", e);
+            completeSuspended();
+        } finally {
+            driver.compareAndSet(thread, null);
+        }
+    }
+
+    /** The stages before the handler ran after a PENDING: an ASYNC dispatch runs the handler, or the request ends. */
+    private void dispatchHandlerOrEnd() {
+        if (notifier.finishRequested() || request.body().refused()) {
+            if (!notifier.finishRequested()) {
+                moduleFailed();
+            }
+            end();
+            if (phase.get() == Phase.ENDED) {
+                completeSuspended();
+            }
+            return;
+        }
+        AsyncContext context = suspended;
+        suspended = null;
+        if (phase.compareAndSet(Phase.RUNNING, Phase.HANDLER_DISPATCH)) {
+            context.dispatch();
+        } else {
+            // The container ended the request meanwhile.
+            context.complete();
+        }
+    }
+
+    /** Completes the async cycle a PENDING started, once the request ended; failures of the end are logged. */
+    private void completeSuspended() {
+        AsyncContext context = suspended;
+        suspended = null;
+        logEndFailure(failure);
+        if (context != null) {
+            context.complete();
+        }
+    }
+
+    /**
+     * Continues an async dispatch the filter is mapped for: the handler after a PENDING before it, else the chain
+     * runs with the filter's request (re-pointed to the request the container dispatched) and response, then the end
+     * if the servlet is done.
      */
     void redispatch(FilterChain chain, ServletRequest req, ServletResponse res) throws IOException, ServletException {
+        if (phase.compareAndSet(Phase.HANDLER_DISPATCH, Phase.RUNNING)) {
+            if (req != request.getRequest()) {
+                request.setRequest(req);
+            }
+            // The servlet sees the request as it would without the PENDING.
+            request.reportDispatcherType(DispatcherType.REQUEST);
+            Thread thread = Thread.currentThread();
+            driver.set(thread);
+            boolean handedOff = false;
+            try {
+                handedOff = handle(chain);
+            } finally {
+                driver.compareAndSet(thread, null);
+                if (!handedOff) {
+                    endAndRethrow();
+                }
+            }
+            return;
+        }
+        request.reportDispatcherType(null);
         ServletRequest chainRequest = req;
         ServletResponse chainResponse = res;
         if (IisRequest.runningFor(req, pipeline) == null) {
@@ -169,25 +365,32 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
         try {
             chain.doFilter(chainRequest, chainResponse);
         } catch (IOException | ServletException | RuntimeException | Error e) {
-            handlerFailure = e;
+            failure = e;
         }
-        if (handlerFailure != null || !req.isAsyncStarted()) {
+        if (failure != null || !req.isAsyncStarted()) {
             endAndRethrow();
         }
     }
 
     private void endAndRethrow() throws IOException, ServletException {
-        Throwable failure = end();
-        if (failure instanceof IOException e) {
+        Thread thread = Thread.currentThread();
+        driver.set(thread);
+        Throwable thrown;
+        try {
+            thrown = end();
+        } finally {
+            driver.compareAndSet(thread, null);
+        }
+        if (thrown instanceof IOException e) {
             throw e;
         }
-        if (failure instanceof ServletException e) {
+        if (thrown instanceof ServletException e) {
             throw e;
         }
-        if (failure instanceof RuntimeException e) {
+        if (thrown instanceof RuntimeException e) {
             throw e;
         }
-        if (failure instanceof Error e) {
+        if (thrown instanceof Error e) {
             throw e;
         }
     }
@@ -202,25 +405,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
         if (current == null) {
             // From now on the container may end the request without the filter on the stack (a listener's
             // complete(), a dispatch to a path the filter is not mapped for, a timeout).
-            asyncContext.addListener(new AsyncListener() {
-                @Override
-                public void onComplete(AsyncEvent event) {
-                    endLogged();
-                }
-
-                @Override
-                public void onTimeout(AsyncEvent event) {
-                }
-
-                @Override
-                public void onError(AsyncEvent event) {
-                }
-
-                @Override
-                public void onStartAsync(AsyncEvent event) {
-                    event.getAsyncContext().addListener(this);
-                }
-            });
+            listen(asyncContext);
             servletRequest.setAttribute(pipeline.runningAttribute, this);
         }
         ModuleAsyncContext started = new ModuleAsyncContext(asyncContext, this, req, res);
@@ -244,21 +429,56 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
         }
     }
 
+    /**
+     * Follows the request's async cycles, from the first (the servlet's or a PENDING's): the request's end when the
+     * container completes it, a suspended notification's timeout.
+     */
+    private void listen(AsyncContext asyncContext) {
+        if (listener == null) {
+            listener = new AsyncListener() {
+                @Override
+                public void onComplete(AsyncEvent event) {
+                    endLogged();
+                }
+
+                @Override
+                public void onTimeout(AsyncEvent event) {
+                    pending.timeOut();
+                }
+
+                @Override
+                public void onError(AsyncEvent event) {
+                }
+
+                @Override
+                public void onStartAsync(AsyncEvent event) {
+                    event.getAsyncContext().addListener(this);
+                }
+            };
+            asyncContext.addListener(listener);
+        }
+    }
+
     @Override
     public void endLogged() {
-        Throwable failure = end();
-        if (failure != null) {
+        logEndFailure(end());
+    }
+
+    private void logEndFailure(Throwable thrown) {
+        if (thrown != null) {
             // Mostly a client gone during the final send: the container completes the request.
             LOG.log(Level.DEBUG, () -> "iisport: ending async request "
-                    + HttpSyntax.printable(servletRequest.getRequestURI()) + " failed: " + failure);
+                    + HttpSyntax.printable(servletRequest.getRequestURI()) + " failed: " + thrown);
         }
     }
 
     /**
      * The end, once: the post-handler stages, the final send, LOG_REQUEST and END_REQUEST (raised whatever fails
-     * before them), and the modules' disposal.
+     * before them), and the modules' disposal. A module's PENDING may suspend it (the phase stays
+     * {@code ENDING}): its completion goes on with the end.
      *
      * @return what the filter must rethrow: the handler's failure, or the failure of the final send; {@code null}
+     *     (also when another thread ends the request, or the end is suspended)
      */
     Throwable end() {
         Phase was;
@@ -268,35 +488,75 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
                 return null;
             }
         } while (!phase.compareAndSet(was, Phase.ENDING));
-        Throwable failure = handlerFailure;
-        try {
-            if (failure == null && !notifier.finishRequested()) {
-                notifier.raiseNotification(Stage.EXECUTE_REQUEST_HANDLER, true, false);
-                for (Stage stage : Stage.AFTER_HANDLER) {
-                    if (notifier.finishRequested()) {
-                        break;
-                    }
-                    notifier.raise(stage, false);
-                }
-            }
-            if (failure == null) {
-                try {
-                    response.complete();
-                } catch (IOException | RuntimeException e) {
-                    LOG.log(Level.DEBUG, () -> "iisport: final send of "
-                            + HttpSyntax.printable(servletRequest.getRequestURI()) + " failed: " + e);
-                    failure = e;
-                }
-            } else if (!real.isCommitted()) {
-                real.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
-            }
-        } finally {
+        if (was == Phase.HANDLER_DISPATCH) {
+            LOG.log(Level.WARNING, "iisport: the handler of " + HttpSyntax.printable(servletRequest.getRequestURI())
+                    + " ran without the module pipeline after RQ_NOTIFICATION_PENDING: map the filter with "
+                    + "<dispatcher>ASYNC</dispatcher>");
+        }
+        if (!handlerStarted) {
+            // The request ends before its handler ran (a module's PENDING, then the container ended it).
+            pending.abandon();
+        }
+        endFrom(Stage.Section.AFTER_HANDLER, -1, RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE);
+        return phase.get() == Phase.ENDED ? failure : null;
+    }
+
+    /**
+     * The end from the notification at {@code index} of {@code section}, which ended with {@code status}
+     * ({@code -1}: from the section's start).
+     *
+     * @return {@code false} if a module's PENDING suspended the request
+     */
+    private boolean endFrom(Stage.Section section, int index, RequestNotificationStatus status) {
+        if (section == Stage.Section.AFTER_HANDLER) {
+            boolean suspendedHere = false;
             try {
-                connection.requestEnded(real);
-                for (Stage stage : Stage.FINAL) {
-                    notifier.raise(stage, true);
+                if (failure == null && handlerStarted && !notifier.finishRequested()) {
+                    suspendedHere = !raiseAfter(section, index, status);
+                }
+                if (!suspendedHere) {
+                    finalSend();
                 }
             } finally {
+                if (!suspendedHere) {
+                    suspendedHere = !finalStages(-1, RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE, true);
+                }
+            }
+            return !suspendedHere;
+        }
+        return finalStages(index, status, false);
+    }
+
+    private void finalSend() {
+        if (failure == null) {
+            try {
+                response.complete();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.DEBUG, () -> "iisport: final send of "
+                        + HttpSyntax.printable(servletRequest.getRequestURI()) + " failed: " + e);
+                failure = e;
+            }
+        } else if (!real.isCommitted()) {
+            real.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+        }
+    }
+
+    /**
+     * LOG_REQUEST and END_REQUEST after the notification at {@code index} ({@code -1}: from the start), then the
+     * modules' disposal and the release of the request's resources.
+     *
+     * @param first the first entry: the connection learns that the request ended
+     * @return {@code false} if a module's PENDING suspended the request
+     */
+    private boolean finalStages(int index, RequestNotificationStatus status, boolean first) {
+        boolean suspendedHere = false;
+        try {
+            if (first) {
+                connection.requestEnded(real);
+            }
+            suspendedHere = !raiseAfter(Stage.Section.FINAL, index, status);
+        } finally {
+            if (!suspendedHere) {
                 notifier.dispose();
                 for (RuntimeException cleanup : moduleContext.releaseStoredContexts()) {
                     LOG.log(Level.ERROR, "iisport: a stored context's cleanupStoredContext() failed", cleanup);
@@ -305,11 +565,11 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
                 phase.set(Phase.ENDED);
             }
         }
-        if (connection.isAbortDegraded() && !endDegradedAbort() && failure == null) {
-            failure = new IOException("iisport: the response was committed when the connection reset was asked, and "
-                    + "the container has no iisport extension: the response is aborted");
+        if (!suspendedHere && connection.isAbortDegraded() && !endDegradedAbort() && failure == null) {
+            failure = new IOException("iisport: the response was committed when the connection reset was asked, "
+                    + "and the container has no iisport extension: the response is aborted");
         }
-        return failure;
+        return !suspendedHere;
     }
 
     /**

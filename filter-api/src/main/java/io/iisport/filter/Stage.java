@@ -21,7 +21,6 @@ import io.iisport.httpserv.ISendResponseProvider;
 import io.iisport.httpserv.RequestNotification;
 import io.iisport.httpserv.RequestNotificationStatus;
 import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * The notifications the filter raises: the twelve deterministic stages of the IIS integrated pipeline in their
@@ -52,12 +51,83 @@ enum Stage {
     SEND_RESPONSE(RQ_SEND_RESPONSE, (module, context, provider) ->
             module.onSendResponse(context, (ISendResponseProvider) provider), null);
 
-    /** Before the handler: BEGIN_REQUEST to PRE_EXECUTE_REQUEST_HANDLER. */
-    static final Set<Stage> BEFORE_HANDLER = EnumSet.range(BEGIN_REQUEST, PRE_EXECUTE_REQUEST_HANDLER);
-    /** After the handler, skipped once a module finished the request. */
-    static final Set<Stage> AFTER_HANDLER = EnumSet.range(RELEASE_REQUEST_STATE, UPDATE_REQUEST_CACHE);
-    /** Raised for every request, also after FINISH_REQUEST and failures (IIS: "guaranteed to execute"). */
-    static final Set<Stage> FINAL = EnumSet.range(LOG_REQUEST, END_REQUEST);
+    /**
+     * The notifications of one part of the pipeline, in the order they are raised: each stage's notification, then
+     * its post-notification.
+     */
+    enum Section {
+        /** BEGIN_REQUEST to PRE_EXECUTE_REQUEST_HANDLER, then the modules' part of EXECUTE_REQUEST_HANDLER. */
+        BEFORE_HANDLER(false, BEGIN_REQUEST, PRE_EXECUTE_REQUEST_HANDLER, true),
+        /** EXECUTE_REQUEST_HANDLER's post-notification, RELEASE_REQUEST_STATE and UPDATE_REQUEST_CACHE. */
+        AFTER_HANDLER(false, EXECUTE_REQUEST_HANDLER, UPDATE_REQUEST_CACHE, false),
+        /** LOG_REQUEST and END_REQUEST, raised for every request, also after FINISH_REQUEST and failures. */
+        FINAL(true, LOG_REQUEST, END_REQUEST, false);
+
+        /**
+         * IIS: "guaranteed to execute": neither FINISH_REQUEST nor a failure skips the section's later notifications
+         * (FINISH_REQUEST skips its notification's post-notification only); in the others they end the section.
+         */
+        final boolean guaranteed;
+        private final Stage[] stages;
+        private final boolean[] posts;
+
+        /**
+         * @param withHandler BEFORE_HANDLER: EXECUTE_REQUEST_HANDLER's notification ends the section; otherwise
+         *     {@code first}'s post-notification starts it when {@code first} is EXECUTE_REQUEST_HANDLER
+         */
+        Section(boolean guaranteed, Stage first, Stage last, boolean withHandler) {
+            this.guaranteed = guaranteed;
+            int count = 2 * (last.ordinal() - first.ordinal() + 1) + (withHandler ? 1 : 0)
+                    - (first == EXECUTE_REQUEST_HANDLER ? 1 : 0);
+            this.stages = new Stage[count];
+            this.posts = new boolean[count];
+            int i = 0;
+            for (Stage stage : EnumSet.range(first, last)) {
+                if (stage != EXECUTE_REQUEST_HANDLER) {
+                    stages[i++] = stage;
+                }
+                stages[i] = stage;
+                posts[i++] = true;
+            }
+            if (withHandler) {
+                stages[i] = EXECUTE_REQUEST_HANDLER;
+            }
+        }
+
+        /** @return how many notifications the section has */
+        int size() {
+            return stages.length;
+        }
+
+        Stage stage(int index) {
+            return stages[index];
+        }
+
+        boolean post(int index) {
+            return posts[index];
+        }
+
+        /** @return the index of a notification in this section, or -1 */
+        int indexOf(Stage stage, boolean post) {
+            for (int i = 0; i < stages.length; i++) {
+                if (stages[i] == stage && posts[i] == post) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** @return the section of a notification other than SEND_RESPONSE */
+        static Section of(Stage stage, boolean post) {
+            for (Section section : values()) {
+                if (section.indexOf(stage, post) >= 0) {
+                    return section;
+                }
+            }
+            throw new IllegalArgumentException(stage.describe(post) + " belongs to no section");
+        }
+    }
+
     /** Every {@code RQ_*} bit the filter raises. */
     static final int RAISED_MASK;
 

@@ -9,8 +9,9 @@ import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_CONT
  *
  * <p>A factory makes one module per request, so a module may keep per-request state in its fields. Notification
  * methods run on the request's thread (or, after an async servlet completes, on the thread that completes it), one at
- * a time. {@code OnReadEntity}, {@code OnMapPath}, {@code OnCustomRequestNotification} and {@code OnAsyncCompletion}
- * are absent: the filter raises no such event (writes complete synchronously).
+ * a time. {@code OnReadEntity}, {@code OnMapPath} and {@code OnCustomRequestNotification} are absent: the filter
+ * raises no such event. After {@link RequestNotificationStatus#RQ_NOTIFICATION_PENDING}, the module's methods for
+ * the rest of the request run on the container thread that continues it.
  */
 public abstract class CHttpModule {
     /**
@@ -290,6 +291,28 @@ public abstract class CHttpModule {
      *         send and the remaining stages except {@code RQ_LOG_REQUEST} and {@code RQ_END_REQUEST}
      */
     public RequestNotificationStatus onSendResponse(IHttpContext httpContext, ISendResponseProvider provider) {
+        return RQ_NOTIFICATION_CONTINUE;
+    }
+
+    /**
+     * Ports {@code OnAsyncCompletion(IHttpContext* pHttpContext, DWORD dwNotification, BOOL fPostNotification,
+     * IHttpEventProvider* pProvider, IHttpCompletionInfo* pCompletionInfo)}: a notification for which this module
+     * returned {@link RequestNotificationStatus#RQ_NOTIFICATION_PENDING} was completed with
+     * {@link IHttpContext#postCompletion(int)}. Called once per posted completion, on a container thread other than
+     * the caller's (see {@link RequestNotificationStatus#RQ_NOTIFICATION_PENDING}); no subscription is needed.
+     *
+     * @param httpContext the request's context
+     * @param notification the {@code RQ_*} value of the pending notification, for example
+     *     {@link RequestNotification#RQ_BEGIN_REQUEST}
+     * @param postNotification whether the pending call was the post-notification
+     * @param provider the event provider of the pending notification
+     * @param completionInfo the completion: the posted byte count, status {@link IHttpCompletionInfo#S_OK}
+     * @return the status of the pending notification: {@code RQ_NOTIFICATION_CONTINUE} (the default) or
+     *     {@code RQ_NOTIFICATION_FINISH_REQUEST} as a notification method returns it, or
+     *     {@code RQ_NOTIFICATION_PENDING} to keep it waiting for another completion
+     */
+    public RequestNotificationStatus onAsyncCompletion(IHttpContext httpContext, int notification,
+            boolean postNotification, IHttpEventProvider provider, IHttpCompletionInfo completionInfo) {
         return RQ_NOTIFICATION_CONTINUE;
     }
 

@@ -63,14 +63,33 @@ public interface IHttpContext {
 
     /**
      * Ports {@code IndicateCompletion(REQUEST_NOTIFICATION_STATUS notificationStatus)}: finishes a notification for
-     * which the module returned {@link RequestNotificationStatus#RQ_NOTIFICATION_PENDING}. Callable from any thread,
-     * once per pending notification.
+     * which the module returned {@link RequestNotificationStatus#RQ_NOTIFICATION_PENDING}; the pipeline goes on as if
+     * the notification had returned {@code notificationStatus}. Callable from any thread, once per pending
+     * notification; it returns at once, and the pipeline goes on on a container thread (see
+     * {@link RequestNotificationStatus#RQ_NOTIFICATION_PENDING}).
      *
      * @param notificationStatus {@code RQ_NOTIFICATION_CONTINUE} or {@code RQ_NOTIFICATION_FINISH_REQUEST}
-     * @throws IllegalStateException if no notification of this request is pending
+     * @throws IllegalStateException if no notification of this request is pending, or it was already completed
      * @throws IllegalArgumentException if the status is {@code RQ_NOTIFICATION_PENDING} or {@code null}
      */
     void indicateCompletion(RequestNotificationStatus notificationStatus);
+
+    /**
+     * Ports {@code PostCompletion(DWORD cbBytes)}: finishes a notification for which the module returned
+     * {@link RequestNotificationStatus#RQ_NOTIFICATION_PENDING} by having the pipeline call the module's
+     * {@link CHttpModule#onAsyncCompletion} for it, whose {@link IHttpCompletionInfo#getCompletionBytes()} is
+     * {@code completionBytes} and whose return value is the notification's status. As in IIS, that call comes on
+     * another thread than the caller's (the container's, through {@code AsyncContext.start}) and this method returns
+     * at once. The request's own thread makes the call when it waits (see
+     * {@link RequestNotificationStatus#RQ_NOTIFICATION_PENDING}), and when the module posted before its notification
+     * method returned PENDING. Callable from any thread, once per pending notification.
+     *
+     * @param completionBytes the byte count {@code OnAsyncCompletion} sees; IIS's {@code DWORD}, here an
+     *     {@code int} from 0 to {@link Integer#MAX_VALUE}
+     * @throws IllegalArgumentException if {@code completionBytes} is negative
+     * @throws IllegalStateException if no notification of this request is pending, or it was already completed
+     */
+    void postCompletion(int completionBytes);
 
     /**
      * Returns the servlet request this context wraps (Java addition: attributes, session, body).

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.eclipse.jetty.http.HttpTester;
@@ -353,6 +354,51 @@ class PipelineTest {
         assertThat(response.getContent(), is("from servlet"));
         events.await("late refused");
         assertEquals(List.of("PENDING refused", "second refused", "servlet", "late refused"), events.all());
+    }
+
+    @Test
+    void postCompletionMisuseIsRefusedNamingWhatWasWrong() throws Exception {
+        server.scripted("P").on(RequestNotification.RQ_BEGIN_REQUEST, (c, p) -> {
+            try {
+                c.postCompletion(-1);
+            } catch (IllegalArgumentException e) {
+                events.add("negative refused: " + e.getMessage());
+            }
+            c.postCompletion(3);
+            try {
+                c.postCompletion(3);
+            } catch (IllegalStateException e) {
+                events.add("second refused: " + e.getMessage());
+            }
+            return RequestNotificationStatus.RQ_NOTIFICATION_PENDING;
+        });
+        server.moduleFilter("modules", "P=" + Scripted.class.getName());
+        server.start();
+
+        HttpTester.Response response = server.get("/page");
+        assertThat(response.getContent(), is("from servlet"));
+        assertEquals(List.of("negative refused: postCompletion takes a byte count from 0 to 2147483647 (IIS's DWORD), "
+                + "not -1", "second refused: postCompletion: no notification of this request is pending (its "
+                + "completion came already)", "servlet"), events.all());
+    }
+
+    @Test
+    void withoutAsyncSupportTheRequestsThreadWaitsForTheCompletion() throws Exception {
+        AtomicReference<Thread> pendingOn = new AtomicReference<>();
+        server.scripted("P").on(RequestNotification.RQ_BEGIN_REQUEST, (c, p) -> {
+            pendingOn.set(Thread.currentThread());
+            new Thread(() -> c.indicateCompletion(RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE)).start();
+            return RequestNotificationStatus.RQ_NOTIFICATION_PENDING;
+        }).on(RequestNotification.RQ_AUTHENTICATE_REQUEST, (c, p) -> {
+            events.add(Thread.currentThread() == pendingOn.get() ? "same thread" : "another thread");
+            return RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE;
+        });
+        server.moduleFilter("modules", "P=" + Scripted.class.getName()).setAsyncSupported(false);
+        server.start();
+
+        HttpTester.Response response = server.get("/page");
+        assertThat(response.getContent(), is("from servlet"));
+        assertEquals(List.of("same thread", "servlet"), events.all());
     }
 
     @Test

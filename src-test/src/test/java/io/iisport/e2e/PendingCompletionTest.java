@@ -1,0 +1,457 @@
+package io.iisport.e2e;
+
+import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE;
+import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_FINISH_REQUEST;
+import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_PENDING;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.iisport.filter.IisModuleFilter;
+import io.iisport.httpserv.CHttpModule;
+import io.iisport.httpserv.HttpDataChunk;
+import io.iisport.httpserv.IHttpCompletionInfo;
+import io.iisport.httpserv.IHttpContext;
+import io.iisport.httpserv.IHttpEventProvider;
+import io.iisport.httpserv.IHttpModuleRegistrationInfo;
+import io.iisport.httpserv.IHttpServer;
+import io.iisport.httpserv.RegisterModule;
+import io.iisport.httpserv.RequestNotification;
+import io.iisport.httpserv.RequestNotificationStatus;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.apache.catalina.Context;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpTester;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * {@code RQ_NOTIFICATION_PENDING} completed later from another thread, on Jetty 12 and Tomcat, each with a small
+ * request thread pool: {@code IndicateCompletion}, {@code PostCompletion} with {@code OnAsyncCompletion}, PENDING in
+ * LOG_REQUEST after a synchronous servlet, SetUrl before a PENDING, the async timeout, and more PENDING requests at
+ * once than the container has request threads, which only completes if no thread waits.
+ */
+class PendingCompletionTest {
+    /** Request threads each container has for requests (Jetty's pool has its acceptor and selector besides). */
+    private static final int REQUEST_THREADS = 4;
+    /** The async timeout the test filter sets, in ms. */
+    private static final long ASYNC_TIMEOUT = 600;
+    /** What the modules and servlets did, in order. */
+    static final ConcurrentLinkedQueue<String> EVENTS = new ConcurrentLinkedQueue<>();
+    /** Counted down by each request of {@link #morePendingRequestsThanThreadsAllComplete}. */
+    static volatile CountDownLatch barrier = new CountDownLatch(0);
+    /** The context of the last request whose module never completes. */
+    static final AtomicReference<IHttpContext> ABANDONED = new AtomicReference<>();
+
+    enum Container { JETTY, TOMCAT }
+
+    private static Server jetty;
+    private static Path tomcatBase;
+    private static Tomcat tomcat;
+    private static ExecutorService clients;
+
+    @BeforeAll
+    static void start() throws Exception {
+        QueuedThreadPool pool = new QueuedThreadPool(REQUEST_THREADS + 2, 2);
+        pool.setReservedThreads(0);
+        jetty = new Server(pool);
+        ServerConnector connector = new ServerConnector(jetty, 1, 1);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        jetty.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        EnumSet<DispatcherType> dispatches = EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC);
+        FilterHolder timeout = new FilterHolder(new AsyncTimeoutFilter());
+        timeout.setAsyncSupported(true);
+        context.addFilter(timeout, "/*", dispatches);
+        FilterHolder modules = new FilterHolder(new IisModuleFilter());
+        modules.setInitParameter("modules", "Deferred=" + DeferredModule.class.getName());
+        modules.setAsyncSupported(true);
+        context.addFilter(modules, "/*", dispatches);
+        for (Map.Entry<String, HttpServlet> servlet : servlets().entrySet()) {
+            ServletHolder holder = new ServletHolder(servlet.getValue());
+            holder.setAsyncSupported(true);
+            context.addServlet(holder, servlet.getKey());
+        }
+        jetty.setHandler(context);
+        jetty.start();
+
+        tomcatBase = Files.createTempDirectory("iisport-pending");
+        tomcat = TomcatTest.newTomcat(tomcatBase);
+        tomcat.getConnector().setProperty("maxThreads", Integer.toString(REQUEST_THREADS));
+        tomcat.getConnector().setProperty("minSpareThreads", "1");
+        Context tomcatContext = tomcat.addContext("", tomcatBase.toString());
+        tomcatFilter(tomcatContext, "timeout", new AsyncTimeoutFilter(), Map.of());
+        tomcatFilter(tomcatContext, "iis-modules", new IisModuleFilter(),
+                Map.of("modules", "Deferred=" + DeferredModule.class.getName()));
+        for (Map.Entry<String, HttpServlet> servlet : servlets().entrySet()) {
+            String name = servlet.getKey().substring(1);
+            Tomcat.addServlet(tomcatContext, name, servlet.getValue()).setAsyncSupported(true);
+            tomcatContext.addServletMappingDecoded(servlet.getKey(), name);
+        }
+        tomcat.start();
+        clients = Executors.newCachedThreadPool();
+    }
+
+    private static void tomcatFilter(Context context, String name, Filter filter, Map<String, String> params) {
+        FilterDef def = new FilterDef();
+        def.setFilterName(name);
+        def.setFilter(filter);
+        params.forEach(def::addInitParameter);
+        def.setAsyncSupported("true");
+        context.addFilterDef(def);
+        FilterMap map = new FilterMap();
+        map.setFilterName(name);
+        map.addURLPattern("/*");
+        map.setDispatcher(DispatcherType.REQUEST.name());
+        map.setDispatcher(DispatcherType.ASYNC.name());
+        context.addFilterMap(map);
+    }
+
+    private static Map<String, HttpServlet> servlets() {
+        return Map.of("/echo", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                EVENTS.add("servlet " + req.getServletPath());
+                resp.setContentType("text/plain");
+                resp.getWriter().print("echo " + req.getDispatcherType() + " a=" + Arrays.toString(
+                        req.getParameterValues("a")) + " async-uri=" + req.getAttribute(AsyncContext.ASYNC_REQUEST_URI));
+            }
+        }, "/rewritten", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                EVENTS.add("servlet " + req.getServletPath());
+                resp.setContentType("text/plain");
+                resp.getWriter().print("rewritten " + req.getDispatcherType() + " query=" + req.getQueryString());
+            }
+        });
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (clients != null) {
+            clients.shutdownNow();
+        }
+        if (jetty != null) {
+            jetty.stop();
+        }
+        if (tomcat != null) {
+            tomcat.stop();
+            tomcat.destroy();
+        }
+        if (tomcatBase != null) {
+            try (Stream<Path> files = Files.walk(tomcatBase)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @BeforeEach
+    void clear() {
+        EVENTS.clear();
+    }
+
+    private static int port(Container container) {
+        return container == Container.JETTY ? ((ServerConnector) jetty.getConnectors()[0]).getLocalPort()
+                : tomcat.getConnector().getLocalPort();
+    }
+
+    /** One HTTP/1.1 exchange on a raw socket; the server closes the connection after the response. */
+    private static HttpTester.Response get(Container container, String target) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port(container))) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + target + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            HttpTester.Response response = HttpTester.parseResponse(in);
+            assertThat("the connection closes after the full response", in.read(), is(-1));
+            return response;
+        }
+    }
+
+    private static void awaitEvent(String event) throws InterruptedException {
+        for (int i = 0; i < 200 && !EVENTS.contains(event); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(List.copyOf(EVENTS), hasItem(event));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void indicateCompletionRunsTheServletOnceAsForARequest(Container container) throws Exception {
+        HttpTester.Response response = get(container, "/echo?pend=indicate&a=1");
+        assertThat(response.getStatus(), is(200));
+        assertThat(response.getContent(), is("echo REQUEST a=[1] async-uri=null"));
+        awaitEvent("END_REQUEST");
+        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST pending", "indicate CONTINUE",
+                "POST_BEGIN_REQUEST on another thread", "servlet /echo", "LOG_REQUEST", "END_REQUEST")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void postCompletionCallsOnAsyncCompletionWhoseContinueRunsTheServlet(Container container) throws Exception {
+        HttpTester.Response response = get(container, "/echo?pend=post&a=2");
+        assertThat(response.getStatus(), is(200));
+        assertThat(response.get("X-Completion"), is("bytes=7 status=0 notification=RQ_BEGIN_REQUEST post=false"));
+        assertThat(response.getContent(), is("echo REQUEST a=[2] async-uri=null"));
+        awaitEvent("END_REQUEST");
+        assertThat(List.copyOf(EVENTS), hasItem("OnAsyncCompletion on another thread"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void onAsyncCompletionReturningFinishRequestSendsTheModulesResponse(Container container) throws Exception {
+        HttpTester.Response response = get(container, "/echo?pend=postfinish");
+        assertThat(response.getStatus(), is(203));
+        assertThat(response.getContent(), is("finished by the module after 9 bytes"));
+        awaitEvent("END_REQUEST");
+        assertThat(List.copyOf(EVENTS), not(hasItem("servlet /echo")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void setUrlThenPendingRunsTheRewrittenServlet(Container container) throws Exception {
+        HttpTester.Response response = get(container, "/echo?pend=seturl&a=3");
+        assertThat(response.getStatus(), is(200));
+        assertThat(response.getContent(), is("rewritten FORWARD query=b=4"));
+        awaitEvent("END_REQUEST");
+        assertThat(List.copyOf(EVENTS), not(hasItem("servlet /echo")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void pendingInLogRequestAfterASynchronousServletEndsTheRequestWhenCompleted(Container container)
+            throws Exception {
+        HttpTester.Response response = get(container, "/echo?pend=log&a=5");
+        assertThat(response.getStatus(), is(200));
+        assertThat(response.getContent(), is("echo REQUEST a=[5] async-uri=null"));
+        awaitEvent("END_REQUEST");
+        assertThat(List.copyOf(EVENTS), is(List.of("servlet /echo", "LOG_REQUEST pending", "indicate CONTINUE",
+                "POST_LOG_REQUEST on another thread", "END_REQUEST")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aModuleThatNeverCompletesEndsWithA500AtTheAsyncTimeout(Container container) throws Exception {
+        HttpTester.Response response = get(container, "/echo?pend=never");
+        assertThat(response.getStatus(), is(500));
+        awaitEvent("END_REQUEST");
+        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST pending", "LOG_REQUEST", "END_REQUEST")));
+        IHttpContext late = ABANDONED.get();
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> late.indicateCompletion(RQ_NOTIFICATION_CONTINUE));
+        assertThat(refused.getMessage(), is("indicateCompletion: no notification of this request is pending"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void morePendingRequestsThanThreadsAllComplete(Container container) throws Exception {
+        int requests = REQUEST_THREADS * 3;
+        // Each module completes only once every request is pending at once: a waiting thread each would starve.
+        barrier = new CountDownLatch(requests);
+        List<Future<HttpTester.Response>> responses = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            String target = "/echo?pend=barrier&a=" + i;
+            responses.add(clients.submit(() -> get(container, target)));
+        }
+        for (int i = 0; i < requests; i++) {
+            HttpTester.Response response = responses.get(i).get(20, TimeUnit.SECONDS);
+            assertThat(response.getContent(), response.getStatus(), is(200));
+            assertThat(response.getContent(), is("echo REQUEST a=[" + i + "] async-uri=null"));
+        }
+    }
+
+    /** Sets a short async timeout on the async cycles started behind it, as a deployment may. */
+    public static final class AsyncTimeoutFilter implements Filter {
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                throws IOException, ServletException {
+            chain.doFilter(new HttpServletRequestWrapper((HttpServletRequest) request) {
+                @Override
+                public AsyncContext startAsync() {
+                    AsyncContext started = super.startAsync();
+                    started.setTimeout(ASYNC_TIMEOUT);
+                    return started;
+                }
+            }, response);
+        }
+    }
+
+    /** Returns PENDING as {@code ?pend=} says and completes 200 ms later from a thread of its own. */
+    public static final class DeferredModule implements RegisterModule {
+        @Override
+        public void registerModule(int serverVersion, IHttpModuleRegistrationInfo moduleInfo, IHttpServer globalInfo) {
+            moduleInfo.setRequestNotifications(Module::new, RequestNotification.RQ_BEGIN_REQUEST
+                    | RequestNotification.RQ_LOG_REQUEST | RequestNotification.RQ_END_REQUEST,
+                    RequestNotification.RQ_BEGIN_REQUEST | RequestNotification.RQ_LOG_REQUEST);
+        }
+
+        static final class Module extends CHttpModule {
+            private Thread pendingThread;
+
+            private static String mode(IHttpContext context) {
+                String mode = context.getServletRequest().getParameter("pend");
+                return mode == null ? "" : mode;
+            }
+
+            private static void later(long delayMs, Runnable completion) {
+                Thread thread = new Thread(() -> {
+                    try {
+                        Thread.sleep(delayMs);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    completion.run();
+                }, "module completion");
+                thread.setDaemon(true);
+                thread.start();
+            }
+
+            private void indicateLater(IHttpContext context) {
+                later(200, () -> {
+                    EVENTS.add("indicate CONTINUE");
+                    context.indicateCompletion(RQ_NOTIFICATION_CONTINUE);
+                });
+            }
+
+            private String thread() {
+                return Thread.currentThread() == pendingThread ? "on the pending thread" : "on another thread";
+            }
+
+            @Override
+            public RequestNotificationStatus onBeginRequest(IHttpContext context, IHttpEventProvider provider) {
+                pendingThread = Thread.currentThread();
+                switch (mode(context)) {
+                    case "indicate" -> indicateLater(context);
+                    case "post" -> later(200, () -> context.postCompletion(7));
+                    case "postfinish" -> later(200, () -> context.postCompletion(9));
+                    case "seturl" -> {
+                        context.getRequest().setUrl("/rewritten?b=4", true);
+                        indicateLater(context);
+                    }
+                    case "never" -> ABANDONED.set(context);
+                    case "barrier" -> {
+                        CountDownLatch all = barrier;
+                        all.countDown();
+                        later(0, () -> {
+                            try {
+                                boolean together = all.await(15, TimeUnit.SECONDS);
+                                context.indicateCompletion(together ? RQ_NOTIFICATION_CONTINUE
+                                        : RQ_NOTIFICATION_FINISH_REQUEST);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        });
+                        return RQ_NOTIFICATION_PENDING;
+                    }
+                    default -> {
+                        return RQ_NOTIFICATION_CONTINUE;
+                    }
+                }
+                EVENTS.add("BEGIN_REQUEST pending");
+                return RQ_NOTIFICATION_PENDING;
+            }
+
+            @Override
+            public RequestNotificationStatus onPostBeginRequest(IHttpContext context, IHttpEventProvider provider) {
+                if (mode(context).equals("indicate")) {
+                    EVENTS.add("POST_BEGIN_REQUEST " + thread());
+                }
+                return RQ_NOTIFICATION_CONTINUE;
+            }
+
+            @Override
+            public RequestNotificationStatus onAsyncCompletion(IHttpContext context, int notification,
+                    boolean postNotification, IHttpEventProvider provider, IHttpCompletionInfo completionInfo) {
+                EVENTS.add("OnAsyncCompletion " + thread());
+                if (mode(context).equals("postfinish")) {
+                    context.getResponse().setStatus(203, "Non-Authoritative Information");
+                    context.getResponse().writeEntityChunks(new HttpDataChunk[] {HttpDataChunk.fromString(
+                            "finished by the module after " + completionInfo.getCompletionBytes() + " bytes",
+                            StandardCharsets.UTF_8)}, false, false);
+                    return RQ_NOTIFICATION_FINISH_REQUEST;
+                }
+                context.getResponse().setHeader("X-Completion", "bytes=" + completionInfo.getCompletionBytes()
+                        + " status=" + completionInfo.getCompletionStatus() + " notification="
+                        + RequestNotification.nameOf(notification) + " post=" + postNotification, true);
+                return RQ_NOTIFICATION_CONTINUE;
+            }
+
+            @Override
+            public RequestNotificationStatus onLogRequest(IHttpContext context, IHttpEventProvider provider) {
+                if (mode(context).equals("log")) {
+                    pendingThread = Thread.currentThread();
+                    EVENTS.add("LOG_REQUEST pending");
+                    indicateLater(context);
+                    return RQ_NOTIFICATION_PENDING;
+                }
+                if (!mode(context).equals("barrier")) {
+                    EVENTS.add("LOG_REQUEST");
+                }
+                return RQ_NOTIFICATION_CONTINUE;
+            }
+
+            @Override
+            public RequestNotificationStatus onPostLogRequest(IHttpContext context, IHttpEventProvider provider) {
+                if (mode(context).equals("log")) {
+                    EVENTS.add("POST_LOG_REQUEST " + thread());
+                }
+                return RQ_NOTIFICATION_CONTINUE;
+            }
+
+            @Override
+            public RequestNotificationStatus onEndRequest(IHttpContext context, IHttpEventProvider provider) {
+                if (!mode(context).equals("barrier")) {
+                    EVENTS.add("END_REQUEST");
+                }
+                return RQ_NOTIFICATION_CONTINUE;
+            }
+        }
+    }
+}
