@@ -1,11 +1,13 @@
 package io.iisport.filter;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * What the servlet and the modules decided about the response apart from its body and the container's headers:
  * the servlet's Content-Length while the filter holds it back, the servlet's deferred ending, and IIS's status
- * details (sub-status, reason, error description). Used on the request's thread only.
+ * details (sub-status, reason, error description), and the trailer fields once set. Used on the request's thread
+ * only (the container reads the trailers through their own lock).
  */
 final class ResponseMetadata {
     /** See {@link IisModuleFilter#SUB_STATUS_ATTRIBUTE}. */
@@ -26,6 +28,28 @@ final class ResponseMetadata {
     boolean moduleSetStatus;
     /** The module's {@code fTrySkipCustomErrors}. */
     boolean trySkipCustomErrors;
+    /** The trailer fields, once the servlet or a module set one: {@code null} keeps the container's framing. */
+    private ResponseTrailers trailers;
+
+    /** @return the response's trailer fields, made on first use (nothing reaches the container until one is set) */
+    ResponseTrailers trailers(HttpServletResponse real) {
+        if (trailers == null) {
+            trailers = new ResponseTrailers(real);
+        }
+        return trailers;
+    }
+
+    /** @return the response's trailer fields, or {@code null} if neither the servlet nor a module set any */
+    ResponseTrailers trailersIfSet() {
+        return trailers;
+    }
+
+    /** The container's response was reset: its trailer supplier goes back if trailers are still set. */
+    void afterRealReset(boolean servletReset) {
+        if (trailers != null) {
+            trailers.afterReset(servletReset);
+        }
+    }
 
     /**
      * IIS's custom errors for a response that ends blank: if a module set this error {@code status}, the response
@@ -59,5 +83,6 @@ final class ResponseMetadata {
         reason = null;
         moduleSetStatus = false;
         trySkipCustomErrors = false;
+        afterRealReset(true);
     }
 }
