@@ -111,6 +111,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
     void run(FilterChain chain) throws IOException, ServletException {
         boolean async = false;
         try {
+            preBeginRequest();
             notifier.createModules();
             for (Stage stage : Stage.BEFORE_HANDLER) {
                 if (notifier.finishRequested()) {
@@ -148,6 +149,23 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
             if (!async) {
                 endAndRethrow();
             }
+        }
+    }
+
+    /**
+     * {@code GL_PRE_BEGIN_REQUEST}: a global module that handled the request, or failed (a 500), finishes it before
+     * {@code RQ_BEGIN_REQUEST}, as {@code RQ_NOTIFICATION_FINISH_REQUEST} does.
+     */
+    private void preBeginRequest() {
+        if (!pipeline.globals.hasPreBeginRequest()) {
+            return;
+        }
+        GlobalModules.Outcome outcome = pipeline.globals.preBeginRequest(moduleContext);
+        if (outcome == GlobalModules.Outcome.FAILED) {
+            moduleFailed();
+        }
+        if (outcome != GlobalModules.Outcome.CONTINUE) {
+            notifier.finishRequest();
         }
     }
 
