@@ -17,6 +17,7 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * The filter's global modules ({@code CGlobalModule}) and the three global notifications the filter raises, each to
@@ -72,16 +73,32 @@ final class GlobalModules {
         return subscribed.toArray(new RegisteredModule[0]);
     }
 
-    /** A global module's call, with the provider's {@code SetErrorStatus} as its failure. */
-    @FunctionalInterface
-    private interface Call {
-        GlobalNotificationStatus run(CGlobalModule module, ErrorStatus errorStatus);
-    }
+    /**
+     * The provider of one global notification call: the application (start, stop) or the request's context
+     * (pre-begin-request), and what the module reported through {@code SetErrorStatus}.
+     */
+    private static final class Provider implements IHttpApplicationStartProvider, IHttpApplicationStopProvider,
+            IPreBeginRequestProvider {
+        private final IHttpApplication application;
+        private final IHttpContext context;
+        private Throwable error;
 
-    /** {@code IHttpEventProvider.setErrorStatus} of the providers: the module failed. */
-    private static class ErrorStatus {
-        Throwable error;
+        Provider(IHttpApplication application, IHttpContext context) {
+            this.application = application;
+            this.context = context;
+        }
 
+        @Override
+        public IHttpApplication getApplication() {
+            return application;
+        }
+
+        @Override
+        public IHttpContext getHttpContext() {
+            return context;
+        }
+
+        @Override
         public void setErrorStatus(Throwable error) {
             this.error = error == null ? new IllegalStateException("setErrorStatus(null)") : error;
         }
@@ -92,11 +109,11 @@ final class GlobalModules {
      *
      * @throws Throwable the module's failure, {@code VirtualMachineError}s included (the caller rethrows those)
      */
-    private static GlobalNotificationStatus call(RegisteredModule module, Call call) throws Throwable {
-        ErrorStatus errorStatus = new ErrorStatus();
-        GlobalNotificationStatus status = call.run(module.globalModule(), errorStatus);
-        if (errorStatus.error != null) {
-            throw errorStatus.error;
+    private static GlobalNotificationStatus call(RegisteredModule module, Provider provider,
+            BiFunction<CGlobalModule, Provider, GlobalNotificationStatus> method) throws Throwable {
+        GlobalNotificationStatus status = method.apply(module.globalModule(), provider);
+        if (provider.error != null) {
+            throw provider.error;
         }
         if (status == null) {
             throw new IllegalStateException("returned no GlobalNotificationStatus");
@@ -113,8 +130,8 @@ final class GlobalModules {
         started = application;
         for (RegisteredModule module : start) {
             try {
-                if (call(module, (global, errors) -> global.onGlobalApplicationStart(new StartProvider(application,
-                        errors))) == GL_NOTIFICATION_HANDLED) {
+                if (call(module, new Provider(application, null), CGlobalModule::onGlobalApplicationStart)
+                        == GL_NOTIFICATION_HANDLED) {
                     return;
                 }
             } catch (VirtualMachineError e) {
@@ -135,8 +152,8 @@ final class GlobalModules {
         }
         for (RegisteredModule module : stop) {
             try {
-                if (call(module, (global, errors) -> global.onGlobalApplicationStop(new StopProvider(application,
-                        errors))) == GL_NOTIFICATION_HANDLED) {
+                if (call(module, new Provider(application, null), CGlobalModule::onGlobalApplicationStop)
+                        == GL_NOTIFICATION_HANDLED) {
                     return;
                 }
             } catch (VirtualMachineError e) {
@@ -156,8 +173,8 @@ final class GlobalModules {
     Outcome preBeginRequest(IHttpContext context) {
         for (RegisteredModule module : preBeginRequest) {
             try {
-                if (call(module, (global, errors) -> global.onGlobalPreBeginRequest(new PreBeginRequestProvider(
-                        context, errors))) == GL_NOTIFICATION_HANDLED) {
+                if (call(module, new Provider(null, context), CGlobalModule::onGlobalPreBeginRequest)
+                        == GL_NOTIFICATION_HANDLED) {
                     return Outcome.HANDLED;
                 }
             } catch (VirtualMachineError e) {
@@ -173,7 +190,7 @@ final class GlobalModules {
         return Outcome.CONTINUE;
     }
 
-    /** Calls every global module's {@code terminate()}, logging failures with the module's name. */
+    /** Calls the module's global module's {@code terminate()}, if it has one, logging a failure with its name. */
     static void terminate(RegisteredModule module) {
         if (module.globalModule() == null) {
             return;
@@ -183,45 +200,6 @@ final class GlobalModules {
         } catch (RuntimeException | LinkageError e) {
             LOG.log(Level.WARNING, "iisport module '" + module.getName() + "': the global module's terminate() failed",
                     e);
-        }
-    }
-
-    private record StartProvider(IHttpApplication application, ErrorStatus errors)
-            implements IHttpApplicationStartProvider {
-        @Override
-        public IHttpApplication getApplication() {
-            return application;
-        }
-
-        @Override
-        public void setErrorStatus(Throwable error) {
-            errors.setErrorStatus(error);
-        }
-    }
-
-    private record StopProvider(IHttpApplication application, ErrorStatus errors)
-            implements IHttpApplicationStopProvider {
-        @Override
-        public IHttpApplication getApplication() {
-            return application;
-        }
-
-        @Override
-        public void setErrorStatus(Throwable error) {
-            errors.setErrorStatus(error);
-        }
-    }
-
-    private record PreBeginRequestProvider(IHttpContext context, ErrorStatus errors)
-            implements IPreBeginRequestProvider {
-        @Override
-        public IHttpContext getHttpContext() {
-            return context;
-        }
-
-        @Override
-        public void setErrorStatus(Throwable error) {
-            errors.setErrorStatus(error);
         }
     }
 }
