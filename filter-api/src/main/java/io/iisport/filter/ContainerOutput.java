@@ -7,17 +7,53 @@ import java.io.OutputStream;
 import java.nio.charset.Charset;
 
 /**
- * Where sent bytes go in the container: its output stream, unless its writer is in use — by the target of an async
- * dispatch the filter does not wrap, which may go on with {@code getWriter()} as it could without the filter — and
- * then the bytes go to that writer as the characters they encode.
+ * The container's side of the response body: what goes with the headers when a write may commit them (the servlet's
+ * held-back {@code Content-Length}, the connection actions' fields), and where sent bytes go — the container's
+ * output stream, unless its writer is in use (by the target of an async dispatch the filter does not wrap, which may
+ * go on with {@code getWriter()} as it could without the filter), and then the bytes go to that writer as the
+ * characters they encode.
  */
 final class ContainerOutput {
     private final HttpServletResponse real;
+    private final ResponseMetadata metadata;
+    private final ConnectionControl connection;
     private ServletOutputStream stream;
     private OutputStream sink;
 
-    ContainerOutput(HttpServletResponse real) {
+    ContainerOutput(HttpServletResponse real, ResponseMetadata metadata, ConnectionControl connection) {
         this.real = real;
+        this.metadata = metadata;
+        this.connection = connection;
+    }
+
+    /** Writes to the container, with what goes with the headers if they are not sent yet. */
+    void write(byte[] b, int off, int len) throws IOException {
+        if (!real.isCommitted()) {
+            beforeCommit();
+        }
+        sink().write(b, off, len);
+    }
+
+    /** Writes what {@code body} holds to the container and empties it, as {@link #write} does. */
+    void drain(BodyBuffer body) throws IOException {
+        if (!real.isCommitted()) {
+            beforeCommit();
+        }
+        if (body.size() > 0) {
+            body.drainTo(sink());
+        }
+    }
+
+    /**
+     * What goes with the headers: the servlet's held-back Content-Length while it still holds, and what the
+     * connection actions add. Otherwise the container frames the body as it would without the filter.
+     */
+    void beforeCommit() {
+        long length = metadata.declaredLength();
+        if (length >= 0) {
+            real.setContentLengthLong(length);
+        }
+        connection.beforeCommit(real);
     }
 
     /** @return the container's output stream (for flushes and non-blocking output) */

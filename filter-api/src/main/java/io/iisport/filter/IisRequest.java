@@ -12,25 +12,16 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.Part;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.io.UnsupportedEncodingException;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
- * The request the servlet chain sees: the header changes modules made through {@code IHttpRequest}, the body as
- * modules left it ({@code ReadEntityBody}/{@code InsertEntityBody}, see {@link RequestBody}), and an
- * {@link AsyncContext} that runs the rest of the pipeline when the servlet completes it.
+ * The request the servlet chain sees: the header changes modules made through {@code IHttpRequest}
+ * ({@link RequestHeaders}), the body as modules left it ({@code ReadEntityBody}/{@code InsertEntityBody}: see
+ * {@link RequestBody}, and {@link HandlerBody} for the servlet's side), a module's {@code SetUrl}
+ * ({@link UrlRewrite}), and an {@link AsyncContext} that runs the rest of the pipeline when the servlet completes it.
  */
 final class IisRequest extends HttpServletRequestWrapper {
     /** What the request needs of the pipeline run it belongs to. */
@@ -52,17 +43,11 @@ final class IisRequest extends HttpServletRequestWrapper {
     private final Run context;
     /** A module's SetUrl, or {@code null}. */
     private UrlRewrite rewrite;
-    /** Header name (case-insensitive) to its values; an empty list is a deleted header. {@code null}: no change. */
-    private Map<String, List<String>> headers;
+    /** The header fields modules changed; {@code null} until one does. */
+    private RequestHeaders headers;
     private final RequestBody body;
-    /** How the servlet took the body once modules took part of it. */
-    private enum BodyUse { NONE, STREAM, READER }
-
-    private BodyUse bodyUse = BodyUse.NONE;
-    private ServletInputStream bodyInput;
-    private BufferedReader bodyReader;
-    /** The parameters and parts parsed from the modules' body, once asked. */
-    private ModuleBodyForm bodyForm;
+    /** The body as the servlet takes it once modules took part of it; made then. */
+    private HandlerBody handlerBody;
 
     IisRequest(HttpServletRequest request, Run context, long requestBodyLimit) {
         super(request);
@@ -89,55 +74,28 @@ final class IisRequest extends HttpServletRequestWrapper {
 
     // ---------------------------------------------------------------- the body, once modules took part of it
 
+    private HandlerBody handlerBody() {
+        if (handlerBody == null) {
+            handlerBody = new HandlerBody(this, body);
+        }
+        return handlerBody;
+    }
+
     @Override
     public ServletInputStream getInputStream() throws IOException {
-        if (!modulesTookBody()) {
-            return super.getInputStream();
-        }
-        if (bodyUse == BodyUse.READER) {
-            throw new IllegalStateException("getReader() was already called for this request");
-        }
-        bodyUse = BodyUse.STREAM;
-        if (bodyInput == null) {
-            bodyInput = body.input();
-        }
-        return bodyInput;
+        return modulesTookBody() ? handlerBody().inputStream() : super.getInputStream();
     }
 
     @Override
     public BufferedReader getReader() throws IOException {
-        if (!modulesTookBody()) {
-            return super.getReader();
-        }
-        if (bodyUse == BodyUse.STREAM) {
-            throw new IllegalStateException("getInputStream() was already called for this request");
-        }
-        if (bodyReader == null) {
-            String encoding = getCharacterEncoding();
-            Charset charset;
-            try {
-                charset = encoding == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encoding);
-            } catch (RuntimeException e) {
-                throw new UnsupportedEncodingException(encoding);
-            }
-            bodyReader = new BufferedReader(new InputStreamReader(body.input(), charset));
-            bodyUse = BodyUse.READER;
-        }
-        return bodyReader;
+        return modulesTookBody() ? handlerBody().reader() : super.getReader();
     }
 
     /** {@code Content-Length} as the request now has it: a module's {@code SetHeader} or {@code DeleteHeader}. */
     @Override
     public long getContentLengthLong() {
-        if (headers == null || !headers.containsKey("Content-Length")) {
-            return super.getContentLengthLong();
-        }
-        String value = getHeader("Content-Length");
-        try {
-            return value == null ? -1 : Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return headers != null && headers.changed("Content-Length") ? headers.contentLength()
+                : super.getContentLengthLong();
     }
 
     @Override
@@ -146,21 +104,10 @@ final class IisRequest extends HttpServletRequestWrapper {
         return length > Integer.MAX_VALUE ? -1 : (int) length;
     }
 
-    /**
-     * The parameters and parts of the modules' body; the container cannot parse it (see {@link ModuleBodyForm}).
-     */
-    private ModuleBodyForm bodyForm() {
-        if (bodyForm == null) {
-            String query = rewrite == null || !rewrite.dropsOriginalQuery() ? super.getQueryString() : null;
-            try {
-                bodyForm = ModuleBodyForm.parse(this, body, query, bodyUse == BodyUse.NONE);
-            } catch (IOException e) {
-                throw new UncheckedIOException("iisport: reading the request body failed", e);
-            } catch (ServletException e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
-        }
-        return bodyForm;
+    /** @return the parameters of the modules' body and of the query the servlet sees */
+    private Map<String, String[]> bodyParameters() {
+        return handlerBody().parameters(rewrite == null || !rewrite.dropsOriginalQuery() ? super.getQueryString()
+                : null);
     }
 
     @Override
@@ -168,11 +115,7 @@ final class IisRequest extends HttpServletRequestWrapper {
         if (!modulesTookBody()) {
             return super.getParts();
         }
-        List<Part> parts = bodyForm().parts();
-        if (parts == null) {
-            throw new ServletException("the request is not multipart/form-data");
-        }
-        return parts;
+        return handlerBody().parts(rewrite == null || !rewrite.dropsOriginalQuery() ? super.getQueryString() : null);
     }
 
     @Override
@@ -240,7 +183,7 @@ final class IisRequest extends HttpServletRequestWrapper {
     @Override
     public Map<String, String[]> getParameterMap() {
         if (modulesTookBody()) {
-            return bodyForm().parameters();
+            return bodyParameters();
         }
         return rewrite == null || !rewrite.dropsOriginalQuery() ? super.getParameterMap() : parametersLeft();
     }
@@ -248,7 +191,7 @@ final class IisRequest extends HttpServletRequestWrapper {
     @Override
     public String getParameter(String name) {
         if (modulesTookBody()) {
-            String[] values = bodyForm().parameters().get(name);
+            String[] values = bodyParameters().get(name);
             return values == null || values.length == 0 ? null : values[0];
         }
         if (rewrite == null || !rewrite.dropsOriginalQuery()) {
@@ -261,7 +204,7 @@ final class IisRequest extends HttpServletRequestWrapper {
     @Override
     public String[] getParameterValues(String name) {
         if (modulesTookBody()) {
-            return bodyForm().parameters().get(name);
+            return bodyParameters().get(name);
         }
         return rewrite == null || !rewrite.dropsOriginalQuery() ? super.getParameterValues(name)
                 : parametersLeft().get(name);
@@ -270,7 +213,7 @@ final class IisRequest extends HttpServletRequestWrapper {
     @Override
     public Enumeration<String> getParameterNames() {
         if (modulesTookBody()) {
-            return Collections.enumeration(bodyForm().parameters().keySet());
+            return Collections.enumeration(bodyParameters().keySet());
         }
         return rewrite == null || !rewrite.dropsOriginalQuery() ? super.getParameterNames()
                 : Collections.enumeration(UrlRewrite.names(parametersLeft()));
@@ -278,86 +221,41 @@ final class IisRequest extends HttpServletRequestWrapper {
 
     void setHeader(String name, String value, boolean replace) {
         if (headers == null) {
-            headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            headers = new RequestHeaders();
         }
-        List<String> values = headers.get(name);
-        if (values == null) {
-            values = new ArrayList<>();
-            if (!replace) {
-                values.addAll(Collections.list(super.getHeaders(name)));
-            }
-            headers.put(name, values);
-        } else if (replace) {
-            values.clear();
-        }
-        values.add(value);
+        headers.set((HttpServletRequest) getRequest(), name, value, replace);
     }
 
     void deleteHeader(String name) {
         if (headers == null) {
-            headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            headers = new RequestHeaders();
         }
-        headers.put(name, new ArrayList<>());
+        headers.delete(name);
     }
 
     @Override
     public String getHeader(String name) {
-        List<String> values = headers == null ? null : headers.get(name);
-        if (values == null) {
-            return super.getHeader(name);
-        }
-        return values.isEmpty() ? null : values.get(0);
+        return headers == null ? super.getHeader(name) : headers.first((HttpServletRequest) getRequest(), name);
     }
 
     @Override
     public Enumeration<String> getHeaders(String name) {
-        List<String> values = headers == null ? null : headers.get(name);
-        return values == null ? super.getHeaders(name) : Collections.enumeration(values);
+        return headers == null ? super.getHeaders(name) : headers.values((HttpServletRequest) getRequest(), name);
     }
 
     @Override
     public Enumeration<String> getHeaderNames() {
-        if (headers == null) {
-            return super.getHeaderNames();
-        }
-        Set<String> names = new LinkedHashSet<>();
-        for (String name : Collections.list(super.getHeaderNames())) {
-            if (!headers.containsKey(name)) {
-                names.add(name);
-            }
-        }
-        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-            if (!header.getValue().isEmpty()) {
-                names.add(header.getKey());
-            }
-        }
-        return Collections.enumeration(names);
+        return headers == null ? super.getHeaderNames() : headers.names((HttpServletRequest) getRequest());
     }
 
     @Override
     public int getIntHeader(String name) {
-        if (headers == null || !headers.containsKey(name)) {
-            return super.getIntHeader(name);
-        }
-        String value = getHeader(name);
-        return value == null ? -1 : Integer.parseInt(value.trim());
+        return headers != null && headers.changed(name) ? headers.intValue(name) : super.getIntHeader(name);
     }
 
     @Override
     public long getDateHeader(String name) {
-        if (headers == null || !headers.containsKey(name)) {
-            return super.getDateHeader(name);
-        }
-        String value = getHeader(name);
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return java.time.ZonedDateTime.parse(value.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
-                    .toInstant().toEpochMilli();
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("header " + name + " is not an HTTP date: " + value, e);
-        }
+        return headers != null && headers.changed(name) ? headers.dateValue(name) : super.getDateHeader(name);
     }
 
     /** The container's dispatcher, whose forward also discards the filter's buffer (see {@link ForwardDispatcher}). */

@@ -2,6 +2,7 @@ package io.iisport.filter;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 
 /**
  * What the servlet and the modules decided about the response apart from its body and the container's headers:
@@ -52,10 +53,32 @@ final class ResponseMetadata {
     }
 
     /**
+     * The end of an uncommitted response at the final send: IIS's custom errors if it is {@code blank} (the custom
+     * error module runs last), then the deferred {@code sendError} or {@code sendRedirect}, on the container's response.
+     *
+     * @param blank whether no body was written or handed to the container
+     * @return whether the response ended here (the container renders the error page or the redirect)
+     */
+    boolean endOn(HttpServletRequest request, HttpServletResponse real, boolean blank) throws IOException {
+        if (blank) {
+            applyCustomError(request, real.getStatus());
+        }
+        if (ending instanceof DeferredEnding.SendError error) {
+            real.sendError(real.getStatus(), error.message() != null ? error.message() : errorDescription);
+            return true;
+        }
+        if (ending instanceof DeferredEnding.SendRedirect redirect) {
+            real.sendRedirect(redirect.location());
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * IIS's custom errors for a response that ends blank: if a module set this error {@code status}, the response
      * becomes the application's error page, with the sub-status and description as request attributes for it.
      */
-    void applyCustomError(HttpServletRequest request, int status) {
+    private void applyCustomError(HttpServletRequest request, int status) {
         if (!moduleSetStatus || trySkipCustomErrors || status < 400 || ending != null) {
             return;
         }

@@ -82,7 +82,7 @@ final class ResponseOutput {
         this.limit = limit;
         this.sendListener = sendListener;
         this.state = limit == 0 ? State.PASS_THROUGH : State.BUFFERING;
-        this.container = new ContainerOutput(real);
+        this.container = new ContainerOutput(real, metadata, connection);
     }
 
     State state() {
@@ -199,7 +199,7 @@ final class ResponseOutput {
             if (body.size() > 0) {
                 send(true, false);
             }
-            writeReal(b, off, len);
+            container.write(b, off, len);
             if (flushEachSend) {
                 real.flushBuffer();
             }
@@ -235,9 +235,9 @@ final class ResponseOutput {
             ByteArrayOutputStream joined = new ByteArrayOutputStream(body.size() + len);
             body.drainTo(joined);
             joined.write(b, off, len);
-            writeReal(joined.toByteArray(), 0, joined.size());
+            container.write(joined.toByteArray(), 0, joined.size());
         } else {
-            writeReal(b, off, len);
+            container.write(b, off, len);
         }
         if (flushEachSend && !nonBlocking) {
             container.sink().flush();
@@ -265,7 +265,7 @@ final class ResponseOutput {
             body.clear();
             return;
         }
-        drainReal();
+        container.drain(body);
         if (flush || headersBeingSent || flushEachSend) {
             // The headers went with this send, as the modules were told: commit them now.
             real.flushBuffer();
@@ -297,7 +297,7 @@ final class ResponseOutput {
         if (nonBlocking) {
             container.stream().flush();
         } else if (inSendResponse) {
-            drainReal();
+            container.drain(body);
             if (!connection.isAborted()) {
                 real.flushBuffer();
             }
@@ -324,11 +324,11 @@ final class ResponseOutput {
             if (writerEncoding != null) {
                 container.useWriter(writerEncoding);
             }
-            drainReal();
+            container.drain(body);
         }
         if (passThrough) {
             if (!real.isCommitted()) {
-                beforeCommit();
+                container.beforeCommit();
             }
             metadata.contentLength = -1;
             state = State.PASS_THROUGH;
@@ -360,18 +360,8 @@ final class ResponseOutput {
             committed = real.isCommitted();
         }
         if (!committed) {
-            beforeCommit();
-            if (state == State.BUFFERING && !handedOver && body.size() == 0) {
-                // IIS's custom error module runs last at the final send.
-                metadata.applyCustomError(request, real.getStatus());
-            }
-            if (metadata.ending instanceof DeferredEnding.SendError error) {
-                real.sendError(real.getStatus(),
-                        error.message() != null ? error.message() : metadata.errorDescription);
-                return;
-            }
-            if (metadata.ending instanceof DeferredEnding.SendRedirect redirect) {
-                real.sendRedirect(redirect.location());
+            container.beforeCommit();
+            if (metadata.endOn(request, real, state == State.BUFFERING && !handedOver && body.size() == 0)) {
                 return;
             }
         }
@@ -392,37 +382,6 @@ final class ResponseOutput {
         if (!nonBlocking) {
             body.release();
         }
-    }
-
-    // ---------------------------------------------------------------- the container's output
-
-    private void writeReal(byte[] b, int off, int len) throws IOException {
-        if (!real.isCommitted()) {
-            beforeCommit();
-        }
-        container.sink().write(b, off, len);
-    }
-
-    /** Writes what is buffered to the container and empties the buffer. */
-    private void drainReal() throws IOException {
-        if (!real.isCommitted()) {
-            beforeCommit();
-        }
-        if (body.size() > 0) {
-            body.drainTo(container.sink());
-        }
-    }
-
-    /**
-     * What goes with the headers: the servlet's held-back Content-Length while it still holds, and what the
-     * connection actions add. Otherwise the container frames the body as it would without the filter.
-     */
-    private void beforeCommit() {
-        long length = metadata.declaredLength();
-        if (length >= 0) {
-            real.setContentLengthLong(length);
-        }
-        connection.beforeCommit(real);
     }
 
     // ---------------------------------------------------------------- non-blocking output
