@@ -135,6 +135,8 @@ public class IisModuleFilter implements Filter {
         ModulePipeline current = pipeline;
         pipeline = null;
         if (current != null) {
+            // IIS: the application stops, then its modules terminate.
+            current.globals.applicationStop();
             current.terminate();
         }
         if (contextAttribute != null) {

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Loads the configured modules at start-up: each class is instantiated and its {@code registerModule} called, in
- * configuration order. A failure terminates the modules registered so far (the one rollback path) and fails the
+ * configuration order, then {@code GL_APPLICATION_START} is raised. A failure terminates the modules registered so
+ * far (the one rollback path; an application that did not start gets no {@code GL_APPLICATION_STOP}) and fails the
  * deployment naming the module.
  */
 final class ModuleLoader {
@@ -33,7 +34,17 @@ final class ModuleLoader {
             new ModulePipeline(registered, 0).terminate();
             throw e;
         }
-        return new ModulePipeline(registered, settings.responseBufferLimit(), settings.requestBodyLimit());
+        ModulePipeline pipeline = new ModulePipeline(registered, settings.responseBufferLimit(),
+                settings.requestBodyLimit());
+        try {
+            pipeline.globals.applicationStart(new WebApplication(servletContext));
+        } catch (GlobalModules.StartFailure e) {
+            pipeline.terminate();
+            String moduleName = e.module.getName();
+            throw failure(settings.filterName(), moduleName + "=" + settings.moduleClasses().get(moduleName),
+                    "GL_APPLICATION_START failed: " + e.getCause(), e.getCause());
+        }
+        return pipeline;
     }
 
     private static RegisteredModule register(FilterSettings settings, String moduleName, IHttpServer server)
@@ -52,9 +63,9 @@ final class ModuleLoader {
             failure.initCause(e);
             throw failure;
         }
-        if (module.factory() == null) {
+        if (module.factory() == null && module.globalModule() == null) {
             throw FilterSettings.error(filterName, FilterSettings.MODULES, entry,
-                    "its registerModule did not call setRequestNotifications");
+                    "its registerModule called neither setRequestNotifications nor setGlobalNotifications");
         }
         if (!moduleSettings.unreadNames().isEmpty()) {
             // Registered: the rollback terminates it with the others.
@@ -63,7 +74,12 @@ final class ModuleLoader {
                     settings.moduleSettings().get(moduleName).get(unread),
                     "is unknown: module '" + moduleName + "' does not read a setting '" + unread + "'");
             try {
-                module.factory().terminate();
+                if (module.factory() != null) {
+                    module.factory().terminate();
+                }
+                if (module.globalModule() != null) {
+                    module.globalModule().terminate();
+                }
             } catch (RuntimeException | LinkageError e) {
                 failure.addSuppressed(e);
             }

@@ -59,9 +59,18 @@ final class ModuleNotifier {
         return finishRequested;
     }
 
+    /** A global module answered the request in {@code GL_PRE_BEGIN_REQUEST}, or failed there: as FINISH_REQUEST. */
+    void finishRequest() {
+        finishRequested = true;
+    }
+
     /** Makes each module for this request ({@code GetHttpModule}); a failure finishes the request. */
     void createModules() {
         for (int m = 0; m < modules.length; m++) {
+            if (pipeline.modules[m].factory() == null) {
+                // A module with global notifications only.
+                continue;
+            }
             try {
                 CHttpModule module = pipeline.modules[m].factory().getHttpModule();
                 if (module == null) {

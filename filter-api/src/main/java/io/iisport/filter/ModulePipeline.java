@@ -17,6 +17,8 @@ final class ModulePipeline {
     private static final int[] NONE = new int[0];
 
     final RegisteredModule[] modules;
+    /** The modules' {@code CGlobalModule}s and the global notifications. */
+    final GlobalModules globals;
     final int responseBufferLimit;
     /** The most bytes of a request body modules may read or insert. */
     final long requestBodyLimit;
@@ -38,6 +40,7 @@ final class ModulePipeline {
 
     ModulePipeline(List<RegisteredModule> modules, int responseBufferLimit, long requestBodyLimit) {
         this.modules = modules.toArray(new RegisteredModule[0]);
+        this.globals = new GlobalModules(this.modules);
         this.responseBufferLimit = responseBufferLimit;
         this.requestBodyLimit = requestBodyLimit;
         for (Stage stage : Stage.values()) {
@@ -78,14 +81,20 @@ final class ModulePipeline {
         return needed;
     }
 
-    /** Calls every factory's {@code terminate()}, logging failures with the module's name. */
+    /**
+     * Calls every factory's and global module's {@code terminate()}, logging failures with the module's name. (On
+     * filter destroy, {@link GlobalModules#applicationStop()} comes first.)
+     */
     void terminate() {
         for (RegisteredModule module : modules) {
-            try {
-                module.factory().terminate();
-            } catch (RuntimeException | LinkageError e) {
-                LOG.log(Level.WARNING, "iisport module '" + module.getName() + "': terminate() failed", e);
+            if (module.factory() != null) {
+                try {
+                    module.factory().terminate();
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.log(Level.WARNING, "iisport module '" + module.getName() + "': terminate() failed", e);
+                }
             }
+            GlobalModules.terminate(module);
         }
     }
 }

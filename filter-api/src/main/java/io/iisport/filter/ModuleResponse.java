@@ -62,6 +62,7 @@ final class ModuleResponse implements IHttpResponse {
         real.reset();
         real.setStatus(status);
         metadata.contentLength = -1;
+        metadata.afterRealReset(false);
         output.realReset();
         afterHeadersCleared.run();
     }
@@ -125,6 +126,7 @@ final class ModuleResponse implements IHttpResponse {
             }
         }
         real.reset();
+        metadata.afterRealReset(false);
         output.realReset();
         real.setStatus(status);
         if (contentType != null && !headerName.equalsIgnoreCase("Content-Type")) {
@@ -247,6 +249,29 @@ final class ModuleResponse implements IHttpResponse {
     @Override
     public String getErrorDescription() {
         return metadata.errorDescription;
+    }
+
+    @Override
+    public void setTrailer(String headerName, String headerValue, boolean replace) {
+        ResponseTrailers.check(headerName, headerValue);
+        if (discarding()) {
+            return;
+        }
+        metadata.trailers(real).set(headerName, headerValue, replace);
+    }
+
+    @Override
+    public String getTrailer(String headerName) {
+        ResponseTrailers trailers = metadata.trailersIfSet();
+        return trailers == null || headerName == null ? null : trailers.get(headerName);
+    }
+
+    @Override
+    public void deleteTrailer(String headerName) {
+        ResponseTrailers trailers = metadata.trailersIfSet();
+        if (trailers != null && headerName != null && !discarding()) {
+            trailers.delete(headerName);
+        }
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.iisport.filter;
 
 import static io.iisport.httpserv.RequestNotification.RQ_SEND_RESPONSE;
 
+import io.iisport.httpserv.CGlobalModule;
+import io.iisport.httpserv.GlobalNotification;
 import io.iisport.httpserv.IHttpModuleFactory;
 import io.iisport.httpserv.IHttpModuleRegistrationInfo;
 import io.iisport.httpserv.ModuleSettings;
@@ -29,11 +31,16 @@ final class RegisteredModule implements IHttpModuleRegistrationInfo {
     private IHttpModuleFactory factory;
     private int requestMask;
     private int postMask;
+    private CGlobalModule globalModule;
+    private int globalMask;
+    /** Priority rank per global notification bit (by bit index): lower runs first. */
+    private final int[] globalRanks = new int[32];
 
     RegisteredModule(String name, ModuleSettings settings) {
         this.name = name;
         this.settings = settings;
         Arrays.fill(ranks, PriorityAlias.rank(PriorityAlias.PRIORITY_ALIAS_MEDIUM));
+        Arrays.fill(globalRanks, PriorityAlias.rank(PriorityAlias.PRIORITY_ALIAS_MEDIUM));
     }
 
     @Override
@@ -99,8 +106,58 @@ final class RegisteredModule implements IHttpModuleRegistrationInfo {
         }
     }
 
+    @Override
+    public void setGlobalNotifications(CGlobalModule module, int globalNotifications) {
+        Objects.requireNonNull(module, "globalModule");
+        if (globalModule != null) {
+            throw new IllegalStateException("module '" + name + "' already subscribed a global module");
+        }
+        if (globalNotifications == 0) {
+            throw new IllegalArgumentException("module '" + name + "' subscribed its global module to no notification");
+        }
+        for (int bit = 0; bit < 32; bit++) {
+            int value = 1 << bit;
+            if ((globalNotifications & value) != 0) {
+                checkGlobalRaised(value);
+            }
+        }
+        this.globalModule = module;
+        this.globalMask = globalNotifications;
+    }
+
+    /** @throws IllegalArgumentException naming the notification if it is unknown or never raised by the filter */
+    private void checkGlobalRaised(int notification) {
+        String notificationName = GlobalNotification.nameOf(notification);
+        if ((GlobalNotification.RAISED & notification) == 0) {
+            throw new IllegalArgumentException(notificationName + " is never raised by the iisport filter (a "
+                    + "worker-process, cache, configuration or tracing event with no servlet meaning), so module '"
+                    + name + "' cannot register for it");
+        }
+    }
+
+    @Override
+    public void setPriorityForGlobalNotification(int globalNotification, String priority) {
+        int rank = PriorityAlias.rank(priority);
+        checkGlobalRaised(globalNotification);
+        globalRanks[Integer.numberOfTrailingZeros(globalNotification)] = rank;
+    }
+
+    /** @return the request-module factory, or {@code null} for a module with global notifications only */
     IHttpModuleFactory factory() {
         return factory;
+    }
+
+    /** @return the global module, or {@code null} for a module with request notifications only */
+    CGlobalModule globalModule() {
+        return globalModule;
+    }
+
+    boolean subscribesGlobal(int notification) {
+        return (globalMask & notification) != 0;
+    }
+
+    int globalRank(int notification) {
+        return globalRanks[Integer.numberOfTrailingZeros(notification)];
     }
 
     boolean subscribes(Stage stage, boolean post) {

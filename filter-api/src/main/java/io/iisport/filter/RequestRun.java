@@ -142,6 +142,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
         driver.set(thread);
         boolean handedOff = false;
         try {
+            preBeginRequest();
             notifier.createModules();
             handedOff = !raise(Stage.Section.BEFORE_HANDLER, 0) || handle(chain);
         } finally {
@@ -323,6 +324,23 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
         logEndFailure(failure);
         if (context != null) {
             context.complete();
+        }
+    }
+
+    /**
+     * {@code GL_PRE_BEGIN_REQUEST}: a global module that handled the request, or failed (a 500), finishes it before
+     * {@code RQ_BEGIN_REQUEST}, as {@code RQ_NOTIFICATION_FINISH_REQUEST} does.
+     */
+    private void preBeginRequest() {
+        if (!pipeline.globals.hasPreBeginRequest()) {
+            return;
+        }
+        GlobalModules.Outcome outcome = pipeline.globals.preBeginRequest(moduleContext);
+        if (outcome == GlobalModules.Outcome.FAILED) {
+            moduleFailed();
+        }
+        if (outcome != GlobalModules.Outcome.CONTINUE) {
+            notifier.finishRequest();
         }
     }
 

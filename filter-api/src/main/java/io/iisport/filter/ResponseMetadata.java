@@ -7,7 +7,8 @@ import java.io.IOException;
 /**
  * What the servlet and the modules decided about the response apart from its body and the container's headers:
  * the servlet's Content-Length while the filter holds it back, the servlet's deferred ending, and IIS's status
- * details (sub-status, reason, error description). Used on the request's thread only.
+ * details (sub-status, reason, error description), and the trailer fields once set. Used on the request's thread
+ * only (the container reads the trailers through their own lock).
  */
 final class ResponseMetadata {
     /** See {@link IisModuleFilter#SUB_STATUS_ATTRIBUTE}. */
@@ -28,6 +29,28 @@ final class ResponseMetadata {
     boolean moduleSetStatus;
     /** The module's {@code fTrySkipCustomErrors}. */
     boolean trySkipCustomErrors;
+    /** The trailer fields, once the servlet or a module set one: {@code null} keeps the container's framing. */
+    private ResponseTrailers trailers;
+
+    /** @return the response's trailer fields, made on first use (nothing reaches the container until one is set) */
+    ResponseTrailers trailers(HttpServletResponse real) {
+        if (trailers == null) {
+            trailers = new ResponseTrailers(real);
+        }
+        return trailers;
+    }
+
+    /** @return the response's trailer fields, or {@code null} if neither the servlet nor a module set any */
+    ResponseTrailers trailersIfSet() {
+        return trailers;
+    }
+
+    /** The container's response was reset: its trailer supplier goes back if trailers are still set. */
+    void afterRealReset(boolean servletReset) {
+        if (trailers != null) {
+            trailers.afterReset(servletReset);
+        }
+    }
 
     /**
      * The end of an uncommitted response at the final send: IIS's custom errors if it is {@code blank} (the custom
@@ -83,5 +106,6 @@ final class ResponseMetadata {
         reason = null;
         moduleSetStatus = false;
         trySkipCustomErrors = false;
+        afterRealReset(true);
     }
 }

@@ -104,6 +104,21 @@ abstract class ServletIisResponse extends ServletResponseHeaders implements IHtt
     }
 
     @Override
+    public void setTrailer(String headerName, String headerValue, boolean replace) {
+        modules.setTrailer(headerName, headerValue, replace);
+    }
+
+    @Override
+    public String getTrailer(String headerName) {
+        return modules.getTrailer(headerName);
+    }
+
+    @Override
+    public void deleteTrailer(String headerName) {
+        modules.deleteTrailer(headerName);
+    }
+
+    @Override
     public void setNeedDisconnect() {
         modules.setNeedDisconnect();
     }

@@ -6,13 +6,16 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The servlet's header and status calls: a {@code Content-Length} set through any of the six setters is held back
  * while the body is buffered (so that a module that changes the body does not send a wrong length) and reported
  * back by {@code getHeader}, {@code getHeaders}, {@code getHeaderNames} and {@code containsHeader}; and every
- * change is ignored once the servlet sees the response committed, as the container ignores it.
+ * change is ignored once the servlet sees the response committed, as the container ignores it. Its
+ * {@code setTrailerFields} supplier is merged with the modules' trailers (see {@link ResponseTrailers}).
  */
 abstract class ServletResponseHeaders extends HttpServletResponseWrapper {
     private final HttpServletResponse real;
@@ -190,5 +193,23 @@ abstract class ServletResponseHeaders extends HttpServletResponseWrapper {
         Set<String> all = new LinkedHashSet<>(names);
         all.add("Content-Length");
         return all;
+    }
+
+    /** The servlet's trailers, merged with the modules' into the supplier the container reads at the end. */
+    @Override
+    public void setTrailerFields(Supplier<Map<String, String>> supplier) {
+        if (getResponse() != real) {
+            // A container's wrapper below the filter's (an include): its rules apply.
+            super.setTrailerFields(supplier);
+            return;
+        }
+        metadata.trailers(real).setServletSupplier(supplier);
+    }
+
+    /** @return what the servlet gave {@link #setTrailerFields}, as the container returns it */
+    @Override
+    public Supplier<Map<String, String>> getTrailerFields() {
+        ResponseTrailers trailers = metadata.trailersIfSet();
+        return trailers == null ? super.getTrailerFields() : trailers.servletSupplier();
     }
 }

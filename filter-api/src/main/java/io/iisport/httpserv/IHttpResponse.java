@@ -1,7 +1,8 @@
 package io.iisport.httpserv;
 
 /**
- * Ports {@code IHttpResponse} (with the HTTP/2 members of {@code IHttpResponse4}).
+ * Ports {@code IHttpResponse} (with the members of {@code IHttpResponse4}, IIS 10 version 1709: trailers and the
+ * HTTP/2 stream calls; one Java interface, since a Java module needs no {@code QueryInterface} to reach them).
  *
  * <p>As in IIS, the response is buffered: what the handler writes stays in memory until the request ends, so a
  * module can still {@link #clear()} it in {@code OnSendResponse}. Past the filter's {@code responseBufferLimit}, or
@@ -15,8 +16,7 @@ package io.iisport.httpserv;
  *
  * <p>Members with no servlet meaning are absent: {@code GetRawHttpResponse} (HTTP.sys structures),
  * {@code DisableKernelCache}/{@code GetKernelCacheEnabled} (no kernel cache), {@code SetCacheControl} (set the
- * header), {@code GetCachePolicy}, {@code SuppressHeaders}, {@code ReadEntity}; {@code WriteEntityChunkByReference}
- * is {@link #writeEntityChunks(HttpDataChunk[], boolean, boolean)}, since Java keeps the chunk alive anyway.
+ * header), {@code GetCachePolicy}, {@code SuppressHeaders}, {@code ReadEntity}.
  */
 public interface IHttpResponse {
     /** Ports {@code Clear()}: discards the buffered entity body; headers and status stay. */
@@ -195,6 +195,51 @@ public interface IHttpResponse {
      * @return the description, or {@code null}
      */
     String getErrorDescription();
+
+    /**
+     * Ports {@code IHttpResponse4::SetTrailer(PCSTR pszHeaderName, PCSTR pszHeaderValue, USHORT cchHeaderValue,
+     * BOOL fReplace)}: a trailer field, sent after the body (HTTP/2: a HEADERS frame with END_STREAM after the DATA;
+     * HTTP/1.1: the trailer section after the last chunk), through the Servlet 6 trailer API
+     * ({@code HttpServletResponse.setTrailerFields}), as the ASP.NET Core Module sends gRPC's {@code grpc-status}.
+     *
+     * <p>The first trailer of a response installs the filter's trailer supplier on the container's response, which
+     * the container reads when it ends the body; from then on Jetty and Tomcat frame an HTTP/1.1 response chunked,
+     * even with a Content-Length, and send the trailer section whether or not the request had {@code TE: trailers}.
+     * Later calls, up to and including {@code OnSendResponse} of the final send, change what is sent; after the final
+     * send, and after a reset, the call succeeds and does nothing. A trailer the servlet set with
+     * {@code setTrailerFields} is seen by {@link #getTrailer}; a module's field replaces the servlet's of the same
+     * name. HTTP/1.0 has no trailer section: the field is kept for {@link #getTrailer} and never sent.
+     *
+     * @param headerName the field name, an HTTP token that RFC 9110 §6.5.1 allows in trailers
+     * @param headerValue the value, without CR, LF or NUL
+     * @param replace {@code true} to replace the field's value, {@code false} to append to it (joined with
+     *     {@code ", "}, as a field line list)
+     * @throws IllegalArgumentException naming the field if the name is no token, is a field a trailer must not carry
+     *     (framing, routing, authentication, response control and content fields such as {@code Content-Length},
+     *     {@code Transfer-Encoding}, {@code Host}, {@code Content-Type}, {@code Cache-Control}), or the name or value
+     *     holds CR, LF or NUL
+     * @throws IllegalStateException if this is the response's first trailer and the response is already committed:
+     *     the container framed it without a trailer section (set the first trailer before the headers are sent)
+     */
+    void setTrailer(String headerName, String headerValue, boolean replace);
+
+    /**
+     * Ports {@code IHttpResponse4::GetTrailer(PCSTR pszHeaderName, USHORT* pcchHeaderValue)}.
+     *
+     * @param headerName the field name, case-insensitive
+     * @return the value a module set, else the value of the servlet's {@code setTrailerFields} supplier now, or
+     *     {@code null} if neither has the field (or a module deleted it)
+     */
+    String getTrailer(String headerName);
+
+    /**
+     * Ports {@code IHttpResponse4::DeleteTrailer(PCSTR pszHeaderName)}: removes the field, also one the servlet's
+     * {@code setTrailerFields} supplier gives. Does nothing for a field that is not set, after the final send, and
+     * after a reset.
+     *
+     * @param headerName the field name, case-insensitive
+     */
+    void deleteTrailer(String headerName);
 
     /**
      * Ports {@code SetNeedDisconnect()}: the current response completes normally, then the connection closes

@@ -62,7 +62,7 @@ class ConfigurationTest {
                 Arguments.of(Named.of("registration throws", new String[] {"modules", "X=" + Failing.class.getName()}),
                         new String[] {"'modules'", "X=" + Failing.class.getName(), "registration failed: no database"}),
                 Arguments.of(Named.of("no subscription", new String[] {"modules", "X=" + Silent.class.getName()}),
-                        new String[] {"'modules'", "did not call setRequestNotifications"}),
+                        new String[] {"'modules'", "called neither setRequestNotifications nor setGlobalNotifications"}),
                 Arguments.of(Named.of("duplicate name", new String[] {"modules", "A=" + RECORDER + "\na=" + RECORDER}),
                         new String[] {"'modules'", "duplicate module name 'a'"}),
                 Arguments.of(Named.of("non-numeric limit", new String[] {"modules", "A=" + RECORDER, "responseBufferLimit", "4MB"}),

@@ -7,6 +7,7 @@ import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_FINI
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
+import io.iisport.httpserv.CGlobalModule;
 import io.iisport.httpserv.CHttpModule;
 import io.iisport.httpserv.IHttpContext;
 import io.iisport.httpserv.IHttpModuleFactory;
@@ -56,6 +57,16 @@ class DynamicIpRestrictionModuleTest {
 
         @Override
         public void setPriorityForRequestNotification(int requestNotification, String priority) {
+        }
+
+        @Override
+        public void setGlobalNotifications(CGlobalModule globalModule, int globalNotifications) {
+            throw new AssertionError("the module registers no global notification");
+        }
+
+        @Override
+        public void setPriorityForGlobalNotification(int globalNotification, String priority) {
+            throw new AssertionError("the module registers no global notification");
         }
     }
 
