@@ -3,6 +3,7 @@ package io.iisport.filter;
 import io.iisport.spi.ConnectionBridge;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import java.util.function.UnaryOperator;
@@ -195,6 +196,28 @@ final class ConnectionControl {
     /** @return whether the filter itself must end the response in place of a reset or close */
     boolean isAbortDegraded() {
         return state.get().abortDegraded();
+    }
+
+    /**
+     * Ends a request whose reset or close the container could not do: an empty 500 with {@code Connection: close},
+     * or, once the response is committed, an abort (the filter rethrows the exception returned, and the container
+     * aborts the response).
+     *
+     * @return the exception that aborts a committed response; {@code null} if no abort was degraded or the 500 went
+     */
+    IOException endDegradedAbort(HttpServletResponse real) {
+        if (!isAbortDegraded()) {
+            return null;
+        }
+        if (real.isCommitted()) {
+            return new IOException("iisport: the response was committed when the connection reset was asked, "
+                    + "and the container has no iisport extension: the response is aborted");
+        }
+        real.reset();
+        real.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+        real.setHeader("Connection", "close");
+        real.setContentLength(0);
+        return null;
     }
 
     /** @return whether a disconnect is the strongest action asked */

@@ -85,6 +85,38 @@ final class ModuleNotifier {
     }
 
     /**
+     * Raises a section's notifications from {@code index}, unless a module already finished the request (outside
+     * the guaranteed section).
+     *
+     * @return {@code false} if a module's PENDING suspended the request
+     */
+    boolean raiseSection(Stage.Section section, int index) {
+        if (index >= section.size() || !section.guaranteed && finishRequested) {
+            return true;
+        }
+        return raiseSectionAfter(section, index, raiseNotification(section.stage(index), section.post(index),
+                section.guaranteed, 0));
+    }
+
+    /**
+     * Raises a section's notifications after the one at {@code index}, which ended with {@code status}.
+     *
+     * @return {@code false} if a module's PENDING suspended the request
+     */
+    boolean raiseSectionAfter(Stage.Section section, int index, RequestNotificationStatus status) {
+        if (status == RQ_NOTIFICATION_PENDING) {
+            return false;
+        }
+        int next = index + 1;
+        if (status == RQ_NOTIFICATION_FINISH_REQUEST && next < section.size()
+                && section.post(next) && section.stage(next) == section.stage(index)) {
+            // FINISH_REQUEST skips the notification's post-notification.
+            next++;
+        }
+        return raiseSection(section, next);
+    }
+
+    /**
      * Calls the subscribed modules of one notification in order, from the module at {@code from} of its order.
      *
      * @param guaranteed LOG_REQUEST and END_REQUEST: neither a failure nor FINISH_REQUEST stops the request's others

@@ -3,8 +3,6 @@ package io.iisport.filter;
 import io.iisport.httpserv.RequestNotificationStatus;
 import io.iisport.spi.ConnectionBridge;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -58,12 +56,10 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
     private final ModuleNotifier notifier;
     private final PendingCompletion pending;
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.RUNNING);
-    /** The servlet's current {@code AsyncContext}, once it started async. */
-    private volatile ModuleAsyncContext async;
     /** The container's {@code AsyncContext} a module's PENDING suspended the request with, until resumed. */
     private volatile AsyncContext suspended;
-    /** The listener that follows the request's async cycles, once registered. */
-    private AsyncListener listener;
+    /** The request's async cycles: the servlet's and a PENDING's. */
+    private final AsyncCycles cycles;
     /**
      * The thread running the pipeline where a PENDING may suspend it: the filter's, or the one continuing it after
      * a completion; {@code null} while the handler runs or the servlet's async processing goes on.
@@ -92,6 +88,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
         this.pending = new PendingCompletion(this::resume);
         this.moduleContext = new ModuleContext(request, modules, pending);
         this.notifier = new ModuleNotifier(pipeline, moduleContext, pending, this, connection, this::moduleFailed);
+        this.cycles = new AsyncCycles(this, pending::timeOut, servletRequest, pipeline.runningAttribute, this);
     }
 
     private void raiseSendResponse(boolean headersBeingSent, boolean moreData) {
@@ -144,7 +141,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
         try {
             preBeginRequest();
             notifier.createModules();
-            handedOff = !raise(Stage.Section.BEFORE_HANDLER, 0) || handle(chain);
+            handedOff = !notifier.raiseSection(Stage.Section.BEFORE_HANDLER, 0) || handle(chain);
         } finally {
             driver.compareAndSet(thread, null);
             if (!handedOff) {
@@ -192,38 +189,6 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
     }
 
     /**
-     * Raises a section's notifications from {@code index}, unless a module already finished the request (outside
-     * the guaranteed section).
-     *
-     * @return {@code false} if a module's PENDING suspended the request
-     */
-    private boolean raise(Stage.Section section, int index) {
-        if (index >= section.size() || !section.guaranteed && notifier.finishRequested()) {
-            return true;
-        }
-        return raiseAfter(section, index, notifier.raiseNotification(section.stage(index), section.post(index),
-                section.guaranteed, 0));
-    }
-
-    /**
-     * Raises a section's notifications after the one at {@code index}, which ended with {@code status}.
-     *
-     * @return {@code false} if a module's PENDING suspended the request
-     */
-    private boolean raiseAfter(Stage.Section section, int index, RequestNotificationStatus status) {
-        if (status == RequestNotificationStatus.RQ_NOTIFICATION_PENDING) {
-            return false;
-        }
-        int next = index + 1;
-        if (status == RequestNotificationStatus.RQ_NOTIFICATION_FINISH_REQUEST && next < section.size()
-                && section.post(next) && section.stage(next) == section.stage(index)) {
-            // FINISH_REQUEST skips the notification's post-notification.
-            next++;
-        }
-        return raise(section, next);
-    }
-
-    /**
      * Decides whether a module's PENDING suspends the request: only on the thread driving the pipeline (the filter's
      * before or after the handler, or the one continuing after a completion), not for SEND_RESPONSE (raised in a
      * write or flush), not after a failure the filter must rethrow, and only if the container lets the filter start
@@ -245,8 +210,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
             return false;
         }
         AsyncContext started = given.startAsync();
-        listen(started);
-        servletRequest.setAttribute(pipeline.runningAttribute, this);
+        cycles.follow(started);
         suspended = started;
         return true;
     }
@@ -280,7 +244,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
             RequestNotificationStatus status = notifier.resume(at, section.guaranteed, completion);
             int index = section.indexOf(at.stage(), at.post());
             if (section == Stage.Section.BEFORE_HANDLER) {
-                if (raiseAfter(section, index, status)) {
+                if (notifier.raiseSectionAfter(section, index, status)) {
                     dispatchHandlerOrEnd();
                 }
             } else if (endFrom(section, index, status)) {
@@ -415,26 +379,12 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
 
     @Override
     public AsyncContext asyncStarted(AsyncContext asyncContext, ServletRequest req, ServletResponse res) {
-        ModuleAsyncContext current = async;
-        if (current != null && current.wraps(asyncContext) && current.getRequest() == req
-                && current.getResponse() == res) {
-            return current;
-        }
-        if (current == null) {
-            // From now on the container may end the request without the filter on the stack (a listener's
-            // complete(), a dispatch to a path the filter is not mapped for, a timeout).
-            listen(asyncContext);
-            servletRequest.setAttribute(pipeline.runningAttribute, this);
-        }
-        ModuleAsyncContext started = new ModuleAsyncContext(asyncContext, this, req, res);
-        async = started;
-        return started;
+        return cycles.started(asyncContext, req, res);
     }
 
     @Override
     public AsyncContext asyncContext(AsyncContext asyncContext) {
-        ModuleAsyncContext current = async;
-        return current != null && current.wraps(asyncContext) ? current : asyncContext;
+        return cycles.servletView(asyncContext);
     }
 
     @Override
@@ -444,36 +394,6 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
         } catch (IOException e) {
             LOG.log(Level.DEBUG, () -> "iisport: handing the buffered output of "
                     + HttpSyntax.printable(servletRequest.getRequestURI()) + " to the container failed: " + e);
-        }
-    }
-
-    /**
-     * Follows the request's async cycles, from the first (the servlet's or a PENDING's): the request's end when the
-     * container completes it, a suspended notification's timeout.
-     */
-    private void listen(AsyncContext asyncContext) {
-        if (listener == null) {
-            listener = new AsyncListener() {
-                @Override
-                public void onComplete(AsyncEvent event) {
-                    endLogged();
-                }
-
-                @Override
-                public void onTimeout(AsyncEvent event) {
-                    pending.timeOut();
-                }
-
-                @Override
-                public void onError(AsyncEvent event) {
-                }
-
-                @Override
-                public void onStartAsync(AsyncEvent event) {
-                    event.getAsyncContext().addListener(this);
-                }
-            };
-            asyncContext.addListener(listener);
         }
     }
 
@@ -530,7 +450,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
             boolean suspendedHere = false;
             try {
                 if (failure == null && handlerStarted && !notifier.finishRequested()) {
-                    suspendedHere = !raiseAfter(section, index, status);
+                    suspendedHere = !notifier.raiseSectionAfter(section, index, status);
                 }
                 if (!suspendedHere) {
                     finalSend();
@@ -572,7 +492,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
             if (first) {
                 connection.requestEnded(real);
             }
-            suspendedHere = !raiseAfter(Stage.Section.FINAL, index, status);
+            suspendedHere = !notifier.raiseSectionAfter(Stage.Section.FINAL, index, status);
         } finally {
             if (!suspendedHere) {
                 notifier.dispose();
@@ -583,26 +503,12 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
                 phase.set(Phase.ENDED);
             }
         }
-        if (!suspendedHere && connection.isAbortDegraded() && !endDegradedAbort() && failure == null) {
-            failure = new IOException("iisport: the response was committed when the connection reset was asked, "
-                    + "and the container has no iisport extension: the response is aborted");
+        if (!suspendedHere) {
+            IOException abort = connection.endDegradedAbort(real);
+            if (failure == null) {
+                failure = abort;
+            }
         }
         return !suspendedHere;
-    }
-
-    /**
-     * Ends a request whose reset or close the container could not do: an empty 500 with {@code Connection: close}.
-     *
-     * @return {@code false} if the response was already committed (the caller aborts it)
-     */
-    private boolean endDegradedAbort() {
-        if (real.isCommitted()) {
-            return false;
-        }
-        real.reset();
-        real.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
-        real.setHeader("Connection", "close");
-        real.setContentLength(0);
-        return true;
     }
 }

@@ -1,0 +1,92 @@
+package io.iisport.filter;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+
+/**
+ * A request's async cycles, from the first one (the servlet's {@code startAsync}, or a module's
+ * {@code RQ_NOTIFICATION_PENDING}): the filter's {@link ModuleAsyncContext} the servlet gets around the container's,
+ * and the one {@link AsyncListener}, re-added on each new cycle, through which the container tells the request's
+ * end when it completes the request without the filter on the stack (a listener's {@code complete()}, a dispatch to
+ * a path the filter is not mapped for, a timeout), and a suspended notification's timeout.
+ */
+final class AsyncCycles implements AsyncListener {
+    private final ModuleAsyncContext.Ending ending;
+    private final Runnable onTimeout;
+    private final ServletRequest containerRequest;
+    private final String runningAttribute;
+    private final Object run;
+    /** The servlet's current {@code AsyncContext}, once it started async. */
+    private volatile ModuleAsyncContext current;
+    private boolean following;
+
+    /**
+     * @param ending ends the request when the container completes it
+     * @param onTimeout times out a suspended notification
+     * @param containerRequest the request the container passed to the filter: it carries {@code run} under
+     *     {@code runningAttribute} from the first cycle on, for the async dispatches that do not pass the filter's
+     *     request
+     */
+    AsyncCycles(ModuleAsyncContext.Ending ending, Runnable onTimeout, ServletRequest containerRequest,
+            String runningAttribute, Object run) {
+        this.ending = ending;
+        this.onTimeout = onTimeout;
+        this.containerRequest = containerRequest;
+        this.runningAttribute = runningAttribute;
+        this.run = run;
+    }
+
+    /** Follows the request's cycles from {@code asyncContext}'s on (once; later calls do nothing). */
+    void follow(AsyncContext asyncContext) {
+        if (!following) {
+            following = true;
+            asyncContext.addListener(this);
+            containerRequest.setAttribute(runningAttribute, run);
+        }
+    }
+
+    /**
+     * The servlet started async with the container's {@code asyncContext}.
+     *
+     * @return the context the servlet gets: the filter's around the container's, the same one for the same objects
+     */
+    AsyncContext started(AsyncContext asyncContext, ServletRequest request, ServletResponse response) {
+        ModuleAsyncContext servlets = current;
+        if (servlets != null && servlets.wraps(asyncContext) && servlets.getRequest() == request
+                && servlets.getResponse() == response) {
+            return servlets;
+        }
+        follow(asyncContext);
+        ModuleAsyncContext started = new ModuleAsyncContext(asyncContext, ending, request, response);
+        current = started;
+        return started;
+    }
+
+    /** @return the filter's context around the container's {@code asyncContext}, or that one */
+    AsyncContext servletView(AsyncContext asyncContext) {
+        ModuleAsyncContext servlets = current;
+        return servlets != null && servlets.wraps(asyncContext) ? servlets : asyncContext;
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+        ending.endLogged();
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        onTimeout.run();
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+        event.getAsyncContext().addListener(this);
+    }
+}
