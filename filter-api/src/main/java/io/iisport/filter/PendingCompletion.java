@@ -133,15 +133,23 @@ final class PendingCompletion {
      * came already, the resumer gets it now, on this thread.
      */
     void suspend(Cursor at) {
-        State current = state.get();
-        if (current instanceof State.Accepting && state.compareAndSet(current, new State.Suspended(at))) {
-            return;
+        while (true) {
+            // A completion may come from another thread between the read and the compare-and-set: read again.
+            State current = state.get();
+            if (current instanceof State.Accepting) {
+                if (state.compareAndSet(current, new State.Suspended(at))) {
+                    return;
+                }
+            } else if (current instanceof State.Completed completed) {
+                if (state.compareAndSet(current, RESUMING)) {
+                    resumer.accept(at, completed.completion());
+                    return;
+                }
+            } else {
+                throw new IllegalStateException("iisport: no notification to suspend at " + at.describe() + ": "
+                        + current);
+            }
         }
-        if (current instanceof State.Completed completed && state.compareAndSet(current, RESUMING)) {
-            resumer.accept(at, completed.completion());
-            return;
-        }
-        throw new IllegalStateException("iisport: no notification to suspend at " + at.describe() + ": " + current);
     }
 
     /** The container's async timeout: a suspended notification's module failed; otherwise nothing. */
