@@ -165,7 +165,8 @@ final class IisRequest extends HttpServletRequestWrapper {
             throw new IllegalStateException("SetUrl after the handler started: call it up to RQ_EXECUTE_REQUEST_HANDLER");
         }
         String original = rewrite != null ? rewrite.originalUrl() : receivedUrl();
-        rewrite = UrlRewrite.of(this, original, url, resetQueryString);
+        String originalQuery = rewrite != null ? rewrite.originalQuery() : super.getQueryString();
+        rewrite = UrlRewrite.of(this, original, originalQuery, url, resetQueryString);
         setHeader("X-Original-URL", original, true);
     }
 
@@ -180,7 +181,12 @@ final class IisRequest extends HttpServletRequestWrapper {
     }
 
     private Map<String, String[]> parametersLeft() {
-        return UrlRewrite.withoutQuery(super.getParameterMap(), super.getQueryString(), UrlRewrite.queryCharset(this));
+        ServletRequest received = getRequest();
+        while (received instanceof ServletRequestWrapper wrapper) {
+            received = wrapper.getRequest();
+        }
+        return UrlRewrite.withoutQuery(super.getParameterMap(), received.getParameterMap(), rewrite.originalQuery(),
+                UrlRewrite.queryCharset(this));
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,15 +15,18 @@ import java.util.Map;
  * {@code HTTP_X_ORIGINAL_URL} and {@code UNENCODED_URL}).
  *
  * @param originalUrl the request target as received, path and query
+ * @param originalQuery the query as received, or {@code null}: whose parameters the container's own request holds
+ *     (a container forward wrapper below the filter's request, as Tomcat's, shows the new query instead)
  * @param path the new path, with the context path
  * @param query the new query, or {@code null}
  * @param dropsOriginalQuery whether the original query's parameters are no longer seen
  */
-record UrlRewrite(String originalUrl, String path, String query, boolean dropsOriginalQuery) {
+record UrlRewrite(String originalUrl, String originalQuery, String path, String query, boolean dropsOriginalQuery) {
     /**
      * @throws IllegalArgumentException if {@code url} is not an absolute path inside the request's web application
      */
-    static UrlRewrite of(HttpServletRequest request, String originalUrl, String url, boolean resetQueryString) {
+    static UrlRewrite of(HttpServletRequest request, String originalUrl, String originalQuery, String url,
+            boolean resetQueryString) {
         HttpSyntax.checkValue("url", url);
         if (url == null || !url.startsWith("/") || url.startsWith("//") || url.indexOf('#') >= 0) {
             throw new IllegalArgumentException("url '" + HttpSyntax.printable(String.valueOf(url))
@@ -38,7 +40,7 @@ record UrlRewrite(String originalUrl, String path, String query, boolean dropsOr
                     + contextPath + "/'");
         }
         String query = q < 0 ? (resetQueryString ? null : request.getQueryString()) : url.substring(q + 1);
-        return new UrlRewrite(originalUrl, path, query, resetQueryString || q >= 0);
+        return new UrlRewrite(originalUrl, originalQuery, path, query, resetQueryString || q >= 0);
     }
 
     /** @return the new URL as a path inside the web application, with its query, for a request dispatcher */
@@ -54,10 +56,16 @@ record UrlRewrite(String originalUrl, String path, String query, boolean dropsOr
     }
 
     /**
-     * The request's parameters without those the original query string gave: the Servlet spec presents query
-     * parameters before the body's, so each name loses as many leading values as the original query had.
+     * The request's parameters without those the original query string gave. The container's request holds, for each
+     * name, the original query's values before the body's (Servlet spec, 3.1); a container forward wrapper below the
+     * filter's request (Tomcat's) puts its own query's values before those. So of each name's values in
+     * {@code parameters}, the container request's are the last ones, and the original query's the first of them.
+     *
+     * @param parameters the parameters as the request the filter wraps presents them
+     * @param received the parameters of the container's own request, as received
      */
-    static Map<String, String[]> withoutQuery(Map<String, String[]> parameters, String originalQuery, Charset charset) {
+    static Map<String, String[]> withoutQuery(Map<String, String[]> parameters, Map<String, String[]> received,
+            String originalQuery, Charset charset) {
         Map<String, Integer> fromQuery = new LinkedHashMap<>();
         if (originalQuery != null) {
             for (String pair : originalQuery.split("&")) {
@@ -71,9 +79,14 @@ record UrlRewrite(String originalUrl, String path, String query, boolean dropsOr
         Map<String, String[]> left = new LinkedHashMap<>();
         for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
             String[] values = parameter.getValue();
-            int drop = Math.min(values.length, fromQuery.getOrDefault(parameter.getKey(), 0));
+            String[] own = received.get(parameter.getKey());
+            int from = values.length - Math.min(values.length, own == null ? 0 : own.length);
+            int drop = Math.min(values.length - from, fromQuery.getOrDefault(parameter.getKey(), 0));
             if (drop < values.length) {
-                left.put(parameter.getKey(), Arrays.copyOfRange(values, drop, values.length));
+                String[] kept = new String[values.length - drop];
+                System.arraycopy(values, 0, kept, 0, from);
+                System.arraycopy(values, from + drop, kept, from, values.length - from - drop);
+                left.put(parameter.getKey(), kept);
             }
         }
         return Collections.unmodifiableMap(left);

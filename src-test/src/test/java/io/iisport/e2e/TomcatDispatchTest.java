@@ -5,6 +5,15 @@ import static org.hamcrest.Matchers.is;
 
 import io.iisport.filter.Events;
 import io.iisport.filter.IisModuleFilter;
+import io.iisport.httpserv.CHttpModule;
+import io.iisport.httpserv.IHttpContext;
+import io.iisport.httpserv.IHttpEventProvider;
+import io.iisport.httpserv.IHttpModuleRegistrationInfo;
+import io.iisport.httpserv.IHttpRequest;
+import io.iisport.httpserv.IHttpServer;
+import io.iisport.httpserv.RegisterModule;
+import io.iisport.httpserv.RequestNotification;
+import io.iisport.httpserv.RequestNotificationStatus;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -24,6 +33,7 @@ import org.eclipse.jetty.http.HttpTester;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -78,6 +88,27 @@ class TomcatDispatchTest {
                 resp.getWriter().print("-AFTER");
             }
         });
+        servlet(context, "params", "/params", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.setContentType("text/plain");
+                StringBuilder params = new StringBuilder();
+                // Names sorted: the Servlet spec leaves their order open.
+                new java.util.TreeMap<>(req.getParameterMap()).forEach((name, values) -> params.append(' ').append(name).append('=')
+                        .append(String.join(",", values)));
+                resp.getWriter().print(req.getRequestURI() + "?" + req.getQueryString() + params);
+            }
+        });
+        FilterDef rewrite = new FilterDef();
+        rewrite.setFilterName("set-url");
+        rewrite.setFilter(new IisModuleFilter());
+        rewrite.addInitParameter("modules", "SetUrl=" + SetUrlModule.class.getName());
+        rewrite.setAsyncSupported("true");
+        context.addFilterDef(rewrite);
+        FilterMap rewriteMap = new FilterMap();
+        rewriteMap.setFilterName("set-url");
+        rewriteMap.addURLPattern("/r/*");
+        context.addFilterMap(rewriteMap);
         FilterDef filter = new FilterDef();
         filter.setFilterName("iis-modules");
         filter.setFilter(new IisModuleFilter());
@@ -133,6 +164,46 @@ class TomcatDispatchTest {
         assertThat(filtered.get("Content-Length"), is(bare.get("Content-Length")));
         assertThat(filtered.get("Content-Type"), is(bare.get("Content-Type")));
         assertThat(filtered.getContent(), is(bare.getContent()));
+    }
+
+    /** Calls {@code SetUrl(X-Set-Url, X-Reset-Query)} in BEGIN_REQUEST. */
+    public static final class SetUrlModule implements RegisterModule {
+        @Override
+        public void registerModule(int serverVersion, IHttpModuleRegistrationInfo moduleInfo, IHttpServer globalInfo) {
+            moduleInfo.setRequestNotifications(() -> new CHttpModule() {
+                @Override
+                public RequestNotificationStatus onBeginRequest(IHttpContext httpContext,
+                        IHttpEventProvider provider) {
+                    IHttpRequest request = httpContext.getRequest();
+                    request.setUrl(request.getHeader("X-Set-Url"),
+                            Boolean.parseBoolean(request.getHeader("X-Reset-Query")));
+                    return RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE;
+                }
+            }, RequestNotification.RQ_BEGIN_REQUEST, 0);
+        }
+    }
+
+    /**
+     * SetUrl on Tomcat, whose forward wrapper goes below the filter's request: the servlet sees the new URL's query
+     * and its parameters only, or the original ones when the new URL has no query and the query is kept (IIS
+     * {@code fResetQueryString}).
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "/b/params?r=1|false|/b/params?r=1 r=1",
+        "/b/params?r=1&o=2|true|/b/params?r=1&o=2 o=2 r=1",
+        "/b/params|false|/b/params?o=1 o=1",
+        "/b/params|true|/b/params?null"})
+    void setUrlServesTheNewUrlWithItsQueryParameters(String url, boolean reset, String served) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /r/x?o=1 HTTP/1.1\r\nHost: localhost\r\nX-Set-Url: " + url
+                    + "\r\nX-Reset-Query: " + reset + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            HttpTester.Response response = HttpTester.parseResponse(HttpTester.from(socket.getInputStream()));
+            assertThat(response.getStatus(), is(200));
+            assertThat(response.getContent(), is(served));
+        }
     }
 
     @ParameterizedTest
