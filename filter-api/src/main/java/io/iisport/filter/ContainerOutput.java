@@ -19,6 +19,7 @@ final class ContainerOutput {
     private final ConnectionControl connection;
     private ServletOutputStream stream;
     private OutputStream sink;
+    private boolean closed;
 
     ContainerOutput(HttpServletResponse real, ResponseMetadata metadata, ConnectionControl connection) {
         this.real = real;
@@ -80,6 +81,17 @@ final class ContainerOutput {
     void useWriter(String encoding) throws IOException {
         if (sink == null) {
             sink = new DecodingOutputStream(real.getWriter(), Charset.forName(encoding));
+        }
+    }
+
+    /**
+     * Closes the container's stream (or writer): the container completes the response on the wire now, whatever the
+     * request does next. Once; later calls do nothing.
+     */
+    void close() throws IOException {
+        if (!closed) {
+            closed = true;
+            sink().close();
         }
     }
 

@@ -198,7 +198,14 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
      */
     @Override
     public boolean suspend(Stage stage) {
-        if (stage == Stage.SEND_RESPONSE || driver.get() != Thread.currentThread() || failure != null) {
+        if (stage == Stage.SEND_RESPONSE) {
+            return false;
+        }
+        if (stage == Stage.LOG_REQUEST || stage == Stage.END_REQUEST) {
+            // IIS sends the response before RQ_LOG_REQUEST: the client has it while the module completes.
+            output.finishOnWire();
+        }
+        if (driver.get() != Thread.currentThread() || failure != null) {
             return false;
         }
         if (suspended != null) {

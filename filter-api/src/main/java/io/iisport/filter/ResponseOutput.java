@@ -377,6 +377,23 @@ final class ResponseOutput {
         }
     }
 
+    /**
+     * After the final send, while the request's last notifications wait for a module ({@code RQ_NOTIFICATION_PENDING}
+     * in LOG_REQUEST or END_REQUEST): the container's output is closed, so that the client has the whole response
+     * now, as IIS sends it before {@code RQ_LOG_REQUEST}. A failure (the client gone) is logged; the request goes on.
+     */
+    void finishOnWire() {
+        if (!completed || connection.isAborted()) {
+            return;
+        }
+        try {
+            container.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "iisport: closing the response of "
+                    + HttpSyntax.printable(request.getRequestURI()) + " before LOG_REQUEST failed: " + e);
+        }
+    }
+
     /** Gives the buffer's chunks back for reuse, once the request is over and no write can reference them. */
     void release() {
         if (!nonBlocking) {

@@ -84,6 +84,8 @@ class PendingCompletionTest {
     static final ConcurrentLinkedQueue<String> EVENTS = new ConcurrentLinkedQueue<>();
     /** Counted down by each request of {@link #morePendingRequestsThanThreadsAllComplete}. */
     static volatile CountDownLatch barrier = new CountDownLatch(0);
+    /** Released by the test once the client has the whole response: a LOG_REQUEST module completes then. */
+    static volatile CountDownLatch responseRead = new CountDownLatch(0);
     /** The context of the last request whose module never completes. */
     static final AtomicReference<IHttpContext> ABANDONED = new AtomicReference<>();
 
@@ -276,6 +278,32 @@ class PendingCompletionTest {
                 "POST_LOG_REQUEST on another thread", "END_REQUEST")));
     }
 
+    /** IIS sends the response before RQ_LOG_REQUEST: an asynchronous logger does not hold it back. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void theClientHasTheWholeResponseWhileALogRequestModuleIsPending(Container container) throws Exception {
+        responseRead = new CountDownLatch(1);
+        try (Socket socket = new Socket("127.0.0.1", port(container))) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /echo?pend=logheld&a=6 HTTP/1.1\r\nHost: test\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            // The module completes only after this read: a response held back until then times the read out.
+            long t0 = System.nanoTime();
+            HttpTester.Response response = HttpTester.parseResponse(in);
+            System.out.println("DBG " + container + " " + (System.nanoTime() - t0) / 1000000 + " ms " + response + " " + EVENTS);
+            assertThat(response.getStatus(), is(200));
+            assertThat(response.getContent(), is("echo REQUEST a=[6] async-uri=null"));
+            responseRead.countDown();
+            assertThat("the connection closes once the request ended", in.read(), is(-1));
+        } finally {
+            responseRead.countDown();
+        }
+        awaitEvent("END_REQUEST");
+        // Not ended by the async timeout: the module completed after the client had the response.
+        assertThat(List.copyOf(EVENTS), is(List.of("servlet /echo", "indicate CONTINUE", "END_REQUEST")));
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void aModuleThatNeverCompletesEndsWithA500AtTheAsyncTimeout(Container container) throws Exception {
@@ -425,6 +453,19 @@ class PendingCompletionTest {
 
             @Override
             public RequestNotificationStatus onLogRequest(IHttpContext context, IHttpEventProvider provider) {
+                if (mode(context).equals("logheld")) {
+                    CountDownLatch read = responseRead;
+                    later(0, () -> {
+                        try {
+                            read.await(15, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        context.indicateCompletion(RQ_NOTIFICATION_CONTINUE);
+                        EVENTS.add("indicate CONTINUE");
+                    });
+                    return RQ_NOTIFICATION_PENDING;
+                }
                 if (mode(context).equals("log")) {
                     pendingThread = Thread.currentThread();
                     EVENTS.add("LOG_REQUEST pending");
