@@ -72,7 +72,7 @@ final class ResponseTrailers {
         HttpSyntax.checkName(name);
         if (FORBIDDEN.contains(name.toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException("trailer '" + name + "' is not allowed in a trailer section (RFC 9110 "
-                    + "§6.5.1: framing, routing, authentication, response control and content fields must be headers)");
+                    + "section 6.5.1: framing, routing, authentication, response control and content fields must be headers)");
         }
         HttpSyntax.checkValue("trailer '" + name + "' value", value);
     }
