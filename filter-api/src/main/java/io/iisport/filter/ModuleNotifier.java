@@ -91,11 +91,23 @@ final class ModuleNotifier {
      * @return {@code false} if a module's PENDING suspended the request
      */
     boolean raiseSection(Stage.Section section, int index) {
-        if (index >= section.size() || !section.guaranteed && finishRequested) {
-            return true;
+        for (int i = index; i < section.size(); ) {
+            if (!section.guaranteed && finishRequested) {
+                return true;
+            }
+            Stage stage = section.stage(i);
+            boolean post = section.post(i);
+            if (pipeline.order(stage, post).length == 0) {
+                i++;
+                continue;
+            }
+            RequestNotificationStatus status = raiseNotification(stage, post, section.guaranteed, 0);
+            if (status == RQ_NOTIFICATION_PENDING) {
+                return false;
+            }
+            i = next(section, i, status);
         }
-        return raiseSectionAfter(section, index, raiseNotification(section.stage(index), section.post(index),
-                section.guaranteed, 0));
+        return true;
     }
 
     /**
@@ -104,16 +116,17 @@ final class ModuleNotifier {
      * @return {@code false} if a module's PENDING suspended the request
      */
     boolean raiseSectionAfter(Stage.Section section, int index, RequestNotificationStatus status) {
-        if (status == RQ_NOTIFICATION_PENDING) {
-            return false;
-        }
+        return status != RQ_NOTIFICATION_PENDING && raiseSection(section, next(section, index, status));
+    }
+
+    /** @return the index after the notification at {@code index}; FINISH_REQUEST skips its post-notification */
+    private static int next(Stage.Section section, int index, RequestNotificationStatus status) {
         int next = index + 1;
         if (status == RQ_NOTIFICATION_FINISH_REQUEST && next < section.size()
                 && section.post(next) && section.stage(next) == section.stage(index)) {
-            // FINISH_REQUEST skips the notification's post-notification.
             next++;
         }
-        return raiseSection(section, next);
+        return next;
     }
 
     /**

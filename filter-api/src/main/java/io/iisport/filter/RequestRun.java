@@ -58,8 +58,8 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.RUNNING);
     /** The container's {@code AsyncContext} a module's PENDING suspended the request with, until resumed. */
     private volatile AsyncContext suspended;
-    /** The request's async cycles: the servlet's and a PENDING's. */
-    private final AsyncCycles cycles;
+    /** The request's async cycles, the servlet's and a PENDING's; made when the first starts. */
+    private volatile AsyncCycles cycles;
     /**
      * The thread running the pipeline where a PENDING may suspend it: the filter's, or the one continuing it after
      * a completion; {@code null} while the handler runs or the servlet's async processing goes on.
@@ -88,7 +88,6 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
         this.pending = new PendingCompletion(this::resume);
         this.moduleContext = new ModuleContext(request, modules, pending);
         this.notifier = new ModuleNotifier(pipeline, moduleContext, pending, this, connection, this::moduleFailed);
-        this.cycles = new AsyncCycles(this, pending::timeOut, servletRequest, pipeline.runningAttribute, this);
     }
 
     private void raiseSendResponse(boolean headersBeingSent, boolean moreData) {
@@ -143,9 +142,12 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
             notifier.createModules();
             handedOff = !notifier.raiseSection(Stage.Section.BEFORE_HANDLER, 0) || handle(chain);
         } finally {
-            driver.compareAndSet(thread, null);
-            if (!handedOff) {
-                endAndRethrow();
+            try {
+                if (!handedOff) {
+                    endAndRethrow();
+                }
+            } finally {
+                driver.compareAndSet(thread, null);
             }
         }
     }
@@ -217,7 +219,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
             return false;
         }
         AsyncContext started = given.startAsync();
-        cycles.follow(started);
+        cycles().follow(started);
         suspended = started;
         return true;
     }
@@ -333,9 +335,12 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
             try {
                 handedOff = handle(chain);
             } finally {
-                driver.compareAndSet(thread, null);
-                if (!handedOff) {
-                    endAndRethrow();
+                try {
+                    if (!handedOff) {
+                        endAndRethrow();
+                    }
+                } finally {
+                    driver.compareAndSet(thread, null);
                 }
             }
             return;
@@ -363,12 +368,17 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
 
     private void endAndRethrow() throws IOException, ServletException {
         Thread thread = Thread.currentThread();
-        driver.set(thread);
+        boolean driving = driver.get() == thread;
+        if (!driving) {
+            driver.set(thread);
+        }
         Throwable thrown;
         try {
             thrown = end();
         } finally {
-            driver.compareAndSet(thread, null);
+            if (!driving) {
+                driver.compareAndSet(thread, null);
+            }
         }
         if (thrown instanceof IOException e) {
             throw e;
@@ -384,14 +394,25 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
         }
     }
 
+    /** @return the request's async cycles, made at the first (on the thread that starts it) */
+    private AsyncCycles cycles() {
+        AsyncCycles current = cycles;
+        if (current == null) {
+            current = new AsyncCycles(this, pending::timeOut, servletRequest, pipeline.runningAttribute, this);
+            cycles = current;
+        }
+        return current;
+    }
+
     @Override
     public AsyncContext asyncStarted(AsyncContext asyncContext, ServletRequest req, ServletResponse res) {
-        return cycles.started(asyncContext, req, res);
+        return cycles().started(asyncContext, req, res);
     }
 
     @Override
     public AsyncContext asyncContext(AsyncContext asyncContext) {
-        return cycles.servletView(asyncContext);
+        AsyncCycles current = cycles;
+        return current == null ? asyncContext : current.servletView(asyncContext);
     }
 
     @Override
