@@ -65,8 +65,8 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
      * a completion; {@code null} while the handler runs or the servlet's async processing goes on.
      */
     private final AtomicReference<Thread> driver = new AtomicReference<>();
-    /** What the filter rethrows to the container: the handler's failure, or the failure of the final send. */
-    private Throwable failure;
+    /** The end, which holds what the filter rethrows to the container. */
+    private final RequestEnd requestEnd;
     private boolean handlerStarted;
     private final ModuleContext moduleContext;
 
@@ -88,6 +88,8 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
         this.pending = new PendingCompletion(this::resume);
         this.moduleContext = new ModuleContext(request, modules, pending);
         this.notifier = new ModuleNotifier(pipeline, moduleContext, pending, this, connection, this::moduleFailed);
+        this.requestEnd = new RequestEnd(servletRequest, real, notifier, response, output, connection, moduleContext,
+                phase);
     }
 
     private void raiseSendResponse(boolean headersBeingSent, boolean moreData) {
@@ -178,11 +180,11 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
                         .forward(request, response);
             }
         } catch (IOException | ServletException | RuntimeException | Error e) {
-            failure = e;
+            requestEnd.handlerFailed(e);
         } finally {
             driver.compareAndSet(null, thread);
         }
-        boolean async = failure == null && request.isAsyncStarted();
+        boolean async = requestEnd.failure() == null && request.isAsyncStarted();
         if (async) {
             // Unless another thread already ended it.
             phase.compareAndSet(Phase.RUNNING, Phase.ASYNC);
@@ -207,7 +209,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
             // IIS sends the response before RQ_LOG_REQUEST: the client has it while the module completes.
             output.finishOnWire();
         }
-        if (driver.get() != Thread.currentThread() || failure != null) {
+        if (driver.get() != Thread.currentThread() || requestEnd.failure() != null) {
             return false;
         }
         if (suspended != null) {
@@ -256,7 +258,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
                 if (notifier.raiseSectionAfter(section, index, status)) {
                     dispatchHandlerOrEnd();
                 }
-            } else if (endFrom(section, index, status)) {
+            } else if (requestEnd.from(section, index, status, handlerStarted)) {
                 completeSuspended();
             }
         } catch (RuntimeException | Error e) {
@@ -294,7 +296,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
     private void completeSuspended() {
         AsyncContext context = suspended;
         suspended = null;
-        logEndFailure(failure);
+        logEndFailure(requestEnd.failure());
         if (context != null) {
             context.complete();
         }
@@ -359,9 +361,9 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
         try {
             chain.doFilter(chainRequest, chainResponse);
         } catch (IOException | ServletException | RuntimeException | Error e) {
-            failure = e;
+            requestEnd.handlerFailed(e);
         }
-        if (failure != null || !req.isAsyncStarted()) {
+        if (requestEnd.failure() != null || !req.isAsyncStarted()) {
             endAndRethrow();
         }
     }
@@ -463,80 +465,8 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
             // The request ends before its handler ran (a module's PENDING, then the container ended it).
             pending.abandon();
         }
-        endFrom(Stage.Section.AFTER_HANDLER, -1, RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE);
-        return phase.get() == Phase.ENDED ? failure : null;
-    }
-
-    /**
-     * The end from the notification at {@code index} of {@code section}, which ended with {@code status}
-     * ({@code -1}: from the section's start).
-     *
-     * @return {@code false} if a module's PENDING suspended the request
-     */
-    private boolean endFrom(Stage.Section section, int index, RequestNotificationStatus status) {
-        if (section == Stage.Section.AFTER_HANDLER) {
-            boolean suspendedHere = false;
-            try {
-                if (failure == null && handlerStarted && !notifier.finishRequested()) {
-                    suspendedHere = !notifier.raiseSectionAfter(section, index, status);
-                }
-                if (!suspendedHere) {
-                    finalSend();
-                }
-            } finally {
-                if (!suspendedHere) {
-                    suspendedHere = !finalStages(-1, RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE, true);
-                }
-            }
-            return !suspendedHere;
-        }
-        return finalStages(index, status, false);
-    }
-
-    private void finalSend() {
-        if (failure == null) {
-            try {
-                response.complete();
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.DEBUG, () -> "iisport: final send of "
-                        + HttpSyntax.printable(servletRequest.getRequestURI()) + " failed: " + e);
-                failure = e;
-            }
-        } else if (!real.isCommitted()) {
-            real.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
-        }
-    }
-
-    /**
-     * LOG_REQUEST and END_REQUEST after the notification at {@code index} ({@code -1}: from the start), then the
-     * modules' disposal and the release of the request's resources.
-     *
-     * @param first the first entry: the connection learns that the request ended
-     * @return {@code false} if a module's PENDING suspended the request
-     */
-    private boolean finalStages(int index, RequestNotificationStatus status, boolean first) {
-        boolean suspendedHere = false;
-        try {
-            if (first) {
-                connection.requestEnded(real);
-            }
-            suspendedHere = !notifier.raiseSectionAfter(Stage.Section.FINAL, index, status);
-        } finally {
-            if (!suspendedHere) {
-                notifier.dispose();
-                for (RuntimeException cleanup : moduleContext.releaseStoredContexts()) {
-                    LOG.log(Level.ERROR, "iisport: a stored context's cleanupStoredContext() failed", cleanup);
-                }
-                output.release();
-                phase.set(Phase.ENDED);
-            }
-        }
-        if (!suspendedHere) {
-            IOException abort = connection.endDegradedAbort(real);
-            if (failure == null) {
-                failure = abort;
-            }
-        }
-        return !suspendedHere;
+        requestEnd.from(Stage.Section.AFTER_HANDLER, -1, RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE,
+                handlerStarted);
+        return phase.get() == Phase.ENDED ? requestEnd.failure() : null;
     }
 }

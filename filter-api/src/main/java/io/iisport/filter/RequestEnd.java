@@ -1,0 +1,128 @@
+package io.iisport.filter;
+
+import io.iisport.httpserv.RequestNotificationStatus;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The end of one request, from the handler's return or failure on: the stages after the handler, the final send,
+ * LOG_REQUEST and END_REQUEST (raised whatever fails before them), the modules' disposal and the release of the
+ * request's resources. A module's PENDING may suspend it at any of those notifications; the completion goes on from
+ * there ({@link #from}). It holds what the filter rethrows to the container: the handler's failure, or the final
+ * send's. {@link RequestRun} decides when the end starts, once.
+ */
+final class RequestEnd {
+    private static final System.Logger LOG = System.getLogger(RequestEnd.class.getName());
+
+    private final HttpServletRequest servletRequest;
+    private final HttpServletResponse real;
+    private final ModuleNotifier notifier;
+    private final IisResponse response;
+    private final ResponseOutput output;
+    private final ConnectionControl connection;
+    private final ModuleContext moduleContext;
+    /** The request's phase: {@code ENDED} once the end is through. */
+    private final AtomicReference<RequestRun.Phase> phase;
+    /** What the filter rethrows to the container: the handler's failure, or the failure of the final send. */
+    private Throwable failure;
+
+    RequestEnd(HttpServletRequest servletRequest, HttpServletResponse real, ModuleNotifier notifier,
+            IisResponse response, ResponseOutput output, ConnectionControl connection, ModuleContext moduleContext,
+            AtomicReference<RequestRun.Phase> phase) {
+        this.servletRequest = servletRequest;
+        this.real = real;
+        this.notifier = notifier;
+        this.response = response;
+        this.output = output;
+        this.connection = connection;
+        this.moduleContext = moduleContext;
+        this.phase = phase;
+    }
+
+    /** The handler threw {@code e}: the end sends no response of its own, and the filter rethrows it. */
+    void handlerFailed(Throwable e) {
+        failure = e;
+    }
+
+    /** @return what the filter must rethrow: the handler's failure, the final send's, or {@code null} */
+    Throwable failure() {
+        return failure;
+    }
+
+    /**
+     * The end from the notification at {@code index} of {@code section}, which ended with {@code status}
+     * ({@code -1}: from the section's start).
+     *
+     * @param handlerStarted whether the handler ran: the stages after it are raised only then
+     * @return {@code false} if a module's PENDING suspended the request
+     */
+    boolean from(Stage.Section section, int index, RequestNotificationStatus status, boolean handlerStarted) {
+        if (section == Stage.Section.AFTER_HANDLER) {
+            boolean suspendedHere = false;
+            try {
+                if (failure == null && handlerStarted && !notifier.finishRequested()) {
+                    suspendedHere = !notifier.raiseSectionAfter(section, index, status);
+                }
+                if (!suspendedHere) {
+                    finalSend();
+                }
+            } finally {
+                if (!suspendedHere) {
+                    suspendedHere = !finalStages(-1, RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE, true);
+                }
+            }
+            return !suspendedHere;
+        }
+        return finalStages(index, status, false);
+    }
+
+    private void finalSend() {
+        if (failure == null) {
+            try {
+                response.complete();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.DEBUG, () -> "iisport: final send of "
+                        + HttpSyntax.printable(servletRequest.getRequestURI()) + " failed: " + e);
+                failure = e;
+            }
+        } else if (!real.isCommitted()) {
+            real.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+        }
+    }
+
+    /**
+     * LOG_REQUEST and END_REQUEST after the notification at {@code index} ({@code -1}: from the start), then the
+     * modules' disposal and the release of the request's resources.
+     *
+     * @param first the first entry: the connection learns that the request ended
+     * @return {@code false} if a module's PENDING suspended the request
+     */
+    private boolean finalStages(int index, RequestNotificationStatus status, boolean first) {
+        boolean suspendedHere = false;
+        try {
+            if (first) {
+                connection.requestEnded(real);
+            }
+            suspendedHere = !notifier.raiseSectionAfter(Stage.Section.FINAL, index, status);
+        } finally {
+            if (!suspendedHere) {
+                notifier.dispose();
+                for (RuntimeException cleanup : moduleContext.releaseStoredContexts()) {
+                    LOG.log(Level.ERROR, "iisport: a stored context's cleanupStoredContext() failed", cleanup);
+                }
+                output.release();
+                phase.set(RequestRun.Phase.ENDED);
+            }
+        }
+        if (!suspendedHere) {
+            IOException abort = connection.endDegradedAbort(real);
+            if (failure == null) {
+                failure = abort;
+            }
+        }
+        return !suspendedHere;
+    }
+}
