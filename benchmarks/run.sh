@@ -3,7 +3,7 @@
 #
 #   benchmarks/run.sh [--duration SECONDS] [--rounds N] [--actions N] [--out FILE]
 #
-# Defaults: 8 s runs, 2 rounds (3 for the WAR path), 10,000 connections per action, docs/BENCHMARKS.md; about 12
+# Defaults: 8 s runs, 2 rounds (3 for the WAR path), 10,000 connections per action, docs/BENCHMARKS.md; about 13
 # minutes on 2 cores (about 3 of them for Tomcat). The report states the method.
 #
 # 1. Load: one Jetty server, one servlet; bare Jetty, Jetty with the iisport extension, the module filter with a no-op
