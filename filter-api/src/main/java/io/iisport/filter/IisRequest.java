@@ -112,10 +112,14 @@ final class IisRequest extends HttpServletRequestWrapper {
         return length > Integer.MAX_VALUE ? -1 : (int) length;
     }
 
+    /** @return the query whose parameters come before the modules' body's: the original, unless SetUrl dropped it */
+    private String bodyQuery() {
+        return originalQueryKept() ? super.getQueryString() : null;
+    }
+
     /** @return the parameters of the modules' body and of the query the servlet sees */
     private Map<String, String[]> bodyParameters() {
-        return handlerBody().parameters(rewrite == null || !rewrite.dropsOriginalQuery() ? super.getQueryString()
-                : null);
+        return handlerBody().parameters(bodyQuery());
     }
 
     @Override
@@ -123,7 +127,7 @@ final class IisRequest extends HttpServletRequestWrapper {
         if (!modulesTookBody()) {
             return super.getParts();
         }
-        return handlerBody().parts(rewrite == null || !rewrite.dropsOriginalQuery() ? super.getQueryString() : null);
+        return handlerBody().parts(bodyQuery());
     }
 
     @Override
@@ -175,6 +179,11 @@ final class IisRequest extends HttpServletRequestWrapper {
         return query == null ? super.getRequestURI() : super.getRequestURI() + "?" + query;
     }
 
+    /** @return whether the servlet sees the original query's parameters: no SetUrl, or one that kept the query */
+    private boolean originalQueryKept() {
+        return rewrite == null || !rewrite.dropsOriginalQuery();
+    }
+
     /** @return the module's SetUrl, or {@code null} */
     UrlRewrite rewrite() {
         return rewrite;
@@ -199,7 +208,7 @@ final class IisRequest extends HttpServletRequestWrapper {
         if (modulesTookBody()) {
             return bodyParameters();
         }
-        return rewrite == null || !rewrite.dropsOriginalQuery() ? super.getParameterMap() : parametersLeft();
+        return originalQueryKept() ? super.getParameterMap() : parametersLeft();
     }
 
     @Override
@@ -208,7 +217,7 @@ final class IisRequest extends HttpServletRequestWrapper {
             String[] values = bodyParameters().get(name);
             return values == null || values.length == 0 ? null : values[0];
         }
-        if (rewrite == null || !rewrite.dropsOriginalQuery()) {
+        if (originalQueryKept()) {
             return super.getParameter(name);
         }
         String[] values = parametersLeft().get(name);
@@ -220,8 +229,7 @@ final class IisRequest extends HttpServletRequestWrapper {
         if (modulesTookBody()) {
             return bodyParameters().get(name);
         }
-        return rewrite == null || !rewrite.dropsOriginalQuery() ? super.getParameterValues(name)
-                : parametersLeft().get(name);
+        return originalQueryKept() ? super.getParameterValues(name) : parametersLeft().get(name);
     }
 
     @Override
@@ -229,7 +237,7 @@ final class IisRequest extends HttpServletRequestWrapper {
         if (modulesTookBody()) {
             return Collections.enumeration(bodyParameters().keySet());
         }
-        return rewrite == null || !rewrite.dropsOriginalQuery() ? super.getParameterNames()
+        return originalQueryKept() ? super.getParameterNames()
                 : Collections.enumeration(UrlRewrite.names(parametersLeft()));
     }
 
