@@ -137,7 +137,7 @@ final class IisResponse extends ServletIisResponse {
         }
         real.reset();
         output.clear();
-        output.realReset();
+        output.realReset(true);
         metadata.reset();
         servletStream = null;
         writer = null;

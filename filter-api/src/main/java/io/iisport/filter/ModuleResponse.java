@@ -62,8 +62,7 @@ final class ModuleResponse implements IHttpResponse {
         real.reset();
         real.setStatus(status);
         metadata.contentLength = -1;
-        metadata.afterRealReset(false);
-        output.realReset();
+        output.realReset(false);
         afterHeadersCleared.run();
     }
 
@@ -126,8 +125,7 @@ final class ModuleResponse implements IHttpResponse {
             }
         }
         real.reset();
-        metadata.afterRealReset(false);
-        output.realReset();
+        output.realReset(false);
         real.setStatus(status);
         if (contentType != null && !headerName.equalsIgnoreCase("Content-Type")) {
             real.setContentType(contentType);

@@ -106,6 +106,5 @@ final class ResponseMetadata {
         reason = null;
         moduleSetStatus = false;
         trySkipCustomErrors = false;
-        afterRealReset(true);
     }
 }

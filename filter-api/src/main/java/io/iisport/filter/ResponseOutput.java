@@ -141,9 +141,15 @@ final class ResponseOutput {
         append(after, 0, after.length);
     }
 
-    /** The container's response was reset: its stream must be asked for again. */
-    void realReset() {
+    /**
+     * The container's response was reset: its stream must be asked for again, and the trailer supplier goes back
+     * if trailers are still set.
+     *
+     * @param servletReset the servlet's {@code reset()}: its own trailers are gone too
+     */
+    void realReset(boolean servletReset) {
         container.reset();
+        metadata.afterRealReset(servletReset);
     }
 
     /** @return whether the container's buffer may hold part of the body, which a reset of it must clear too */
