@@ -289,9 +289,7 @@ class PendingCompletionTest {
                     + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             // The module completes only after this read: a response held back until then times the read out.
-            long t0 = System.nanoTime();
             HttpTester.Response response = HttpTester.parseResponse(in);
-            System.out.println("DBG " + container + " " + (System.nanoTime() - t0) / 1000000 + " ms " + response + " " + EVENTS);
             assertThat(response.getStatus(), is(200));
             assertThat(response.getContent(), is("echo REQUEST a=[6] async-uri=null"));
             responseRead.countDown();
@@ -461,8 +459,8 @@ class PendingCompletionTest {
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
-                        context.indicateCompletion(RQ_NOTIFICATION_CONTINUE);
                         EVENTS.add("indicate CONTINUE");
+                        context.indicateCompletion(RQ_NOTIFICATION_CONTINUE);
                     });
                     return RQ_NOTIFICATION_PENDING;
                 }
