@@ -188,6 +188,15 @@ final class ConnectionControl {
         degradation.record(kind);
     }
 
+    /**
+     * @return whether the response needs nothing from the filter: no action asked, or a disconnect the container's
+     *     extension carries out after the response by itself
+     */
+    boolean leavesResponseAlone() {
+        State current = state.get();
+        return current == State.INITIAL || current.equals(State.INITIAL.raisedTo(Level.DISCONNECT));
+    }
+
     /** @return whether a reset or close was asked: output must be discarded */
     boolean isAborted() {
         return state.get().level().isAbort();

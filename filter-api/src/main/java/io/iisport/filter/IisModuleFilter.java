@@ -116,9 +116,10 @@ public class IisModuleFilter implements Filter {
             throw new ServletException("iisport filter is not initialized or was destroyed");
         }
         IisRequest.Run running = IisRequest.runningFor(request, current);
-        boolean asyncDispatch = request.getDispatcherType() == DispatcherType.ASYNC;
-        if (running == null && asyncDispatch && request.getAttribute(current.runningAttribute) instanceof RequestRun started) {
-            running = started;
+        DispatcherType dispatcherType = request.getDispatcherType();
+        boolean asyncDispatch = dispatcherType == DispatcherType.ASYNC;
+        if (running == null && dispatcherType != DispatcherType.REQUEST) {
+            running = RequestRun.dispatchedFrom(request, dispatcherType, current);
         }
         if (running instanceof RequestRun run && asyncDispatch) {
             run.redispatch(chain, request, response);

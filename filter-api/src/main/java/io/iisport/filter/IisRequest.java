@@ -63,6 +63,11 @@ final class IisRequest extends HttpServletRequestWrapper {
         this.body = new RequestBody(request, requestBodyLimit);
     }
 
+    /** @return whether the servlet would see the request as the container has it: no SetUrl, header or body change */
+    boolean asTheContainerHasIt() {
+        return rewrite == null && headers == null && body.source() == RequestBody.Source.CONTAINER;
+    }
+
     /** @return the request entity body as modules read and insert it */
     RequestBody body() {
         return body;

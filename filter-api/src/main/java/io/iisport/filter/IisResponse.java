@@ -61,6 +61,11 @@ final class IisResponse extends ServletIisResponse {
         output.complete();
     }
 
+    /** @return whether neither a module nor the servlet decided or wrote anything of the response yet */
+    boolean untouched() {
+        return metadata.untouched() && output.untouched() && writer == null && servletStream == null;
+    }
+
     /** An async dispatch: what is buffered goes into the container's buffer (see {@link ResponseOutput#handOver}). */
     void handOver() throws IOException {
         encodeWriter();
@@ -309,7 +314,7 @@ final class IisResponse extends ServletIisResponse {
         if (writer != null && !writer.encoding.equalsIgnoreCase(real.getCharacterEncoding())) {
             real.setCharacterEncoding(writer.encoding);
         }
-        }
+    }
 
     /** What the servlet's stream and writer write into. */
     private final class Sink implements ServletOutput.Sink {

@@ -31,6 +31,13 @@ final class ModulePipeline {
     /** For each stage (by ordinal), the module indexes to call, in order. */
     private final int[][] pre = new int[Stage.values().length][];
     private final int[][] post = new int[Stage.values().length][];
+    /**
+     * Whether a module is subscribed to a notification raised once the handler started (the stages after it,
+     * {@code RQ_SEND_RESPONSE}, {@code RQ_LOG_REQUEST}, {@code RQ_END_REQUEST}): only then can a module see or change
+     * what the servlet does, and only then does the servlet get the filter's request and response (see
+     * {@link RequestRun}).
+     */
+    final boolean observesHandler;
     /** Whether forwards need an opaque response (see ForwardDispatcher): known from the first request. */
     private volatile Boolean opaqueForward;
 
@@ -47,6 +54,17 @@ final class ModulePipeline {
             pre[stage.ordinal()] = sortedSubscribers(stage, false);
             post[stage.ordinal()] = stage.hasPost() ? sortedSubscribers(stage, true) : NONE;
         }
+        this.observesHandler = pre[Stage.SEND_RESPONSE.ordinal()].length > 0
+                || subscribed(Stage.Section.AFTER_HANDLER) || subscribed(Stage.Section.FINAL);
+    }
+
+    private boolean subscribed(Stage.Section section) {
+        for (int i = 0; i < section.size(); i++) {
+            if (order(section.stage(i), section.post(i)).length > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int[] sortedSubscribers(Stage stage, boolean isPost) {

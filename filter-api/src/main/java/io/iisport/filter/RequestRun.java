@@ -65,9 +65,27 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
      * a completion; {@code null} while the handler runs or the servlet's async processing goes on.
      */
     private final AtomicReference<Thread> driver = new AtomicReference<>();
+    /** How the handler (the servlet chain) was called. */
+    enum Handler {
+        NOT_STARTED,
+        /** With the filter's request and response. */
+        WRAPPED,
+        /**
+         * With the container's own request and response: no module is subscribed to a notification after the
+         * handler started, and the modules changed nothing the filter's objects would carry (see {@link #handle}).
+         */
+        DIRECT
+    }
+
+    /**
+     * The run whose handler runs {@link Handler#DIRECT} on this thread: a forward or include it makes reaches the
+     * filter with the container's request, which does not lead back to the run as the filter's request does.
+     */
+    private static final ThreadLocal<RequestRun> DIRECT_HANDLER = new ThreadLocal<>();
+
     /** The end, which holds what the filter rethrows to the container. */
     private final RequestEnd requestEnd;
-    private boolean handlerStarted;
+    private Handler handler = Handler.NOT_STARTED;
     private final ModuleContext moduleContext;
 
     RequestRun(ModulePipeline pipeline, Degradation degradation, HttpServletRequest servletRequest,
@@ -128,7 +146,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
 
     @Override
     public boolean handlerStarted() {
-        return handlerStarted;
+        return handler != Handler.NOT_STARTED;
     }
 
     /**
@@ -142,7 +160,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
         try {
             preBeginRequest();
             notifier.createModules();
-            handedOff = !notifier.raiseSection(Stage.Section.BEFORE_HANDLER, 0) || handle(chain);
+            handedOff = !notifier.raiseSection(Stage.Section.BEFORE_HANDLER, 0) || handle(chain, true);
         } finally {
             try {
                 if (!handedOff) {
@@ -155,11 +173,17 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
     }
 
     /**
-     * The stages before the handler are done: the handler runs, unless a module finished the request.
+     * The stages before the handler are done: the handler runs, unless a module finished the request. It gets the
+     * container's own request and response ({@link Handler#DIRECT}) when nothing after this could use the filter's:
+     * no module is subscribed to a notification raised once the handler started, the modules left the request and
+     * response as the container has them, and the handler runs in the request's own dispatch (not after a PENDING);
+     * then the servlet runs exactly as without the filter, and only the end (disposal) follows it. Otherwise it gets
+     * the filter's, which buffer the response for the modules.
      *
+     * @param requestDispatch whether the handler runs in the dispatch that brought the request to the filter
      * @return whether the servlet went async (the end runs when it completes)
      */
-    private boolean handle(FilterChain chain) {
+    private boolean handle(FilterChain chain, boolean requestDispatch) {
         if (notifier.finishRequested()) {
             return false;
         }
@@ -168,11 +192,16 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
             moduleFailed();
             return false;
         }
-        handlerStarted = true;
+        handler = requestDispatch && !pipeline.observesHandler && request.asTheContainerHasIt()
+                && response.untouched() && connection.leavesResponseAlone() && !real.isCommitted()
+                ? Handler.DIRECT : Handler.WRAPPED;
         Thread thread = driver.getAndSet(null);
         try {
             UrlRewrite rewrite = request.rewrite();
-            if (rewrite == null) {
+            if (handler == Handler.DIRECT) {
+                output.handToContainer();
+                runDirect(chain, servletRequest, real);
+            } else if (rewrite == null) {
                 chain.doFilter(request, response);
             } else {
                 // SetUrl: the servlet mapped to the new path is the handler.
@@ -185,6 +214,15 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
             driver.compareAndSet(null, thread);
         }
         boolean async = requestEnd.failure() == null && request.isAsyncStarted();
+        if (async && handler == Handler.DIRECT) {
+            try {
+                // Within the dispatch that started async, so the listener sees the completion even if another
+                // thread completed already.
+                cycles().follow(servletRequest.getAsyncContext());
+            } catch (IllegalStateException e) {
+                async = false;
+            }
+        }
         if (async) {
             // Unless another thread already ended it.
             phase.compareAndSet(Phase.RUNNING, Phase.ASYNC);
@@ -258,7 +296,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
                 if (notifier.raiseSectionAfter(section, index, status)) {
                     dispatchHandlerOrEnd();
                 }
-            } else if (requestEnd.from(section, index, status, handlerStarted)) {
+            } else if (requestEnd.from(section, index, status, handlerStarted())) {
                 completeSuspended();
             }
         } catch (RuntimeException | Error e) {
@@ -335,7 +373,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
             driver.set(thread);
             boolean handedOff = false;
             try {
-                handedOff = handle(chain);
+                handedOff = handle(chain, false);
             } finally {
                 try {
                     if (!handedOff) {
@@ -350,7 +388,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
         request.reportDispatcherType(null);
         ServletRequest chainRequest = req;
         ServletResponse chainResponse = res;
-        if (IisRequest.runningFor(req, pipeline) == null) {
+        if (handler != Handler.DIRECT && IisRequest.runningFor(req, pipeline) == null) {
             // The container's own objects (the servlet started async without wrappers of its own).
             if (req != request.getRequest()) {
                 request.setRequest(req);
@@ -359,13 +397,50 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
             chainResponse = response;
         }
         try {
-            chain.doFilter(chainRequest, chainResponse);
+            if (handler == Handler.DIRECT) {
+                runDirect(chain, chainRequest, chainResponse);
+            } else {
+                chain.doFilter(chainRequest, chainResponse);
+            }
         } catch (IOException | ServletException | RuntimeException | Error e) {
             requestEnd.handlerFailed(e);
         }
         if (requestEnd.failure() != null || !req.isAsyncStarted()) {
             endAndRethrow();
         }
+    }
+
+    private void runDirect(FilterChain chain, ServletRequest req, ServletResponse res)
+            throws IOException, ServletException {
+        RequestRun outer = DIRECT_HANDLER.get();
+        DIRECT_HANDLER.set(this);
+        try {
+            chain.doFilter(req, res);
+        } finally {
+            if (outer == null) {
+                DIRECT_HANDLER.remove();
+            } else {
+                DIRECT_HANDLER.set(outer);
+            }
+        }
+    }
+
+    /**
+     * Finds the run of {@code pipeline} a dispatch belongs to when the container's request does not lead back to it:
+     * an async dispatch (the request carries the run once async started), or a forward or include made by a handler
+     * run {@link Handler#DIRECT} on this thread.
+     *
+     * @return the run, or {@code null} for a request this pipeline does not run for
+     */
+    static RequestRun dispatchedFrom(ServletRequest request, DispatcherType type, ModulePipeline pipeline) {
+        if (type == DispatcherType.ASYNC) {
+            return request.getAttribute(pipeline.runningAttribute) instanceof RequestRun started ? started : null;
+        }
+        if (type == DispatcherType.FORWARD || type == DispatcherType.INCLUDE) {
+            RequestRun direct = DIRECT_HANDLER.get();
+            return direct != null && direct.pipeline == pipeline ? direct : null;
+        }
+        return null;
     }
 
     private void endAndRethrow() throws IOException, ServletException {
@@ -461,12 +536,12 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
                     + " ran without the module pipeline after RQ_NOTIFICATION_PENDING: map the filter with "
                     + "<dispatcher>ASYNC</dispatcher>");
         }
-        if (!handlerStarted) {
+        if (!handlerStarted()) {
             // The request ends before its handler ran (a module's PENDING, then the container ended it).
             pending.abandon();
         }
         requestEnd.from(Stage.Section.AFTER_HANDLER, -1, RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE,
-                handlerStarted);
+                handlerStarted());
         return phase.get() == Phase.ENDED ? requestEnd.failure() : null;
     }
 }

@@ -89,6 +89,12 @@ final class ResponseMetadata {
         ending = new DeferredEnding.SendError(errorDescription != null ? errorDescription : reason);
     }
 
+    /** @return whether nothing was decided yet: no status details, ending, held-back length or trailer field */
+    boolean untouched() {
+        return contentLength == -1 && !bodyEdited && ending == null && subStatus == 0 && reason == null
+                && errorDescription == null && !moduleSetStatus && !trySkipCustomErrors && trailers == null;
+    }
+
     /** @return the Content-Length to send with the headers, or -1 to let the container frame the body */
     long declaredLength() {
         return bodyEdited ? -1 : contentLength;

@@ -108,6 +108,21 @@ final class ResponseOutput {
         return completed;
     }
 
+    /** @return whether nothing was written, sent or asked of the output yet */
+    boolean untouched() {
+        return state == (limit == 0 ? State.PASS_THROUGH : State.BUFFERING) && body.size() == 0 && !nonBlocking
+                && !handedOver && !flushEachSend && !completed && !connection.isAborted();
+    }
+
+    /**
+     * The handler writes to the container's response itself (see {@link RequestRun}): writes that still come here
+     * go to the container's output, and the final send sends nothing of its own.
+     */
+    void handToContainer() {
+        state = State.PASS_THROUGH;
+        handedOver = true;
+    }
+
     /** Empties the buffer (IIS {@code Clear}, the servlet's {@code resetBuffer}). */
     void clear() {
         body.clear();

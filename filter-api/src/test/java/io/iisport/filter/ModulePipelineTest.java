@@ -1,0 +1,46 @@
+package io.iisport.filter;
+
+import static io.iisport.httpserv.RequestNotification.RQ_AUTHORIZE_REQUEST;
+import static io.iisport.httpserv.RequestNotification.RQ_BEGIN_REQUEST;
+import static io.iisport.httpserv.RequestNotification.RQ_END_REQUEST;
+import static io.iisport.httpserv.RequestNotification.RQ_EXECUTE_REQUEST_HANDLER;
+import static io.iisport.httpserv.RequestNotification.RQ_LOG_REQUEST;
+import static io.iisport.httpserv.RequestNotification.RQ_RELEASE_REQUEST_STATE;
+import static io.iisport.httpserv.RequestNotification.RQ_SEND_RESPONSE;
+import static io.iisport.httpserv.RequestNotification.RQ_UPDATE_REQUEST_CACHE;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+import io.iisport.httpserv.CHttpModule;
+import io.iisport.httpserv.ModuleSettings;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Which pipelines can see what the handler does: those with a module subscribed to a notification after it. */
+class ModulePipelineTest {
+    private static ModulePipeline pipeline(int... notificationsAndPosts) {
+        RegisteredModule module = new RegisteredModule("M", new ModuleSettings("M", Map.of()));
+        module.setRequestNotifications(() -> new CHttpModule() { }, notificationsAndPosts[0],
+                notificationsAndPosts[1]);
+        return new ModulePipeline(List.of(module), 4096);
+    }
+
+    @Test
+    void notificationsBeforeTheHandlerDoNotObserveIt() {
+        assertThat(pipeline(RQ_BEGIN_REQUEST | RQ_AUTHORIZE_REQUEST, RQ_BEGIN_REQUEST).observesHandler, is(false));
+        // Modules subscribed to EXECUTE_REQUEST_HANDLER run before the servlet.
+        assertThat(pipeline(RQ_EXECUTE_REQUEST_HANDLER, 0).observesHandler, is(false));
+    }
+
+    @Test
+    void everyNotificationOnceTheHandlerStartedObservesIt() {
+        assertThat(pipeline(0, RQ_EXECUTE_REQUEST_HANDLER).observesHandler, is(true));
+        assertThat(pipeline(RQ_RELEASE_REQUEST_STATE, 0).observesHandler, is(true));
+        assertThat(pipeline(0, RQ_UPDATE_REQUEST_CACHE).observesHandler, is(true));
+        assertThat(pipeline(RQ_SEND_RESPONSE, 0).observesHandler, is(true));
+        assertThat(pipeline(RQ_LOG_REQUEST, 0).observesHandler, is(true));
+        assertThat(pipeline(0, RQ_END_REQUEST).observesHandler, is(true));
+        assertThat(pipeline(RQ_BEGIN_REQUEST | RQ_END_REQUEST, 0).observesHandler, is(true));
+    }
+}

@@ -1,0 +1,328 @@
+package io.iisport.e2e;
+
+import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+
+import io.iisport.filter.IisModuleFilter;
+import io.iisport.httpserv.CHttpModule;
+import io.iisport.httpserv.HttpDataChunk;
+import io.iisport.httpserv.IHttpContext;
+import io.iisport.httpserv.IHttpEventProvider;
+import io.iisport.httpserv.IHttpModuleRegistrationInfo;
+import io.iisport.httpserv.IHttpServer;
+import io.iisport.httpserv.RegisterModule;
+import io.iisport.httpserv.RequestNotification;
+import io.iisport.httpserv.RequestNotificationStatus;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.ServletRequestWrapper;
+import jakarta.servlet.ServletResponseWrapper;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Stream;
+import org.apache.catalina.Context;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpTester;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A pipeline whose modules act only before the handler (the shape of request filtering, IP restriction and URL
+ * rewrite modules) hands the servlet the container's own request and response, on Jetty 12 and Tomcat: the servlet
+ * runs exactly as without the filter, while the modules' disposal still follows the request's end (after an async
+ * completion too) and forwards and async dispatches stay one request for the pipeline. As soon as a module changed
+ * something the servlet must see through the filter (a request header, the URL, a body chunk, the status), or a
+ * module is subscribed to a notification after the handler, the servlet gets the filter's objects.
+ */
+class DirectHandlerTest {
+    /** What the modules and servlets did, in order. */
+    static final ConcurrentLinkedQueue<String> EVENTS = new ConcurrentLinkedQueue<>();
+
+    enum Container { JETTY, TOMCAT }
+
+    private static Server jetty;
+    private static Path tomcatBase;
+    private static Tomcat tomcat;
+
+    /** The two filters: BEGIN_REQUEST alone on /d/*, BEGIN_REQUEST and END_REQUEST on /w/*. */
+    private static Map<String, String> filters() {
+        Map<String, String> filters = new LinkedHashMap<>();
+        filters.put("/d/*", "Begin=" + BeginModule.class.getName());
+        filters.put("/w/*", "Begin=" + BeginModule.class.getName() + "\nEnd=" + EndModule.class.getName());
+        return filters;
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        jetty = new Server();
+        ServerConnector connector = new ServerConnector(jetty, 1, 1);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        jetty.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        EnumSet<DispatcherType> dispatches = EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC,
+                DispatcherType.FORWARD);
+        for (Map.Entry<String, String> filter : filters().entrySet()) {
+            FilterHolder holder = new FilterHolder(new IisModuleFilter());
+            holder.setInitParameter("modules", filter.getValue());
+            holder.setAsyncSupported(true);
+            context.addFilter(holder, filter.getKey(), dispatches);
+        }
+        ServletHolder holder = new ServletHolder(new Servlet());
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, "/*");
+        jetty.setHandler(context);
+        jetty.start();
+
+        tomcatBase = Files.createTempDirectory("iisport-direct");
+        tomcat = TomcatTest.newTomcat(tomcatBase);
+        Context tomcatContext = tomcat.addContext("", tomcatBase.toString());
+        int n = 0;
+        for (Map.Entry<String, String> filter : filters().entrySet()) {
+            tomcatFilter(tomcatContext, "modules" + n++, new IisModuleFilter(), filter.getKey(), filter.getValue());
+        }
+        Tomcat.addServlet(tomcatContext, "servlet", new Servlet()).setAsyncSupported(true);
+        tomcatContext.addServletMappingDecoded("/*", "servlet");
+        tomcat.start();
+    }
+
+    private static void tomcatFilter(Context context, String name, Filter filter, String pattern, String modules) {
+        FilterDef def = new FilterDef();
+        def.setFilterName(name);
+        def.setFilter(filter);
+        def.addInitParameter("modules", modules);
+        def.setAsyncSupported("true");
+        context.addFilterDef(def);
+        FilterMap map = new FilterMap();
+        map.setFilterName(name);
+        map.addURLPattern(pattern);
+        map.setDispatcher(DispatcherType.REQUEST.name());
+        map.setDispatcher(DispatcherType.ASYNC.name());
+        map.setDispatcher(DispatcherType.FORWARD.name());
+        context.addFilterMap(map);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (jetty != null) {
+            jetty.stop();
+        }
+        if (tomcat != null) {
+            tomcat.stop();
+            tomcat.destroy();
+        }
+        if (tomcatBase != null) {
+            try (Stream<Path> files = Files.walk(tomcatBase)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @BeforeEach
+    void clear() {
+        EVENTS.clear();
+    }
+
+    /** The servlet: says which objects it got, and does what {@code op} asks. */
+    static final class Servlet extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            String op = req.getParameter("op");
+            EVENTS.add("servlet " + req.getDispatcherType());
+            if ("forward".equals(op) && req.getDispatcherType() == DispatcherType.REQUEST) {
+                try {
+                    req.getRequestDispatcher(req.getServletPath() + req.getPathInfo() + "?op=forwarded")
+                            .forward(req, resp);
+                } catch (jakarta.servlet.ServletException e) {
+                    throw new IOException(e);
+                }
+                return;
+            }
+            if ("async".equals(op)) {
+                AsyncContext async = req.startAsync();
+                async.start(() -> {
+                    try {
+                        Thread.sleep(100);
+                        async.getResponse().getWriter().print("async " + objects(req, resp));
+                        EVENTS.add("servlet completes");
+                    } catch (IOException | InterruptedException e) {
+                        EVENTS.add("servlet failed " + e);
+                    }
+                    async.complete();
+                });
+                return;
+            }
+            if ("dispatch".equals(op) && req.getDispatcherType() == DispatcherType.REQUEST) {
+                req.startAsync().dispatch();
+                return;
+            }
+            resp.setContentType("text/plain");
+            resp.getWriter().print(objects(req, resp) + " header=" + req.getHeader("X-Added"));
+        }
+
+        /** @return whether the filter's objects are among the request's or response's wrappers */
+        private static String objects(HttpServletRequest req, HttpServletResponse resp) {
+            boolean wrapped = false;
+            for (Object r = req; r != null; r = r instanceof ServletRequestWrapper w ? w.getRequest() : null) {
+                wrapped |= r.getClass().getName().startsWith("io.iisport.");
+            }
+            for (Object r = resp; r != null; r = r instanceof ServletResponseWrapper w ? w.getResponse() : null) {
+                wrapped |= r.getClass().getName().startsWith("io.iisport.");
+            }
+            return wrapped ? "wrapped" : "container's";
+        }
+    }
+
+    /** BEGIN_REQUEST only: changes what {@code act} names, or nothing. */
+    public static final class BeginModule implements RegisterModule {
+        @Override
+        public void registerModule(int serverVersion, IHttpModuleRegistrationInfo moduleInfo,
+                IHttpServer globalInfo) {
+            moduleInfo.setRequestNotifications(Begin::new, RequestNotification.RQ_BEGIN_REQUEST, 0);
+        }
+    }
+
+    static final class Begin extends CHttpModule {
+        @Override
+        public RequestNotificationStatus onBeginRequest(IHttpContext context, IHttpEventProvider provider) {
+            EVENTS.add("BEGIN_REQUEST");
+            String query = context.getRequest().getServletRequest().getQueryString();
+            String act = query == null || !query.contains("act=") ? "" : query.replaceAll(".*act=([a-z]+).*", "$1");
+            switch (act) {
+                case "header" -> context.getRequest().setHeader("X-Added", "by the module", true);
+                case "chunk" -> context.getResponse().writeEntityChunks(new HttpDataChunk[] {
+                        HttpDataChunk.fromString("module+", StandardCharsets.UTF_8)}, false, true);
+                case "status" -> context.getResponse().setStatus(202, "Accepted");
+                case "seturl" -> context.getRequest().setUrl("/d/other?op=plain", true);
+                default -> {
+                }
+            }
+            return RQ_NOTIFICATION_CONTINUE;
+        }
+
+        @Override
+        public void dispose() {
+            EVENTS.add("dispose");
+        }
+    }
+
+    /** END_REQUEST: a module that sees the request's end, so the servlet's output must pass the filter. */
+    public static final class EndModule implements RegisterModule {
+        @Override
+        public void registerModule(int serverVersion, IHttpModuleRegistrationInfo moduleInfo,
+                IHttpServer globalInfo) {
+            moduleInfo.setRequestNotifications(() -> new CHttpModule() {
+                @Override
+                public RequestNotificationStatus onEndRequest(IHttpContext context, IHttpEventProvider provider) {
+                    EVENTS.add("END_REQUEST");
+                    return RQ_NOTIFICATION_CONTINUE;
+                }
+            }, RequestNotification.RQ_END_REQUEST, 0);
+        }
+    }
+
+    private static int port(Container container) {
+        return container == Container.JETTY ? ((ServerConnector) jetty.getConnectors()[0]).getLocalPort()
+                : tomcat.getConnector().getLocalPort();
+    }
+
+    private static HttpTester.Response get(Container container, String target) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port(container))) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            HttpTester.Response response = HttpTester.parseResponse(in);
+            assertThat("the connection closes after the full response", in.read(), is(-1));
+            return response;
+        }
+    }
+
+    private static void awaitEvent(String event) throws InterruptedException {
+        for (int i = 0; i < 500 && !EVENTS.contains(event); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(List.copyOf(EVENTS), hasItem(event));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void modulesThatActOnlyBeforeTheHandlerLeaveTheServletTheContainersObjects(Container container)
+            throws Exception {
+        HttpTester.Response response = get(container, "/d/x?op=plain");
+        assertThat(response.getStatus(), is(200));
+        assertThat(response.getContent(), is("container's header=null"));
+        awaitEvent("dispose");
+        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "dispose")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aModuleSubscribedAfterTheHandlerGetsTheServletsOutputThroughTheFilter(Container container)
+            throws Exception {
+        HttpTester.Response response = get(container, "/w/x?op=plain");
+        assertThat(response.getContent(), is("wrapped header=null"));
+        awaitEvent("END_REQUEST");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void whatAModuleChangedBeforeTheHandlerReachesTheServletThroughTheFilter(Container container) throws Exception {
+        assertThat(get(container, "/d/x?op=plain&act=header").getContent(), is("wrapped header=by the module"));
+        assertThat(get(container, "/d/x?op=plain&act=chunk").getContent(), is("module+wrapped header=null"));
+        HttpTester.Response status = get(container, "/d/x?op=plain&act=status");
+        assertThat(status.getStatus(), is(202));
+        assertThat(status.getContent(), is("wrapped header=null"));
+        assertThat(get(container, "/d/x?act=seturl").getContent(), is("wrapped header=null"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void theModulesAreDisposedAfterTheServletsAsyncCompletion(Container container) throws Exception {
+        HttpTester.Response response = get(container, "/d/x?op=async");
+        assertThat(response.getContent(), is("async container's"));
+        awaitEvent("dispose");
+        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "servlet completes",
+                "dispose")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void forwardsAndAsyncDispatchesStayOneRequestForThePipeline(Container container) throws Exception {
+        assertThat(get(container, "/d/x?op=forward").getContent(), is("container's header=null"));
+        awaitEvent("dispose");
+        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "servlet FORWARD",
+                "dispose")));
+        EVENTS.clear();
+        assertThat(get(container, "/d/x?op=dispatch").getContent(), is("container's header=null"));
+        awaitEvent("dispose");
+        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "servlet ASYNC",
+                "dispose")));
+    }
+}
