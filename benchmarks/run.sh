@@ -51,8 +51,10 @@ java -cp "$cp" org.openjdk.jmh.Main FilterCostBenchmark -rf text -rff "$jmh_out"
   echo
   echo "## The filter's CPU cost per request (JMH, FilterCostBenchmark)"
   echo
-  echo "The same 13-byte servlet called bare and through \`IisModuleFilter\` with a no-op module, over minimal request"
-  echo "and response objects (no container, no network); the difference is what the filter adds to each request."
+  echo "The same 13-byte servlet called bare and through \`IisModuleFilter\`: with a no-op module at every notification"
+  echo "(filterNoOp, buffered; filterUnbuffered, responseBufferLimit 0) and with one at RQ_BEGIN_REQUEST alone"
+  echo "(filterBeginOnly: the servlet gets the container's objects), over minimal request and response objects (no"
+  echo "container, no network); the difference is what the filter adds to each request."
   echo
   echo '```'
   cat "$jmh_out"

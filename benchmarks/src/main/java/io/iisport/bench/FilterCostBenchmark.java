@@ -29,7 +29,8 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The module filter's own CPU cost per request, without a container or a network: the same 13-byte servlet called
- * bare and through {@code IisModuleFilter} with a no-op module (buffered, and with {@code responseBufferLimit=0}),
+ * bare and through {@code IisModuleFilter} with a no-op module at every notification (buffered, and with
+ * {@code responseBufferLimit=0}) and with one at RQ_BEGIN_REQUEST alone (the servlet then gets the container's objects),
  * over minimal request and response objects. The difference between the scores is what the filter adds.
  */
 @State(Scope.Thread)
@@ -42,6 +43,7 @@ public class FilterCostBenchmark {
     private final Map<String, Object> attributes = new HashMap<>();
     private IisModuleFilter buffered;
     private IisModuleFilter unbuffered;
+    private IisModuleFilter beginOnly;
     private HttpServletRequest request;
     private HttpServletResponse response;
     private FilterChain servlet;
@@ -103,6 +105,7 @@ public class FilterCostBenchmark {
         };
         buffered = filter(Map.of("modules", "NoOp=" + BenchModules.NoOp.class.getName()));
         unbuffered = filter(Map.of("modules", "NoOp=" + BenchModules.NoOp.class.getName(), "responseBufferLimit", "0"));
+        beginOnly = filter(Map.of("modules", "BeginOnly=" + BenchModules.BeginOnly.class.getName()));
     }
 
     private static IisModuleFilter filter(Map<String, String> params) throws Exception {
@@ -137,6 +140,7 @@ public class FilterCostBenchmark {
     public void tearDown() {
         buffered.destroy();
         unbuffered.destroy();
+        beginOnly.destroy();
     }
 
     @Benchmark
@@ -155,5 +159,11 @@ public class FilterCostBenchmark {
     public void filterUnbuffered() throws Exception {
         attributes.clear();
         unbuffered.doFilter(request, response, servlet);
+    }
+
+    @Benchmark
+    public void filterBeginOnly() throws Exception {
+        attributes.clear();
+        beginOnly.doFilter(request, response, servlet);
     }
 }

@@ -276,7 +276,7 @@ public final class LoadBenchmarks {
                 .append("**bare** (a connector of plain Jetty, no filter), **bare+extension** (a connector with ")
                 .append("`IisportConnectionCustomizer`, no filter), **empty filter** (that connector, a servlet filter that ")
                 .append("only calls the chain: what any filter costs), **filter no-op** (that connector, `IisModuleFilter` with ")
-                .append("a module doing nothing in RQ_BEGIN_REQUEST, default buffering) and **filter unbuffered** (the same ")
+                .append("a module subscribed to every notification, doing nothing, default buffering) and **filter unbuffered** (the same ")
                 .append("with `responseBufferLimit=0`). ");
         method(b, duration, rounds);
         b.append(READING_RATIOS).append("The **empty filter** row is the reference for what any servlet filter ")

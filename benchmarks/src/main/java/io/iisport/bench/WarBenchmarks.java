@@ -23,23 +23,31 @@ import java.util.regex.Pattern;
  * The module filter where users run it: the sample server ({@code java -jar iisport-sample-server.jar}, a
  * {@code WebAppContext} deploying the sample WAR with the iisport extension installed) in its own JVM, with
  * {@code /bench/plain} (no filter) against {@code /bench/filtered} (the WAR's {@code IisModuleFilter} with
- * {@code NoOpModule}): the same servlet, the same connector, the same web application.
+ * {@code NoOpModule}, at RQ_BEGIN_REQUEST alone) and {@code /bench/observed} (with {@code ObservingNoOpModule}, at
+ * every notification): the same servlet, the same connector, the same web application.
  *
- * <p>Each round runs plain, filtered, filtered, plain, so that a drift of the machine during the round weighs on both
- * alike; each adjacent pair gives one ratio. Besides the load tool's requests/s and latency, the server's CPU time
+ * <p>Each round runs plain, filtered, observed, observed, filtered, plain, so that a drift of the machine during the
+ * round weighs on all alike; each filtered or observed run and the plain run in the same place from the round's other
+ * end give one ratio. Besides the load tool's requests/s and latency, the server's CPU time
  * per request is read from {@code /proc/<pid>/stat} (user + system time of every thread of the server JVM), which
  * holds better than requests/s when other work competes for the CPUs.
  */
 final class WarBenchmarks {
     private static final Pattern SERVED = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/\\s+\\(HTTP/1\\.1 and h2c\\)");
-    private static final String[] VARIANTS = {"plain", "filtered"};
+    private static final String[] VARIANTS = {"plain", "filtered", "observed"};
+    /** The variants measured against plain. */
+    private static final List<String> COMPARED = List.of("filtered", "observed");
 
     /** One run of one variant: the load tool's result and the server's CPU microseconds per request. */
     record Run(Result result, double cpuMicrosPerRequest) {
     }
 
-    /** All runs of one protocol: per variant, in order, and the filtered/plain ratios of adjacent pairs. */
-    record Protocol(String title, Map<String, List<Run>> runs, List<Double> rpsRatios, List<Double> cpuRatios) {
+    /**
+     * All runs of one protocol: per variant, in order; and per compared variant, its ratios to plain (requests/s:
+     * variant ÷ plain; CPU per request: plain ÷ variant).
+     */
+    record Protocol(String title, Map<String, List<Run>> runs, Map<String, List<Double>> rpsRatios,
+            Map<String, List<Double>> cpuRatios) {
     }
 
     private final Process server;
@@ -126,7 +134,7 @@ final class WarBenchmarks {
     }
 
     /**
-     * Warms both variants up, then runs rounds of plain, filtered, filtered, plain.
+     * Warms the variants up, then runs rounds of plain, filtered, observed, observed, filtered, plain.
      *
      * @param title the protocol and load, for the report
      * @param tool the load tool
@@ -139,17 +147,31 @@ final class WarBenchmarks {
             tool.run(base + variant, Math.max(8, seconds)); // warm-up (JIT, a fresh JVM), not recorded
         }
         Map<String, List<Run>> runs = new LinkedHashMap<>();
-        List<Double> rpsRatios = new ArrayList<>();
-        List<Double> cpuRatios = new ArrayList<>();
+        Map<String, List<Double>> rpsRatios = new LinkedHashMap<>();
+        Map<String, List<Double>> cpuRatios = new LinkedHashMap<>();
+        List<String> order = new ArrayList<>();
+        order.add("plain");
+        order.addAll(COMPARED);
+        for (int i = COMPARED.size() - 1; i >= 0; i--) {
+            order.add(COMPARED.get(i));
+        }
+        order.add("plain");
         for (int round = 0; round < rounds; round++) {
-            Run plain1 = record(title, runs, "plain", seconds, tool);
-            Run filtered1 = record(title, runs, "filtered", seconds, tool);
-            Run filtered2 = record(title, runs, "filtered", seconds, tool);
-            Run plain2 = record(title, runs, "plain", seconds, tool);
-            rpsRatios.add(filtered1.result().rps() / plain1.result().rps());
-            rpsRatios.add(filtered2.result().rps() / plain2.result().rps());
-            cpuRatios.add(plain1.cpuMicrosPerRequest() / filtered1.cpuMicrosPerRequest());
-            cpuRatios.add(plain2.cpuMicrosPerRequest() / filtered2.cpuMicrosPerRequest());
+            List<Run> done = new ArrayList<>();
+            for (String variant : order) {
+                done.add(record(title, runs, variant, seconds, tool));
+            }
+            Run plainFirst = done.get(0);
+            Run plainLast = done.get(done.size() - 1);
+            for (int i = 1; i < done.size() - 1; i++) {
+                // The first half pairs with the first plain run, the second half with the last.
+                Run plain = i <= COMPARED.size() ? plainFirst : plainLast;
+                Run variant = done.get(i);
+                String name = order.get(i);
+                rpsRatios.computeIfAbsent(name, n -> new ArrayList<>()).add(variant.result().rps() / plain.result().rps());
+                cpuRatios.computeIfAbsent(name, n -> new ArrayList<>())
+                        .add(plain.cpuMicrosPerRequest() / variant.cpuMicrosPerRequest());
+            }
         }
         return new Protocol(title, runs, rpsRatios, cpuRatios);
     }
@@ -223,10 +245,14 @@ final class WarBenchmarks {
         b.append("`java -jar sample-server/target/iisport-sample-server.jar` in a JVM of its own with default options: a ")
                 .append("`WebAppContext` deploying the sample WAR, the iisport extension installed. **plain** is ")
                 .append("`/bench/plain` (no filter), **filtered** is `/bench/filtered` (the WAR's `IisModuleFilter` with ")
-                .append("`NoOpModule`, default buffering); the same servlet (`getWriter()`, about 30 bytes, no ")
-                .append("Content-Length set), connector and web application. Each run lasts ").append(seconds)
-                .append(" s after a warm-up; ").append(rounds).append(" rounds of plain, filtered, filtered, plain; ")
-                .append("each adjacent pair gives one ratio, shown as median (min–max). ")
+                .append("`NoOpModule`, which does nothing at RQ_BEGIN_REQUEST alone: the servlet gets the container's own ")
+                .append("request and response), **observed** is `/bench/observed` (`ObservingNoOpModule`, subscribed to ")
+                .append("every notification and doing nothing: the servlet gets the filter's buffering objects); the same ")
+                .append("servlet (`getWriter()`, about 30 bytes, no Content-Length set), connector and web application. ")
+                .append("Each run lasts ").append(seconds).append(" s after a warm-up; ").append(rounds)
+                .append(" rounds of plain, filtered, observed, observed, filtered, plain; each variant's run and the ")
+                .append("plain run at the same place from the round's other end give one ratio, shown as median ")
+                .append("(min–max). ")
                 .append(LoadTools.pinned() ? "The server is pinned to CPU 0 and the load tool to CPU "
                         + LoadTools.CLIENT_CPU + ". " : "")
                 .append("**CPU µs/request** is the server JVM's user + system time (`/proc/<pid>/stat`, all threads) ")
@@ -245,9 +271,13 @@ final class WarBenchmarks {
                         median(all.stream().mapToDouble(Run::cpuMicrosPerRequest).toArray()),
                         all.stream().mapToLong(r -> r.result().errors()).sum()));
             }
-            b.append(String.format(Locale.ROOT, "%nfiltered ÷ plain, requests/s: **%s**; plain ÷ filtered, CPU per "
-                    + "request: **%s** (%d pairs).%n%n", spread(protocol.rpsRatios()), spread(protocol.cpuRatios()),
-                    protocol.rpsRatios().size()));
+            b.append('\n');
+            for (String variant : protocol.rpsRatios().keySet()) {
+                b.append(String.format(Locale.ROOT, "%s ÷ plain, requests/s: **%s**; plain ÷ %s, CPU per request: "
+                        + "**%s** (%d pairs).%n", variant, spread(protocol.rpsRatios().get(variant)), variant,
+                        spread(protocol.cpuRatios().get(variant)), protocol.rpsRatios().get(variant).size()));
+            }
+            b.append('\n');
         }
         return b.toString();
     }

@@ -118,11 +118,17 @@ class DrainAndBenchTest {
     }
 
     @Test
-    void bothBenchmarkPathsServeTheSameServletOnlyOneThroughTheModuleFilter() throws Exception {
+    void theBenchmarkPathsServeTheSameServletTwoThroughAModuleFilter() throws Exception {
         HttpTester.Response plain = exchange(sample.getHttpPort(), get("/bench/plain"));
         HttpTester.Response filtered = exchange(sample.getHttpPort(), get("/bench/filtered"));
+        HttpTester.Response observed = exchange(sample.getHttpPort(), get("/bench/observed"));
         assertThat(plain.getContent(), is("Hello from GET /bench/plain\n"));
         assertThat(filtered.getContent(), is("Hello from GET /bench/filtered\n"));
+        assertThat(observed.getContent(), is("Hello from GET /bench/observed\n"));
+        for (String filter : new String[] {"bench", "bench-observed"}) {
+            assertThat(sample.getWebApp().getServletContext().getAttribute(
+                    "io.iisport.filter.IisModuleFilter." + filter + ".degradedCalls"), instanceOf(LongSupplier.class));
+        }
         // The bench filter is deployed (it publishes its degraded-call counter) and degrades nothing.
         Object counter = sample.getWebApp().getServletContext()
                 .getAttribute("io.iisport.filter.IisModuleFilter.bench.degradedCalls");

@@ -13,7 +13,8 @@ import io.iisport.httpserv.RequestNotificationStatus;
 
 /**
  * A module that does nothing at {@code RQ_BEGIN_REQUEST}: behind it, {@code /bench/filtered} costs what the module
- * pipeline and its response buffering cost, compared with {@code /bench/plain}.
+ * pipeline costs for modules that act only before the handler (the servlet then gets the container's own request
+ * and response), compared with {@code /bench/plain}; {@link ObservingNoOpModule} is the other case.
  */
 public final class NoOpModule implements RegisterModule {
     @Override
