@@ -2,6 +2,7 @@ package io.iisport.filter;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
  */
 final class RequestSuspension implements ModuleNotifier.Suspension {
 
-    private final IisRequest request;
+    /** The filter's request: async starts with the request it wraps, the one the filter was given. */
+    private final ServletRequestWrapper request;
     private final ResponseOutput output;
     /** Whether the filter must rethrow a failure: the request is not suspended then. */
     private final BooleanSupplier failed;
@@ -48,7 +50,7 @@ final class RequestSuspension implements ModuleNotifier.Suspension {
      * @param continuation goes on from a completed notification; it ends the suspension with
      *     {@link #dispatchHandler()} or {@link #complete()}, or a module's PENDING suspends the request again
      */
-    RequestSuspension(IisRequest request, ResponseOutput output, BooleanSupplier failed,
+    RequestSuspension(ServletRequestWrapper request, ResponseOutput output, BooleanSupplier failed,
             Consumer<AsyncContext> follow,
             BiConsumer<PendingCompletion.Cursor, PendingCompletion.Completion> continuation) {
         this.request = request;
