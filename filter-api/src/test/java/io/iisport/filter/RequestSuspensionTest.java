@@ -98,6 +98,12 @@ class RequestSuspensionTest {
                 continuation);
     }
 
+    private static void suspendOnThisThread(RequestSuspension suspension) {
+        suspension.drive();
+        assertThat(suspension.suspend(Stage.BEGIN_REQUEST), is(true));
+        suspension.stopDriving();
+    }
+
     @Test
     void onlyTheThreadDrivingThePipelineSuspendsAndAsyncStartsOnceWithTheGivenRequest() {
         RequestSuspension suspension = suspension((at, completion) -> { });
@@ -143,14 +149,12 @@ class RequestSuspensionTest {
             seen.add(completion);
             self[0].dispatchHandler();
         });
-        self[0].drive();
-        assertThat(self[0].suspend(Stage.BEGIN_REQUEST), is(true));
-        self[0].stopDriving();
-
+        suspendOnThisThread(self[0]);
         self[0].resume(AT, CONTINUE);
         assertThat(given.started.calls, contains("start", "dispatch"));
         assertThat(seen, contains(given.started.startThread, true, AT, CONTINUE));
         assertThat(seen.get(0), is(not(sameInstance(Thread.currentThread()))));
+        self[0].drive();
         assertThat("the suspension ended with the dispatch", self[0].suspend(Stage.BEGIN_REQUEST), is(false));
     }
 
@@ -163,17 +167,13 @@ class RequestSuspensionTest {
             self[0].complete();
             self[0].complete();
         });
-        self[0].drive();
-        self[0].suspend(Stage.BEGIN_REQUEST);
-        self[0].stopDriving();
+        suspendOnThisThread(self[0]);
         self[0].resume(AT, new PendingCompletion.Completion.TimedOut());
         assertThat(given.started.calls, contains("complete"));
 
         given.started = null;
         given.startFails = true;
-        self[0].drive();
-        self[0].suspend(Stage.BEGIN_REQUEST);
-        self[0].stopDriving();
+        suspendOnThisThread(self[0]);
         self[0].resume(AT, CONTINUE);
         assertThat(given.started.calls, contains("start", "complete"));
         assertThat(threads, contains(Thread.currentThread(), Thread.currentThread()));
