@@ -119,7 +119,7 @@ public class IisModuleFilter implements Filter {
         DispatcherType dispatcherType = request.getDispatcherType();
         boolean asyncDispatch = dispatcherType == DispatcherType.ASYNC;
         if (running == null && dispatcherType != DispatcherType.REQUEST) {
-            running = RequestRun.dispatchedFrom(request, dispatcherType, current);
+            running = DirectHandler.dispatchedFrom(request, dispatcherType, current);
         }
         if (running instanceof RequestRun run && asyncDispatch) {
             run.redispatch(chain, request, response);

@@ -59,9 +59,21 @@ final class ModuleNotifier {
         return finishRequested;
     }
 
-    /** A global module answered the request in {@code GL_PRE_BEGIN_REQUEST}, or failed there: as FINISH_REQUEST. */
-    void finishRequest() {
-        finishRequested = true;
+    /**
+     * {@code GL_PRE_BEGIN_REQUEST}: a global module that handled the request, or failed (a 500), finishes it before
+     * {@code RQ_BEGIN_REQUEST}, as {@code RQ_NOTIFICATION_FINISH_REQUEST} does.
+     */
+    void raisePreBeginRequest() {
+        if (!pipeline.globals.hasPreBeginRequest()) {
+            return;
+        }
+        GlobalModules.Outcome outcome = pipeline.globals.preBeginRequest(context);
+        if (outcome == GlobalModules.Outcome.FAILED) {
+            onModuleFailure.run();
+        }
+        if (outcome != GlobalModules.Outcome.CONTINUE) {
+            finishRequested = true;
+        }
     }
 
     /** Makes each module for this request ({@code GetHttpModule}); a failure finishes the request. */

@@ -34,8 +34,8 @@ final class ModulePipeline {
     /**
      * Whether a module is subscribed to a notification raised once the handler started (the stages after it,
      * {@code RQ_SEND_RESPONSE}, {@code RQ_LOG_REQUEST}, {@code RQ_END_REQUEST}): only then can a module see or change
-     * what the servlet does, and only then does the servlet get the filter's request and response (see
-     * {@link RequestRun}).
+     * what the servlet does, and only then must the servlet get the filter's request and response (see
+     * {@link DirectHandler}).
      */
     final boolean observesHandler;
     /** Whether forwards need an opaque response (see ForwardDispatcher): known from the first request. */

@@ -1,6 +1,7 @@
 package io.iisport.filter;
 
 import io.iisport.httpserv.RequestNotificationStatus;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -12,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * LOG_REQUEST and END_REQUEST (raised whatever fails before them), the modules' disposal and the release of the
  * request's resources. A module's PENDING may suspend it at any of those notifications; the completion goes on from
  * there ({@link #from}). It holds what the filter rethrows to the container: the handler's failure, or the final
- * send's. {@link RequestRun} decides when the end starts, once.
+ * send's. It starts once ({@link #end}), on whichever thread ends the request first.
  */
 final class RequestEnd {
     private static final System.Logger LOG = System.getLogger(RequestEnd.class.getName());
@@ -24,6 +25,7 @@ final class RequestEnd {
     private final ResponseOutput output;
     private final ConnectionControl connection;
     private final ModuleContext moduleContext;
+    private final PendingCompletion pending;
     /** The request's phase: {@code ENDED} once the end is through. */
     private final AtomicReference<RequestRun.Phase> phase;
     /** What the filter rethrows to the container: the handler's failure, or the failure of the final send. */
@@ -31,7 +33,7 @@ final class RequestEnd {
 
     RequestEnd(HttpServletRequest servletRequest, HttpServletResponse real, ModuleNotifier notifier,
             IisResponse response, ResponseOutput output, ConnectionControl connection, ModuleContext moduleContext,
-            AtomicReference<RequestRun.Phase> phase) {
+            PendingCompletion pending, AtomicReference<RequestRun.Phase> phase) {
         this.servletRequest = servletRequest;
         this.real = real;
         this.notifier = notifier;
@@ -39,7 +41,38 @@ final class RequestEnd {
         this.output = output;
         this.connection = connection;
         this.moduleContext = moduleContext;
+        this.pending = pending;
         this.phase = phase;
+    }
+
+    /**
+     * The end, once: the post-handler stages, the final send, LOG_REQUEST and END_REQUEST (raised whatever fails
+     * before them), and the modules' disposal. A module's PENDING may suspend it (the phase stays
+     * {@code ENDING}): its completion goes on with the end ({@link #from}).
+     *
+     * @param handlerStarted whether the handler ran: the stages after it are raised only then
+     * @return what the filter must rethrow: the handler's failure, or the failure of the final send; {@code null}
+     *     (also when another thread ends the request, or the end is suspended)
+     */
+    Throwable end(boolean handlerStarted) {
+        RequestRun.Phase was;
+        do {
+            was = phase.get();
+            if (was == RequestRun.Phase.ENDING || was == RequestRun.Phase.ENDED) {
+                return null;
+            }
+        } while (!phase.compareAndSet(was, RequestRun.Phase.ENDING));
+        if (was == RequestRun.Phase.HANDLER_DISPATCH) {
+            LOG.log(Level.WARNING, "iisport: the handler of " + HttpSyntax.printable(servletRequest.getRequestURI())
+                    + " ran without the module pipeline after RQ_NOTIFICATION_PENDING: map the filter with "
+                    + "<dispatcher>ASYNC</dispatcher>");
+        }
+        if (!handlerStarted) {
+            // The request ends before its handler ran (a module's PENDING, then the container ended it).
+            pending.abandon();
+        }
+        from(Stage.Section.AFTER_HANDLER, -1, RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE, handlerStarted);
+        return phase.get() == RequestRun.Phase.ENDED ? failure : null;
     }
 
     /** The handler threw {@code e}: the end sends no response of its own, and the filter rethrows it. */
@@ -50,6 +83,37 @@ final class RequestEnd {
     /** @return what the filter must rethrow: the handler's failure, the final send's, or {@code null} */
     Throwable failure() {
         return failure;
+    }
+
+    /**
+     * Logs {@code thrown}, a failure of the end on a thread that cannot rethrow it (mostly a client gone during the
+     * final send: the container completes the request); nothing if it is {@code null}.
+     */
+    void log(Throwable thrown) {
+        if (thrown != null) {
+            LOG.log(Level.DEBUG, () -> "iisport: ending async request "
+                    + HttpSyntax.printable(servletRequest.getRequestURI()) + " failed: " + thrown);
+        }
+    }
+
+    /**
+     * Throws {@code thrown}, what {@link #failure()} returned, as the filter's {@code doFilter} may throw it.
+     *
+     * @throws IOException, ServletException, RuntimeException or Error: {@code thrown}; nothing if it is {@code null}
+     */
+    static void rethrow(Throwable thrown) throws IOException, ServletException {
+        if (thrown instanceof IOException e) {
+            throw e;
+        }
+        if (thrown instanceof ServletException e) {
+            throw e;
+        }
+        if (thrown instanceof RuntimeException e) {
+            throw e;
+        }
+        if (thrown instanceof Error e) {
+            throw e;
+        }
     }
 
     /**

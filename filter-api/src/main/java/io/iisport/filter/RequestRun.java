@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
  * One request through the module pipeline: the stages before the handler, the servlet chain as the handler, and
@@ -29,11 +30,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * </pre>
  *
  * A module's {@code RQ_NOTIFICATION_PENDING} suspends the request where the container allows it (see
- * {@link #suspend(Stage)}): the filter starts servlet async and returns; the completion continues the pipeline from
- * the suspended notification (see {@link PendingCompletion.Cursor}) on a container thread, dispatches to the
- * handler or ends the request and completes it.
+ * {@link RequestSuspension}): the filter starts servlet async and returns; the completion continues the pipeline
+ * from the suspended notification ({@link #continueFrom}) on a container thread, dispatches to the handler or ends
+ * the request and completes it.
  */
-final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, ModuleNotifier.Suspension {
+final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
     private static final System.Logger LOG = System.getLogger(RequestRun.class.getName());
 
     /** Where the request is; the only state the request's threads share besides the connection's. */
@@ -56,37 +57,22 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
     private final ModuleNotifier notifier;
     private final PendingCompletion pending;
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.RUNNING);
-    /** The container's {@code AsyncContext} a module's PENDING suspended the request with, until resumed. */
-    private volatile AsyncContext suspended;
     /** The request's async cycles, the servlet's and a PENDING's; made when the first starts. */
     private volatile AsyncCycles cycles;
-    /**
-     * The thread running the pipeline where a PENDING may suspend it: the filter's, or the one continuing it after
-     * a completion; {@code null} while the handler runs or the servlet's async processing goes on.
-     */
-    private final AtomicReference<Thread> driver = new AtomicReference<>();
+    /** Where a module's PENDING suspends the request, and the thread that drives the pipeline. */
+    private final RequestSuspension suspension;
     /** How the handler (the servlet chain) was called. */
     enum Handler {
         NOT_STARTED,
         /** With the filter's request and response. */
         WRAPPED,
-        /**
-         * With the container's own request and response: no module is subscribed to a notification after the
-         * handler started, and the modules changed nothing the filter's objects would carry (see {@link #handle}).
-         */
+        /** With the container's own request and response (see {@link DirectHandler}). */
         DIRECT
     }
-
-    /**
-     * The run whose handler runs {@link Handler#DIRECT} on this thread: a forward or include it makes reaches the
-     * filter with the container's request, which does not lead back to the run as the filter's request does.
-     */
-    private static final ThreadLocal<RequestRun> DIRECT_HANDLER = new ThreadLocal<>();
 
     /** The end, which holds what the filter rethrows to the container. */
     private final RequestEnd requestEnd;
     private Handler handler = Handler.NOT_STARTED;
-    private final ModuleContext moduleContext;
 
     RequestRun(ModulePipeline pipeline, Degradation degradation, HttpServletRequest servletRequest,
             HttpServletResponse real) {
@@ -103,11 +89,14 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
         ModuleResponse modules = new ModuleResponse(real, request, output, metadata, connection,
                 this::keepWriterCharset);
         this.response = new IisResponse(real, output, metadata, servletRequest.getServletContext(), modules);
-        this.pending = new PendingCompletion(this::resume);
-        this.moduleContext = new ModuleContext(request, modules, pending);
-        this.notifier = new ModuleNotifier(pipeline, moduleContext, pending, this, connection, this::moduleFailed);
+        this.suspension = new RequestSuspension(request, output, this::failed, started -> cycles().follow(started),
+                this::continueFrom);
+        this.pending = new PendingCompletion(suspension::resume);
+        ModuleContext moduleContext = new ModuleContext(request, modules, pending);
+        this.notifier = new ModuleNotifier(pipeline, moduleContext, pending, suspension, connection,
+                this::moduleFailed);
         this.requestEnd = new RequestEnd(servletRequest, real, notifier, response, output, connection, moduleContext,
-                phase);
+                pending, phase);
     }
 
     private void raiseSendResponse(boolean headersBeingSent, boolean moreData) {
@@ -116,6 +105,11 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
 
     private void keepWriterCharset() {
         response.keepWriterCharset();
+    }
+
+    /** @return whether the request failed with what the filter rethrows: no PENDING suspends it then */
+    private boolean failed() {
+        return requestEnd.failure() != null;
     }
 
     /**
@@ -154,53 +148,52 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
      * suspended the request, the end.
      */
     void run(FilterChain chain) throws IOException, ServletException {
-        Thread thread = Thread.currentThread();
-        driver.set(thread);
+        driveThenEnd(() -> {
+            notifier.raisePreBeginRequest();
+            notifier.createModules();
+            return !notifier.raiseSection(Stage.Section.BEFORE_HANDLER, 0) || handle(chain, true);
+        });
+    }
+
+    /**
+     * Drives the pipeline on this thread through {@code step}, then ends the request and rethrows what the filter
+     * must, unless {@code step} handed the request off (a PENDING suspended it, or the servlet went async).
+     */
+    private void driveThenEnd(BooleanSupplier step) throws IOException, ServletException {
+        suspension.drive();
         boolean handedOff = false;
         try {
-            preBeginRequest();
-            notifier.createModules();
-            handedOff = !notifier.raiseSection(Stage.Section.BEFORE_HANDLER, 0) || handle(chain, true);
+            handedOff = step.getAsBoolean();
         } finally {
             try {
                 if (!handedOff) {
                     endAndRethrow();
                 }
             } finally {
-                driver.compareAndSet(thread, null);
+                suspension.stopDriving();
             }
         }
     }
 
     /**
-     * The stages before the handler are done: the handler runs, unless a module finished the request. It gets the
-     * container's own request and response ({@link Handler#DIRECT}) when nothing after this could use the filter's:
-     * no module is subscribed to a notification raised once the handler started, the modules left the request and
-     * response as the container has them, and the handler runs in the request's own dispatch (not after a PENDING);
-     * then the servlet runs exactly as without the filter, and only the end (disposal) follows it. Otherwise it gets
-     * the filter's, which buffer the response for the modules.
+     * The stages before the handler are done: the handler runs, unless a module finished the request; with the
+     * container's own request and response where {@link DirectHandler} allows it, else with the filter's.
      *
      * @param requestDispatch whether the handler runs in the dispatch that brought the request to the filter
      * @return whether the servlet went async (the end runs when it completes)
      */
     private boolean handle(FilterChain chain, boolean requestDispatch) {
-        if (notifier.finishRequested()) {
+        if (!handlerMayRun()) {
             return false;
         }
-        if (request.body().refused()) {
-            // A module caught the refusal of a body over the limit: the request is still refused.
-            moduleFailed();
-            return false;
-        }
-        handler = requestDispatch && !pipeline.observesHandler && request.asTheContainerHasIt()
-                && response.untouched() && connection.leavesResponseAlone() && !real.isCommitted()
+        handler = requestDispatch && DirectHandler.allowed(pipeline, request, response, connection, real)
                 ? Handler.DIRECT : Handler.WRAPPED;
-        Thread thread = driver.getAndSet(null);
+        Thread thread = suspension.handlerStarts();
         try {
             UrlRewrite rewrite = request.rewrite();
             if (handler == Handler.DIRECT) {
                 output.handToContainer();
-                runDirect(chain, servletRequest, real);
+                DirectHandler.call(this, chain, servletRequest, real);
             } else if (rewrite == null) {
                 chain.doFilter(request, response);
             } else {
@@ -211,17 +204,12 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
         } catch (IOException | ServletException | RuntimeException | Error e) {
             requestEnd.handlerFailed(e);
         } finally {
-            driver.compareAndSet(null, thread);
+            suspension.handlerReturned(thread);
         }
         boolean async = requestEnd.failure() == null && request.isAsyncStarted();
         if (async && handler == Handler.DIRECT) {
-            try {
-                // Within the dispatch that started async, so the listener sees the completion even if another
-                // thread completed already.
-                cycles().follow(servletRequest.getAsyncContext());
-            } catch (IllegalStateException e) {
-                async = false;
-            }
+            // The servlet's async cycle was started without the filter's request: its end is followed from here.
+            async = DirectHandler.follow(servletRequest, started -> cycles().follow(started));
         }
         if (async) {
             // Unless another thread already ended it.
@@ -231,63 +219,25 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
     }
 
     /**
-     * Decides whether a module's PENDING suspends the request: only on the thread driving the pipeline (the filter's
-     * before or after the handler, or the one continuing after a completion), not for SEND_RESPONSE (raised in a
-     * write or flush), not after a failure the filter must rethrow, and only if the container lets the filter start
-     * async (the request is async-supported and not already in async processing). Then async is started with the
-     * request the filter was given, as the container would for it, so that the handler's dispatch targets the
-     * request's URI with its parameters once.
+     * @return whether the handler may run after the stages before it: not if a module finished the request, nor if a
+     *     module caught the refusal of a body over the limit (the request is still refused, as a module's failure)
      */
-    @Override
-    public boolean suspend(Stage stage) {
-        if (stage == Stage.SEND_RESPONSE) {
+    private boolean handlerMayRun() {
+        if (notifier.finishRequested()) {
             return false;
         }
-        if (stage == Stage.LOG_REQUEST || stage == Stage.END_REQUEST) {
-            // IIS sends the response before RQ_LOG_REQUEST: the client has it while the module completes.
-            output.finishOnWire();
-        }
-        if (driver.get() != Thread.currentThread() || requestEnd.failure() != null) {
+        if (request.body().refused()) {
+            moduleFailed();
             return false;
         }
-        if (suspended != null) {
-            // Continuing after a completion: the request is still suspended.
-            return true;
-        }
-        ServletRequest given = request.getRequest();
-        if (!given.isAsyncSupported() || given.isAsyncStarted()) {
-            return false;
-        }
-        AsyncContext started = given.startAsync();
-        cycles().follow(started);
-        suspended = started;
         return true;
     }
 
     /**
-     * A suspended notification was completed (or timed out): the pipeline goes on from it, on a container thread
-     * ({@code AsyncContext.start}) so that the module's thread returns at once and the modules and the servlet keep
-     * the web application's context; a timeout goes on on the container's timeout thread, which must end the request
-     * itself.
+     * Continues the pipeline after the completion of the notification suspended at {@code at}, on the thread that
+     * resumes the request (which drives the pipeline meanwhile).
      */
-    private void resume(PendingCompletion.Cursor at, PendingCompletion.Completion completion) {
-        Runnable continuation = () -> continueFrom(at, completion);
-        if (completion instanceof PendingCompletion.Completion.TimedOut) {
-            continuation.run();
-            return;
-        }
-        try {
-            suspended.start(continuation);
-        } catch (IllegalStateException e) {
-            // The container ended the async cycle already (a client gone): go on here.
-            continuation.run();
-        }
-    }
-
-    /** Continues the pipeline after the completion of the notification suspended at {@code at}. */
     private void continueFrom(PendingCompletion.Cursor at, PendingCompletion.Completion completion) {
-        Thread thread = Thread.currentThread();
-        driver.set(thread);
         try {
             Stage.Section section = Stage.Section.of(at.stage(), at.post());
             RequestNotificationStatus status = notifier.resume(at, section.guaranteed, completion);
@@ -303,58 +253,28 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
             LOG.log(Level.ERROR, "iisport: continuing " + HttpSyntax.printable(servletRequest.getRequestURI())
                     + " after " + at.describe() + " failed", e);
             completeSuspended();
-        } finally {
-            driver.compareAndSet(thread, null);
         }
     }
 
     /** The stages before the handler ran after a PENDING: an ASYNC dispatch runs the handler, or the request ends. */
     private void dispatchHandlerOrEnd() {
-        if (notifier.finishRequested() || request.body().refused()) {
-            if (!notifier.finishRequested()) {
-                moduleFailed();
-            }
+        if (!handlerMayRun()) {
             end();
             if (phase.get() == Phase.ENDED) {
                 completeSuspended();
             }
-            return;
-        }
-        AsyncContext context = suspended;
-        suspended = null;
-        if (phase.compareAndSet(Phase.RUNNING, Phase.HANDLER_DISPATCH)) {
-            context.dispatch();
+        } else if (phase.compareAndSet(Phase.RUNNING, Phase.HANDLER_DISPATCH)) {
+            suspension.dispatchHandler();
         } else {
             // The container ended the request meanwhile.
-            context.complete();
+            suspension.complete();
         }
     }
 
     /** Completes the async cycle a PENDING started, once the request ended; failures of the end are logged. */
     private void completeSuspended() {
-        AsyncContext context = suspended;
-        suspended = null;
-        logEndFailure(requestEnd.failure());
-        if (context != null) {
-            context.complete();
-        }
-    }
-
-    /**
-     * {@code GL_PRE_BEGIN_REQUEST}: a global module that handled the request, or failed (a 500), finishes it before
-     * {@code RQ_BEGIN_REQUEST}, as {@code RQ_NOTIFICATION_FINISH_REQUEST} does.
-     */
-    private void preBeginRequest() {
-        if (!pipeline.globals.hasPreBeginRequest()) {
-            return;
-        }
-        GlobalModules.Outcome outcome = pipeline.globals.preBeginRequest(moduleContext);
-        if (outcome == GlobalModules.Outcome.FAILED) {
-            moduleFailed();
-        }
-        if (outcome != GlobalModules.Outcome.CONTINUE) {
-            notifier.finishRequest();
-        }
+        requestEnd.log(requestEnd.failure());
+        suspension.complete();
     }
 
     /**
@@ -364,25 +284,10 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
      */
     void redispatch(FilterChain chain, ServletRequest req, ServletResponse res) throws IOException, ServletException {
         if (phase.compareAndSet(Phase.HANDLER_DISPATCH, Phase.RUNNING)) {
-            if (req != request.getRequest()) {
-                request.setRequest(req);
-            }
+            request.setRequest(req);
             // The servlet sees the request as it would without the PENDING.
             request.reportDispatcherType(DispatcherType.REQUEST);
-            Thread thread = Thread.currentThread();
-            driver.set(thread);
-            boolean handedOff = false;
-            try {
-                handedOff = handle(chain, false);
-            } finally {
-                try {
-                    if (!handedOff) {
-                        endAndRethrow();
-                    }
-                } finally {
-                    driver.compareAndSet(thread, null);
-                }
-            }
+            driveThenEnd(() -> handle(chain, false));
             return;
         }
         request.reportDispatcherType(null);
@@ -390,15 +295,13 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
         ServletResponse chainResponse = res;
         if (handler != Handler.DIRECT && IisRequest.runningFor(req, pipeline) == null) {
             // The container's own objects (the servlet started async without wrappers of its own).
-            if (req != request.getRequest()) {
-                request.setRequest(req);
-            }
+            request.setRequest(req);
             chainRequest = request;
             chainResponse = response;
         }
         try {
             if (handler == Handler.DIRECT) {
-                runDirect(chain, chainRequest, chainResponse);
+                DirectHandler.call(this, chain, chainRequest, chainResponse);
             } else {
                 chain.doFilter(chainRequest, chainResponse);
             }
@@ -410,65 +313,21 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
         }
     }
 
-    private void runDirect(FilterChain chain, ServletRequest req, ServletResponse res)
-            throws IOException, ServletException {
-        RequestRun outer = DIRECT_HANDLER.get();
-        DIRECT_HANDLER.set(this);
-        try {
-            chain.doFilter(req, res);
-        } finally {
-            if (outer == null) {
-                DIRECT_HANDLER.remove();
-            } else {
-                DIRECT_HANDLER.set(outer);
-            }
-        }
-    }
-
-    /**
-     * Finds the run of {@code pipeline} a dispatch belongs to when the container's request does not lead back to it:
-     * an async dispatch (the request carries the run once async started), or a forward or include made by a handler
-     * run {@link Handler#DIRECT} on this thread.
-     *
-     * @return the run, or {@code null} for a request this pipeline does not run for
-     */
-    static RequestRun dispatchedFrom(ServletRequest request, DispatcherType type, ModulePipeline pipeline) {
-        if (type == DispatcherType.ASYNC) {
-            return request.getAttribute(pipeline.runningAttribute) instanceof RequestRun started ? started : null;
-        }
-        if (type == DispatcherType.FORWARD || type == DispatcherType.INCLUDE) {
-            RequestRun direct = DIRECT_HANDLER.get();
-            return direct != null && direct.pipeline == pipeline ? direct : null;
-        }
-        return null;
-    }
-
+    /** Ends the request on this thread, which drives the pipeline meanwhile, and rethrows what the filter must. */
     private void endAndRethrow() throws IOException, ServletException {
-        Thread thread = Thread.currentThread();
-        boolean driving = driver.get() == thread;
+        boolean driving = suspension.driving();
         if (!driving) {
-            driver.set(thread);
+            suspension.drive();
         }
         Throwable thrown;
         try {
             thrown = end();
         } finally {
             if (!driving) {
-                driver.compareAndSet(thread, null);
+                suspension.stopDriving();
             }
         }
-        if (thrown instanceof IOException e) {
-            throw e;
-        }
-        if (thrown instanceof ServletException e) {
-            throw e;
-        }
-        if (thrown instanceof RuntimeException e) {
-            throw e;
-        }
-        if (thrown instanceof Error e) {
-            throw e;
-        }
+        RequestEnd.rethrow(thrown);
     }
 
     /** @return the request's async cycles, made at the first (on the thread that starts it) */
@@ -504,44 +363,11 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Mod
 
     @Override
     public void endLogged() {
-        logEndFailure(end());
+        requestEnd.log(end());
     }
 
-    private void logEndFailure(Throwable thrown) {
-        if (thrown != null) {
-            // Mostly a client gone during the final send: the container completes the request.
-            LOG.log(Level.DEBUG, () -> "iisport: ending async request "
-                    + HttpSyntax.printable(servletRequest.getRequestURI()) + " failed: " + thrown);
-        }
-    }
-
-    /**
-     * The end, once: the post-handler stages, the final send, LOG_REQUEST and END_REQUEST (raised whatever fails
-     * before them), and the modules' disposal. A module's PENDING may suspend it (the phase stays
-     * {@code ENDING}): its completion goes on with the end.
-     *
-     * @return what the filter must rethrow: the handler's failure, or the failure of the final send; {@code null}
-     *     (also when another thread ends the request, or the end is suspended)
-     */
-    Throwable end() {
-        Phase was;
-        do {
-            was = phase.get();
-            if (was == Phase.ENDING || was == Phase.ENDED) {
-                return null;
-            }
-        } while (!phase.compareAndSet(was, Phase.ENDING));
-        if (was == Phase.HANDLER_DISPATCH) {
-            LOG.log(Level.WARNING, "iisport: the handler of " + HttpSyntax.printable(servletRequest.getRequestURI())
-                    + " ran without the module pipeline after RQ_NOTIFICATION_PENDING: map the filter with "
-                    + "<dispatcher>ASYNC</dispatcher>");
-        }
-        if (!handlerStarted()) {
-            // The request ends before its handler ran (a module's PENDING, then the container ended it).
-            pending.abandon();
-        }
-        requestEnd.from(Stage.Section.AFTER_HANDLER, -1, RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE,
-                handlerStarted());
-        return phase.get() == Phase.ENDED ? requestEnd.failure() : null;
+    /** The end, once (see {@link RequestEnd#end}); what the filter must rethrow, or {@code null}. */
+    private Throwable end() {
+        return requestEnd.end(handlerStarted());
     }
 }

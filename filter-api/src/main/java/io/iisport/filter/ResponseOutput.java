@@ -7,8 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
 /**
- * The response body on its way to the container: the buffer, the {@code responseBufferLimit}, the container's
- * output, and the sends, each raising {@code RQ_SEND_RESPONSE} through a {@link SendListener} first.
+ * Where the bytes the servlet and modules write go: the buffer, the {@code responseBufferLimit} and when the buffer
+ * is sent; the sends themselves (each raising {@code RQ_SEND_RESPONSE} first) are {@link ResponseSender}'s.
  *
  * <p>How written bytes reach the container is one {@link State}:
  * <pre>
@@ -26,7 +26,6 @@ import java.io.IOException;
  * write is discarded.
  */
 final class ResponseOutput {
-    private static final System.Logger LOG = System.getLogger(ResponseOutput.class.getName());
     private static final int STREAM_SLICE = 8192;
 
     /** How written bytes reach the container; see the class comment for the transitions. */
@@ -39,20 +38,9 @@ final class ResponseOutput {
         PASS_THROUGH
     }
 
-    /** Raises {@code RQ_SEND_RESPONSE} for a send: the pipeline's only way in. */
-    @FunctionalInterface
-    interface SendListener {
-        void onSend(boolean headersBeingSent, boolean moreData);
-    }
-
     private final HttpServletResponse real;
-    /** The request, for the custom error page's attributes. */
-    private final HttpServletRequest request;
     private final ResponseMetadata metadata;
-    private final ConnectionControl connection;
     private final int limit;
-    /** {@code null} when no module subscribed to {@code RQ_SEND_RESPONSE}. */
-    private final SendListener sendListener;
     private final BodyBuffer body;
 
     private State state;
@@ -60,29 +48,22 @@ final class ResponseOutput {
     private boolean nonBlocking;
     /** The container may hold part of the body (an async dispatch, a switch to non-blocking output). */
     private boolean handedOver;
-    /** Every send is also flushed to the client: {@code disableBuffering()} was called. */
-    private boolean flushEachSend;
-    /** {@code RQ_SEND_RESPONSE} modules are running: their writes only fill the buffer. */
-    private boolean inSendResponse;
-    /** The final send was made. */
-    private boolean completed;
     private final ContainerOutput container;
+    private final ResponseSender sender;
 
     /**
      * @param body the buffer (its capacity never passes {@code max(limit, 8 KiB)} while streaming)
      * @param sendListener raises {@code RQ_SEND_RESPONSE}; {@code null} when no module subscribed to it
      */
     ResponseOutput(HttpServletRequest request, HttpServletResponse real, BodyBuffer body, ResponseMetadata metadata,
-            ConnectionControl connection, int limit, SendListener sendListener) {
-        this.request = request;
+            ConnectionControl connection, int limit, ResponseSender.SendListener sendListener) {
         this.real = real;
         this.body = body;
         this.metadata = metadata;
-        this.connection = connection;
         this.limit = limit;
-        this.sendListener = sendListener;
         this.state = limit == 0 ? State.PASS_THROUGH : State.BUFFERING;
         this.container = new ContainerOutput(real, metadata, connection);
+        this.sender = new ResponseSender(request, real, body, metadata, connection, container, sendListener);
     }
 
     State state() {
@@ -96,26 +77,27 @@ final class ResponseOutput {
 
     /** @return whether {@code RQ_SEND_RESPONSE} modules are running */
     boolean inSendResponse() {
-        return inSendResponse;
+        return sender.inSendResponse();
     }
 
     /** @return whether writes are discarded: a reset or close was asked, or the final send was made */
     boolean discarding() {
-        return completed || connection.isAborted();
+        return sender.discarding();
     }
 
+    /** @return whether the final send was made */
     boolean isCompleted() {
-        return completed;
+        return sender.isCompleted();
     }
 
     /** @return whether nothing was written, sent or asked of the output yet */
     boolean untouched() {
         return state == (limit == 0 ? State.PASS_THROUGH : State.BUFFERING) && body.size() == 0 && !nonBlocking
-                && !handedOver && !flushEachSend && !completed && !connection.isAborted();
+                && !handedOver && sender.untouched();
     }
 
     /**
-     * The handler writes to the container's response itself (see {@link RequestRun}): writes that still come here
+     * The handler writes to the container's response itself (see {@link DirectHandler}): writes that still come here
      * go to the container's output, and the final send sends nothing of its own.
      */
     void handToContainer() {
@@ -146,7 +128,7 @@ final class ResponseOutput {
         if (discarding()) {
             return;
         }
-        if (!inSendResponse && state != State.BUFFERING) {
+        if (!sender.inSendResponse() && state != State.BUFFERING) {
             write(b, off, len);
             return;
         }
@@ -177,7 +159,7 @@ final class ResponseOutput {
         if (state == State.BUFFERING) {
             state = State.STREAMING;
         }
-        flushEachSend = true;
+        sender.flushEachSend();
     }
 
     // ---------------------------------------------------------------- writes
@@ -187,12 +169,12 @@ final class ResponseOutput {
         if (discarding()) {
             return;
         }
-        if (inSendResponse) {
+        if (sender.inSendResponse()) {
             append(b, off, len);
             return;
         }
         switch (state) {
-            case PASS_THROUGH -> passThrough(b, off, len);
+            case PASS_THROUGH -> sender.passThrough(b, off, len, nonBlocking);
             case STREAMING -> stream(b, off, len);
             case BUFFERING -> {
                 if (body.size() + len <= limit) {
@@ -202,130 +184,48 @@ final class ResponseOutput {
                 int fill = limit - body.size();
                 append(b, off, fill);
                 state = State.STREAMING;
-                send(true, false);
+                sender.send(true, false);
                 stream(b, off + fill, len - fill);
             }
         }
     }
 
     private void append(byte[] b, int off, int len) {
-        long maxCapacity = inSendResponse || state == State.PASS_THROUGH ? Long.MAX_VALUE
+        long maxCapacity = sender.inSendResponse() || state == State.PASS_THROUGH ? Long.MAX_VALUE
                 : state == State.STREAMING ? Math.max(limit, STREAM_SLICE) : limit;
         body.append(b, off, len, maxCapacity);
     }
 
     /** A write while streaming: sent in slices, each after {@code RQ_SEND_RESPONSE}. */
     private void stream(byte[] b, int off, int len) throws IOException {
-        if (sendListener == null) {
-            if (body.size() > 0) {
-                send(true, false);
-            }
-            container.write(b, off, len);
-            if (flushEachSend) {
-                real.flushBuffer();
-            }
+        if (!sender.raisesSendResponse()) {
+            sender.sendDirect(b, off, len);
             return;
         }
         int slice = Math.max(limit, STREAM_SLICE);
         while (len > 0 && !discarding()) {
             int n = Math.min(len, slice - body.size());
             if (n <= 0) {
-                send(true, false);
+                sender.send(true, false);
                 continue;
             }
             append(b, off, n);
             off += n;
             len -= n;
-            send(true, false);
-        }
-    }
-
-    /**
-     * A write without an iisport buffer: {@code RQ_SEND_RESPONSE}, then one write to the container's stream (one, so
-     * that a non-blocking stream's {@code isReady()} contract holds), with what modules wrote first.
-     */
-    private void passThrough(byte[] b, int off, int len) throws IOException {
-        if (sendListener != null) {
-            raiseSendResponse(!real.isCommitted(), true);
-            if (connection.isAborted()) {
-                body.clear();
-                return;
-            }
-        }
-        if (body.size() > 0) {
-            ByteArrayOutputStream joined = new ByteArrayOutputStream(body.size() + len);
-            body.drainTo(joined);
-            joined.write(b, off, len);
-            container.write(joined.toByteArray(), 0, joined.size());
-        } else {
-            container.write(b, off, len);
-        }
-        if (flushEachSend && !nonBlocking) {
-            container.sink().flush();
+            sender.send(true, false);
         }
     }
 
     // ---------------------------------------------------------------- sends
 
     /**
-     * Sends what is buffered: raises {@code RQ_SEND_RESPONSE}, then writes the buffer to the container.
-     *
-     * @param moreData whether more data follows this send
-     * @param flush whether the send must reach the client now (an explicit flush); the first send of the headers
-     *     and every send after {@link #disableBuffering()} do anyway
-     */
-    private void send(boolean moreData, boolean flush) throws IOException {
-        boolean headersBeingSent = !real.isCommitted();
-        raiseSendResponse(headersBeingSent, moreData);
-        if (connection.isAborted()) {
-            body.clear();
-            return;
-        }
-        if (headersBeingSent && metadata.ending != null) {
-            // A module failed (or ended the response) in this notification: the final send renders the error.
-            body.clear();
-            return;
-        }
-        container.drain(body);
-        if (flush || headersBeingSent || flushEachSend) {
-            // The headers went with this send, as the modules were told: commit them now.
-            real.flushBuffer();
-        }
-    }
-
-    private void raiseSendResponse(boolean headersBeingSent, boolean moreData) {
-        if (sendListener != null && !inSendResponse) {
-            inSendResponse = true;
-            try {
-                sendListener.onSend(headersBeingSent, moreData);
-            } finally {
-                inSendResponse = false;
-            }
-        }
-    }
-
-    /**
-     * An IIS {@code Flush}: the headers are committed and what is buffered goes to the client, after
-     * {@code RQ_SEND_RESPONSE} unless it is a module's flush from within that notification.
+     * An IIS {@code Flush} (see {@link ResponseSender#flush}): the headers are committed and what is buffered goes to
+     * the client.
      *
      * @return the bytes that were buffered
      */
     int flush(boolean moreData) throws IOException {
-        if (discarding()) {
-            return 0;
-        }
-        int n = body.size();
-        if (nonBlocking) {
-            container.stream().flush();
-        } else if (inSendResponse) {
-            container.drain(body);
-            if (!connection.isAborted()) {
-                real.flushBuffer();
-            }
-        } else {
-            send(moreData, true);
-        }
-        return n;
+        return sender.flush(moreData, nonBlocking);
     }
 
     /**
@@ -356,63 +256,19 @@ final class ResponseOutput {
         }
     }
 
-    /**
-     * The final send, when the request ends: raises {@code RQ_SEND_RESPONSE}, then hands the response to the
-     * container, carrying out the servlet's deferred {@code sendError} or {@code sendRedirect}. Called once.
-     */
+    /** The final send, when the request ends (see {@link ResponseSender#complete}). Called once. */
     void complete() throws IOException {
-        if (completed) {
-            return;
-        }
-        if (connection.isAborted()) {
-            completed = true;
-            body.clear();
-            return;
-        }
-        // isCommitted() takes a lock on Jetty: asked again only if a module could have committed in between.
-        boolean committed = real.isCommitted();
-        raiseSendResponse(!committed, false);
-        completed = true;
-        if (connection.isAborted()) {
-            body.clear();
-            return;
-        }
-        if (sendListener != null) {
-            committed = real.isCommitted();
-        }
-        if (!committed) {
-            container.beforeCommit();
-            if (metadata.endOn(request, real, state == State.BUFFERING && !handedOver && body.size() == 0)) {
-                return;
-            }
-        }
-        if (body.size() > 0) {
-            if (nonBlocking && !container.stream().isReady()) {
-                int dropped = body.size();
-                LOG.log(System.Logger.Level.WARNING, () -> "iisport: " + dropped + " bytes that modules wrote at the"
-                        + " final send of a non-blocking response were dropped: the container's output was not ready");
-                body.clear();
-                return;
-            }
-            body.drainTo(container.sink());
-        }
+        sender.complete(this::blank, nonBlocking);
     }
 
-    /**
-     * After the final send, while the request's last notifications wait for a module ({@code RQ_NOTIFICATION_PENDING}
-     * in LOG_REQUEST or END_REQUEST): the container's output is closed, so that the client has the whole response
-     * now, as IIS sends it before {@code RQ_LOG_REQUEST}. A failure (the client gone) is logged; the request goes on.
-     */
+    /** @return whether the response has no body so far: nothing buffered, and never streamed or handed over */
+    private boolean blank() {
+        return state == State.BUFFERING && !handedOver && body.size() == 0;
+    }
+
+    /** The container's output is closed after the final send (see {@link ResponseSender#finishOnWire}). */
     void finishOnWire() {
-        if (!completed || connection.isAborted()) {
-            return;
-        }
-        try {
-            container.close();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "iisport: closing the response of "
-                    + HttpSyntax.printable(request.getRequestURI()) + " before LOG_REQUEST failed: " + e);
-        }
+        sender.finishOnWire();
     }
 
     /** Gives the buffer's chunks back for reuse, once the request is over and no write can reference them. */

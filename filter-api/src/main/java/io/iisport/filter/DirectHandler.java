@@ -1,0 +1,94 @@
+package io.iisport.filter;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.function.Consumer;
+
+/**
+ * The handler called with the container's own request and response ({@link RequestRun.Handler#DIRECT}): what IIS
+ * gives for free — a notification no module subscribed to costs nothing — applied to the response path. When no
+ * module is subscribed to a notification raised once the handler started (the stages after it, {@code
+ * RQ_SEND_RESPONSE}, {@code RQ_LOG_REQUEST}, {@code RQ_END_REQUEST}), nothing can read or change the servlet's output
+ * through the pipeline, so the filter does not buffer it: if the modules also left the request and response as the
+ * container has them, the servlet runs exactly as without the filter, and only the end (the modules' disposal, the
+ * stored contexts' cleanup) follows it. Request filtering, IP restriction, authorization and URL rewrite modules that
+ * changed nothing for this request have that shape.
+ *
+ * <p>Whatever a module did before the handler that the servlet must see through the filter's objects keeps them: a
+ * request header or server variable written as a header, {@code SetUrl}, a body read or inserted, a status, error
+ * details or trailer set, an entity chunk written, buffering disabled, a flush, a reset or close, a disconnect the
+ * container's extension cannot carry out itself. A handler after a PENDING (an ASYNC dispatch that must look like the
+ * request's own) keeps them too.
+ */
+final class DirectHandler {
+    /**
+     * The run whose handler runs direct on this thread: a forward or include it makes reaches the filter with the
+     * container's request, which does not lead back to the run as the filter's request does.
+     */
+    private static final ThreadLocal<RequestRun> CALLING = new ThreadLocal<>();
+
+    private DirectHandler() {
+    }
+
+    /** @return whether the handler may get the container's own request and response (see the class comment) */
+    static boolean allowed(ModulePipeline pipeline, IisRequest request, IisResponse response,
+            ConnectionControl connection, HttpServletResponse real) {
+        return !pipeline.observesHandler && request.asTheContainerHasIt() && response.untouched()
+                && connection.leavesResponseAlone() && !real.isCommitted();
+    }
+
+    /** Calls the chain with the container's objects, as {@code run}'s handler on this thread. */
+    static void call(RequestRun run, FilterChain chain, ServletRequest request, ServletResponse response)
+            throws IOException, ServletException {
+        RequestRun outer = CALLING.get();
+        CALLING.set(run);
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            if (outer == null) {
+                CALLING.remove();
+            } else {
+                CALLING.set(outer);
+            }
+        }
+    }
+
+    /**
+     * Follows an async cycle the servlet started on the container's request, from within the dispatch that started
+     * it, so that a completion another thread already asked for still reaches {@code follower} when it takes effect.
+     *
+     * @return whether the request is in async processing; {@code false} if the cycle already ended
+     */
+    static boolean follow(ServletRequest request, Consumer<AsyncContext> follower) {
+        try {
+            follower.accept(request.getAsyncContext());
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Finds the run of {@code pipeline} a dispatch belongs to when the container's request does not lead back to it:
+     * an async dispatch (the request carries the run once async started), or a forward or include made by a handler
+     * called direct on this thread.
+     *
+     * @return the run, or {@code null} for a request this pipeline does not run for
+     */
+    static RequestRun dispatchedFrom(ServletRequest request, DispatcherType type, ModulePipeline pipeline) {
+        if (type == DispatcherType.ASYNC) {
+            return request.getAttribute(pipeline.runningAttribute) instanceof RequestRun started ? started : null;
+        }
+        if (type == DispatcherType.FORWARD || type == DispatcherType.INCLUDE) {
+            RequestRun direct = CALLING.get();
+            return direct != null && direct.pipeline() == pipeline ? direct : null;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,181 @@
+package io.iisport.filter;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.sameInstance;
+
+import io.iisport.httpserv.RequestNotificationStatus;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockAsyncContext;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+/** When a PENDING suspends the request, and where and how its completion resumes it, against a recording container. */
+class RequestSuspensionTest {
+    private static final PendingCompletion.Cursor AT = new PendingCompletion.Cursor(Stage.BEGIN_REQUEST, false, 0);
+    private static final PendingCompletion.Completion CONTINUE =
+            new PendingCompletion.Completion.Indicated(RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE);
+
+    private final MockHttpServletRequest container = new MockHttpServletRequest("GET", "/pending");
+    private final MockHttpServletResponse real = new MockHttpServletResponse();
+    private final Given given = new Given(container);
+    private final List<AsyncContext> followed = new ArrayList<>();
+    private final AtomicBoolean failed = new AtomicBoolean();
+
+    /** The request the filter was given: its async context records what the suspension asks of the container. */
+    private final class Given extends HttpServletRequestWrapper {
+        Recording started;
+        boolean startFails;
+
+        Given(HttpServletRequest request) {
+            super(request);
+        }
+
+        @Override
+        public AsyncContext startAsync() {
+            started = new Recording();
+            container.setAsyncStarted(true);
+            return started;
+        }
+
+        @Override
+        public boolean isAsyncStarted() {
+            return started != null;
+        }
+    }
+
+    /** Records start, dispatch and complete; runs a started task on a thread of its own, as a container does. */
+    private final class Recording extends MockAsyncContext {
+        final List<String> calls = new ArrayList<>();
+        Thread startThread;
+
+        Recording() {
+            super(container, real);
+        }
+
+        @Override
+        public void start(Runnable runnable) {
+            calls.add("start");
+            if (given.startFails) {
+                throw new IllegalStateException("the async cycle ended");
+            }
+            startThread = new Thread(runnable);
+            startThread.start();
+            try {
+                startThread.join();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        @Override
+        public void dispatch() {
+            calls.add("dispatch");
+        }
+
+        @Override
+        public void complete() {
+            calls.add("complete");
+        }
+    }
+
+    private RequestSuspension suspension(
+            BiConsumer<PendingCompletion.Cursor, PendingCompletion.Completion> continuation) {
+        container.setAsyncSupported(true);
+        ResponseOutput output = new ResponseOutput(container, real, new BodyBuffer(new ChunkPool(1)),
+                new ResponseMetadata(), new ConnectionControl(container, new Degradation("test")), 0, null);
+        return new RequestSuspension(new HttpServletRequestWrapper(given), output, failed::get, followed::add,
+                continuation);
+    }
+
+    private static void suspendOnThisThread(RequestSuspension suspension) {
+        suspension.drive();
+        assertThat(suspension.suspend(Stage.BEGIN_REQUEST), is(true));
+        suspension.stopDriving();
+    }
+
+    @Test
+    void onlyTheThreadDrivingThePipelineSuspendsAndAsyncStartsOnceWithTheGivenRequest() {
+        RequestSuspension suspension = suspension((at, completion) -> { });
+        assertThat(suspension.suspend(Stage.BEGIN_REQUEST), is(false));
+        assertThat(given.started == null, is(true));
+
+        suspension.drive();
+        Thread driver = suspension.handlerStarts();
+        assertThat("while the handler runs", suspension.suspend(Stage.BEGIN_REQUEST), is(false));
+        suspension.handlerReturned(driver);
+        assertThat(suspension.suspend(Stage.BEGIN_REQUEST), is(true));
+        AsyncContext started = given.started;
+        assertThat(followed, contains(sameInstance(started)));
+        assertThat("still suspended", suspension.suspend(Stage.AUTHENTICATE_REQUEST), is(true));
+        assertThat(given.started, is(sameInstance(started)));
+        assertThat(followed.size(), is(1));
+        suspension.stopDriving();
+        assertThat(suspension.driving(), is(false));
+    }
+
+    @Test
+    void noSuspensionInSendResponseAfterAFailureOrWhereTheContainerRefusesAsync() {
+        RequestSuspension suspension = suspension((at, completion) -> { });
+        suspension.drive();
+        assertThat(suspension.suspend(Stage.SEND_RESPONSE), is(false));
+        failed.set(true);
+        assertThat(suspension.suspend(Stage.BEGIN_REQUEST), is(false));
+        failed.set(false);
+        container.setAsyncSupported(false);
+        assertThat(suspension.suspend(Stage.BEGIN_REQUEST), is(false));
+        assertThat(given.started == null, is(true));
+        assertThat(followed, is(empty()));
+    }
+
+    @Test
+    void aCompletionGoesOnOnAContainerThreadThatDrivesThePipelineAndDispatchesToTheHandler() {
+        List<Object> seen = new ArrayList<>();
+        RequestSuspension[] self = new RequestSuspension[1];
+        self[0] = suspension((at, completion) -> {
+            seen.add(Thread.currentThread());
+            seen.add(self[0].driving());
+            seen.add(at);
+            seen.add(completion);
+            self[0].dispatchHandler();
+        });
+        suspendOnThisThread(self[0]);
+        self[0].resume(AT, CONTINUE);
+        assertThat(given.started.calls, contains("start", "dispatch"));
+        assertThat(seen, contains(given.started.startThread, true, AT, CONTINUE));
+        assertThat(seen.get(0), is(not(sameInstance(Thread.currentThread()))));
+        self[0].drive();
+        assertThat("the suspension ended with the dispatch", self[0].suspend(Stage.BEGIN_REQUEST), is(false));
+    }
+
+    @Test
+    void aTimeoutOrAnEndedCycleGoesOnOnTheCompletingThreadAndTheCycleCompletesOnce() {
+        List<Thread> threads = new ArrayList<>();
+        RequestSuspension[] self = new RequestSuspension[1];
+        self[0] = suspension((at, completion) -> {
+            threads.add(Thread.currentThread());
+            self[0].complete();
+            self[0].complete();
+        });
+        suspendOnThisThread(self[0]);
+        self[0].resume(AT, new PendingCompletion.Completion.TimedOut());
+        assertThat(given.started.calls, contains("complete"));
+
+        given.started = null;
+        given.startFails = true;
+        suspendOnThisThread(self[0]);
+        self[0].resume(AT, CONTINUE);
+        assertThat(given.started.calls, contains("start", "complete"));
+        assertThat(threads, contains(Thread.currentThread(), Thread.currentThread()));
+    }
+}
