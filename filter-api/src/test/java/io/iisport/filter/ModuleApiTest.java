@@ -217,10 +217,9 @@ class ModuleApiTest {
     /** Keeps a per-request and a per-application stored context; reports them in a response header. */
     public static final class StoredContextModule implements RegisterModule {
         @Override
-        @SuppressWarnings("unchecked")
         public void registerModule(int serverVersion, IHttpModuleRegistrationInfo moduleInfo, IHttpServer server) {
             Object id = moduleInfo.getId();
-            List<String> cleaned = (List<String>) server.getServletContext().getAttribute("cleaned");
+            Events cleaned = Events.of(server.getServletContext());
             final class Counter implements IHttpStoredContext {
                 int requests;
 
@@ -233,7 +232,8 @@ class ModuleApiTest {
             moduleInfo.setRequestNotifications(() -> new CHttpModule() {
                 @Override
                 public RequestNotificationStatus onBeginRequest(IHttpContext context, IHttpEventProvider provider) {
-                    context.getModuleContextContainer().setModuleContext(() -> cleaned.add("request"), id);
+                    String uri = context.getServletRequest().getRequestURI();
+                    context.getModuleContextContainer().setModuleContext(() -> cleaned.add("request " + uri), id);
                     ((Counter) server.getModuleContextContainer().getModuleContext(id)).requests++;
                     return RQ_NOTIFICATION_CONTINUE;
                 }
@@ -254,17 +254,18 @@ class ModuleApiTest {
 
     @Test
     void storedContextsAreKeptPerModuleAndReleasedWithTheirRequestOrApplication() throws Exception {
-        List<String> cleaned = Collections.synchronizedList(new ArrayList<>());
         server.handle("/*", (req, resp) -> resp.getWriter().print("ok"));
         server.moduleFilter("modules", "Stored=" + StoredContextModule.class.getName());
-        server.context.setAttribute("cleaned", cleaned);
         server.start();
 
+        // END_REQUEST and the request's cleanup run after the response is sent: the client can have it first.
         server.get("/one");
+        server.events.await("request /one");
         server.get("/two");
+        server.events.await("request /two");
         server.close();
-        assertThat(cleaned, is(List.of("found true, second set refused", "request",
-                "found true, second set refused", "request", "application after 2")));
+        assertThat(server.events.all(), is(List.of("found true, second set refused", "request /one",
+                "found true, second set refused", "request /two", "application after 2")));
     }
 
     /** Sets server variables at BEGIN_REQUEST: a header one and an IIS one. */
