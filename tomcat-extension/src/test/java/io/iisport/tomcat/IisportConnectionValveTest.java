@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.iisport.spi.ConnectionBridge;
 import jakarta.servlet.http.HttpServlet;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import java.util.stream.Stream;
@@ -45,6 +47,8 @@ import org.junit.jupiter.api.Test;
  */
 class IisportConnectionValveTest {
     private static final AtomicReference<Throwable> APPLICATION_FAILURE = new AtomicReference<>();
+    /** Requests the servlet is running: it writes on after an action, so it can end after the client saw it. */
+    private static final AtomicInteger RUNNING = new AtomicInteger();
     private static volatile CountDownLatch release = new CountDownLatch(0);
 
     private static Path baseDir;
@@ -59,8 +63,9 @@ class IisportConnectionValveTest {
             Runnable disconnect = (Runnable) request.getAttribute(ConnectionBridge.DISCONNECT_ATTRIBUTE);
             IntConsumer reset = (IntConsumer) request.getAttribute(ConnectionBridge.RESET_ATTRIBUTE);
             Runnable close = (Runnable) request.getAttribute(ConnectionBridge.CLOSE_ATTRIBUTE);
-            var out = response.getOutputStream();
+            RUNNING.incrementAndGet();
             try {
+                var out = response.getOutputStream();
                 switch (request.getRequestURI()) {
                     case "/streaming-disconnect" -> {
                         out.print("first ");
@@ -100,6 +105,8 @@ class IisportConnectionValveTest {
                 }
             } catch (IOException | RuntimeException | InterruptedException x) {
                 APPLICATION_FAILURE.set(x);
+            } finally {
+                RUNNING.decrementAndGet();
             }
         }
     }
@@ -142,9 +149,31 @@ class IisportConnectionValveTest {
         }
     }
 
+    /** Waits until the requests of the test before have ended, so that none of them fails into this test. */
     @BeforeEach
-    void clearFailure() {
+    void clearFailure() throws InterruptedException {
+        awaitServletIdle();
         APPLICATION_FAILURE.set(null);
+    }
+
+    /**
+     * Waits, at most {@link RawH2#TIMEOUT_SECONDS}, until the servlet runs no request: it writes on after an action,
+     * which the client can see before the servlet returns.
+     */
+    private static void awaitServletIdle() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RawH2.TIMEOUT_SECONDS);
+        while (RUNNING.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                fail(RUNNING.get() + " request(s) still in the servlet after " + RawH2.TIMEOUT_SECONDS + " s");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** Asserts that the servlet's writes after the actions did not fail, once it has returned. */
+    private static void assertNoApplicationFailure() throws InterruptedException {
+        awaitServletIdle();
+        assertThat(APPLICATION_FAILURE.get(), nullValue());
     }
 
     private static Socket connect() throws IOException {
@@ -181,7 +210,7 @@ class IisportConnectionValveTest {
             assertThat(wire, endsWith("\r\n0\r\n\r\n"));
             assertThat(wire, not(containsString("plain")));
         }
-        assertThat(APPLICATION_FAILURE.get(), nullValue());
+        assertNoApplicationFailure();
     }
 
     @Test
@@ -192,7 +221,7 @@ class IisportConnectionValveTest {
             // FIN, not RST, and nothing before it.
             assertThat(readToEof(socket.getInputStream()), is(""));
         }
-        assertThat(APPLICATION_FAILURE.get(), nullValue());
+        assertNoApplicationFailure();
         assertThat(valve.getCloses(), is(before + 1));
     }
 
@@ -213,7 +242,7 @@ class IisportConnectionValveTest {
             assertThat(reset == null ? "EOF" : reset.getMessage(), containsString("Connection reset"));
             assertThat(before.toString(StandardCharsets.ISO_8859_1), not(containsString("lost too")));
         }
-        assertThat(APPLICATION_FAILURE.get(), nullValue());
+        assertNoApplicationFailure();
     }
 
     @Test
@@ -237,7 +266,7 @@ class IisportConnectionValveTest {
             assertThat(h2.frames, hasItem("data:3:plain"));
             assertThat(h2.frames, not(hasItem(containsString("lost too"))));
         }
-        assertThat(APPLICATION_FAILURE.get(), nullValue());
+        assertNoApplicationFailure();
         assertThat(valve.getStreamResets(), is(before + 1));
     }
 
@@ -258,7 +287,7 @@ class IisportConnectionValveTest {
             assertThat(h2.readToEnd(), is("eof"));
             assertThat(h2.frames, not(hasItem(containsString("headers:1"))));
         }
-        assertThat(APPLICATION_FAILURE.get(), nullValue());
+        assertNoApplicationFailure();
     }
 
     @Test
