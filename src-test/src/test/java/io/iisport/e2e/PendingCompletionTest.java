@@ -78,14 +78,24 @@ import org.junit.jupiter.params.provider.EnumSource;
 class PendingCompletionTest {
     /** Request threads each container has for requests (Jetty's pool has its acceptor and selector besides). */
     private static final int REQUEST_THREADS = 4;
-    /** The async timeout the test filter sets, in ms. */
-    private static final long ASYNC_TIMEOUT = 600;
+    /** The async timeout the test filter sets for {@code ?pend=never}, in ms: that test waits for it. */
+    private static final long NEVER_COMPLETED_TIMEOUT = 600;
+    /**
+     * The async timeout for the requests whose module does complete, in ms: more than the client's read timeout, so
+     * that a slow machine does not end them by timeout (a response held back still fails the read).
+     */
+    private static final long COMPLETED_TIMEOUT = 30_000;
     /** What the modules and servlets did, in order. */
     static final ConcurrentLinkedQueue<String> EVENTS = new ConcurrentLinkedQueue<>();
     /** Counted down by each request of {@link #morePendingRequestsThanThreadsAllComplete}. */
     static volatile CountDownLatch barrier = new CountDownLatch(0);
     /** Released by the test once the client has the whole response: a LOG_REQUEST module completes then. */
     static volatile CountDownLatch responseRead = new CountDownLatch(0);
+    /**
+     * The request attribute holding a {@link CountDownLatch} counted down when the request's thread has left the
+     * filters: a module's completion waits for it, so that it comes after PENDING freed that thread.
+     */
+    static final String REQUEST_THREAD_LEFT = "io.iisport.test.requestThreadLeft";
     /** The context of the last request whose module never completes. */
     static final AtomicReference<IHttpContext> ABANDONED = new AtomicReference<>();
 
@@ -217,8 +227,10 @@ class PendingCompletionTest {
         }
     }
 
+    /** Waits, at most {@link Wire#TIMEOUT_SECONDS}, until the event is recorded. */
     private static void awaitEvent(String event) throws InterruptedException {
-        for (int i = 0; i < 200 && !EVENTS.contains(event); i++) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Wire.TIMEOUT_SECONDS);
+        while (!EVENTS.contains(event) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         assertThat(List.copyOf(EVENTS), hasItem(event));
@@ -333,23 +345,44 @@ class PendingCompletionTest {
         }
     }
 
-    /** Sets a short async timeout on the async cycles started behind it, as a deployment may. */
+    /**
+     * Sets an async timeout on the async cycles started behind it, as a deployment may: a short one for
+     * {@code ?pend=never}, whose test waits for it, a long one for the rest. Counts down the request's
+     * {@link #REQUEST_THREAD_LEFT} latch when the request's first dispatch leaves it.
+     */
     public static final class AsyncTimeoutFilter implements Filter {
         @Override
         public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                throws IOException, ServletException {
+            CountDownLatch left = new CountDownLatch(1);
+            if (request.getDispatcherType() == DispatcherType.REQUEST) {
+                request.setAttribute(REQUEST_THREAD_LEFT, left);
+            }
+            try {
+                timeoutOnStartAsync(request, response, chain);
+            } finally {
+                left.countDown();
+            }
+        }
+
+        private static void timeoutOnStartAsync(ServletRequest request, ServletResponse response, FilterChain chain)
                 throws IOException, ServletException {
             chain.doFilter(new HttpServletRequestWrapper((HttpServletRequest) request) {
                 @Override
                 public AsyncContext startAsync() {
                     AsyncContext started = super.startAsync();
-                    started.setTimeout(ASYNC_TIMEOUT);
+                    started.setTimeout("never".equals(getParameter("pend")) ? NEVER_COMPLETED_TIMEOUT
+                            : COMPLETED_TIMEOUT);
                     return started;
                 }
             }, response);
         }
     }
 
-    /** Returns PENDING as {@code ?pend=} says and completes 200 ms later from a thread of its own. */
+    /**
+     * Returns PENDING as {@code ?pend=} says and completes from a thread of its own once the request's thread has left
+     * the filters.
+     */
     public static final class DeferredModule implements RegisterModule {
         @Override
         public void registerModule(int serverVersion, IHttpModuleRegistrationInfo moduleInfo, IHttpServer globalInfo) {
@@ -359,44 +392,67 @@ class PendingCompletionTest {
         }
 
         static final class Module extends CHttpModule {
+            /** The thread that returned PENDING, and its request's {@link #REQUEST_THREAD_LEFT} latch. */
             private Thread pendingThread;
+            private CountDownLatch pendingThreadLeft;
 
             private static String mode(IHttpContext context) {
                 String mode = context.getServletRequest().getParameter("pend");
                 return mode == null ? "" : mode;
             }
 
-            private static void later(long delayMs, Runnable completion) {
-                Thread thread = new Thread(() -> {
-                    try {
-                        Thread.sleep(delayMs);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    completion.run();
-                }, "module completion");
+            private void pending(IHttpContext context) {
+                pendingThread = Thread.currentThread();
+                pendingThreadLeft = (CountDownLatch) context.getServletRequest().getAttribute(REQUEST_THREAD_LEFT);
+            }
+
+            private static void onItsOwnThread(Runnable completion) {
+                Thread thread = new Thread(completion, "module completion");
                 thread.setDaemon(true);
                 thread.start();
             }
 
+            /**
+             * Completes once the thread that returned PENDING has left the filters, so the completion cannot come
+             * first, whatever the load. A filter that held that thread until the completion makes this wait out
+             * the client's timeout, and {@link #thread()} then names the pending thread.
+             */
+            private void later(Runnable completion) {
+                CountDownLatch left = pendingThreadLeft;
+                onItsOwnThread(() -> {
+                    try {
+                        left.await(Wire.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    completion.run();
+                });
+            }
+
             private void indicateLater(IHttpContext context) {
-                later(200, () -> {
+                later(() -> {
                     EVENTS.add("indicate CONTINUE");
                     context.indicateCompletion(RQ_NOTIFICATION_CONTINUE);
                 });
             }
 
+            /**
+             * Whether the notification after the completion runs on the thread that returned PENDING while that
+             * thread is still in the filters (it waited for the completion): a pool thread that has left them and
+             * took the continuation is another thread in all that matters.
+             */
             private String thread() {
-                return Thread.currentThread() == pendingThread ? "on the pending thread" : "on another thread";
+                return Thread.currentThread() == pendingThread && pendingThreadLeft.getCount() > 0
+                        ? "on the pending thread" : "on another thread";
             }
 
             @Override
             public RequestNotificationStatus onBeginRequest(IHttpContext context, IHttpEventProvider provider) {
-                pendingThread = Thread.currentThread();
+                pending(context);
                 switch (mode(context)) {
                     case "indicate" -> indicateLater(context);
-                    case "post" -> later(200, () -> context.postCompletion(7));
-                    case "postfinish" -> later(200, () -> context.postCompletion(9));
+                    case "post" -> later(() -> context.postCompletion(7));
+                    case "postfinish" -> later(() -> context.postCompletion(9));
                     case "seturl" -> {
                         context.getRequest().setUrl("/rewritten?b=4", true);
                         indicateLater(context);
@@ -405,7 +461,7 @@ class PendingCompletionTest {
                     case "barrier" -> {
                         CountDownLatch all = barrier;
                         all.countDown();
-                        later(0, () -> {
+                        onItsOwnThread(() -> {
                             try {
                                 boolean together = all.await(15, TimeUnit.SECONDS);
                                 context.indicateCompletion(together ? RQ_NOTIFICATION_CONTINUE
@@ -420,6 +476,7 @@ class PendingCompletionTest {
                         return RQ_NOTIFICATION_CONTINUE;
                     }
                 }
+                // Recorded after the completion was set off: it waits until this thread has left the filters.
                 EVENTS.add("BEGIN_REQUEST pending");
                 return RQ_NOTIFICATION_PENDING;
             }
@@ -453,7 +510,7 @@ class PendingCompletionTest {
             public RequestNotificationStatus onLogRequest(IHttpContext context, IHttpEventProvider provider) {
                 if (mode(context).equals("logheld")) {
                     CountDownLatch read = responseRead;
-                    later(0, () -> {
+                    onItsOwnThread(() -> {
                         try {
                             read.await(15, TimeUnit.SECONDS);
                         } catch (InterruptedException e) {
@@ -465,7 +522,7 @@ class PendingCompletionTest {
                     return RQ_NOTIFICATION_PENDING;
                 }
                 if (mode(context).equals("log")) {
-                    pendingThread = Thread.currentThread();
+                    pending(context);
                     EVENTS.add("LOG_REQUEST pending");
                     indicateLater(context);
                     return RQ_NOTIFICATION_PENDING;
