@@ -95,14 +95,13 @@ class SoakTest {
         assertThat("disconnects that were no graceful close", outcome.unexpectedDisconnect.get(), is(0L));
         Wire.awaitUntil("open endpoints back to the baseline", () -> server.connector.getConnectedEndPoints().isEmpty());
         Wire.awaitUntil("threads back to the baseline", () -> Thread.activeCount() <= threadsBefore);
+        // A request thread can still be in the filter's end of the last requests (END_REQUEST runs after a reset has
+        // closed the connection): collected once it has returned, unless something keeps the request's state.
+        Wire.awaitUntil("no request context or response is reachable any more", () -> {
+            System.gc();
+            return REQUEST_STATE.stream().allMatch(reference -> reference.get() == null);
+        });
         long heapAfter = usedHeapAfterGc();
-        List<WeakReference<Object>> alive = new ArrayList<>();
-        for (WeakReference<Object> reference : REQUEST_STATE) {
-            if (reference.get() != null) {
-                alive.add(reference);
-            }
-        }
-        assertThat("request contexts and responses still reachable", alive.size(), is(0));
         assertThat("retained heap growth in bytes", heapAfter - heapBefore, lessThan(32L * 1024 * 1024));
     }
 
