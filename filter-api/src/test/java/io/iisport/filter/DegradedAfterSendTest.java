@@ -26,6 +26,7 @@ class DegradedAfterSendTest {
         @Override
         public void registerModule(int serverVersion, IHttpModuleRegistrationInfo moduleInfo, IHttpServer server) {
             boolean reset = moduleInfo.getSettings().get("action", "reset").equals("reset");
+            Events events = Events.of(server.getServletContext());
             moduleInfo.setRequestNotifications(() -> new CHttpModule() {
                 @Override
                 public RequestNotificationStatus onEndRequest(IHttpContext context, IHttpEventProvider provider) {
@@ -34,6 +35,7 @@ class DegradedAfterSendTest {
                     } else {
                         context.getResponse().closeConnection();
                     }
+                    events.add("asked at END_REQUEST");
                     return RQ_NOTIFICATION_CONTINUE;
                 }
             }, RQ_END_REQUEST, 0);
@@ -58,6 +60,8 @@ class DegradedAfterSendTest {
                 assertThat(wire.split("HTTP/1.1 200 OK", -1).length - 1, is(2));
                 assertThat(wire.split("\r\n\r\nwhole", -1).length - 1, is(2));
             }
+            // END_REQUEST runs after the response is sent: the client can have both and the FIN before the second.
+            server.events.await("asked at END_REQUEST", 2);
             assertThat(filter.getDegradedCallCount(), is(2L));
         }
     }

@@ -55,12 +55,22 @@ public final class Events {
 
     /** Waits until an event was recorded, so a test reads what a request's end (after the response) did. */
     public void await(String event) throws InterruptedException {
+        await(event, 1);
+    }
+
+    /**
+     * Waits, at most 10 s, until an event was recorded {@code times} times (by as many requests).
+     *
+     * @throws AssertionError if it was not, naming what was recorded
+     */
+    public void await(String event, int times) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         synchronized (events) {
-            while (!events.contains(event)) {
+            while (events.stream().filter(event::equals).count() < times) {
                 long left = (deadline - System.nanoTime()) / 1_000_000;
                 if (left <= 0) {
-                    throw new AssertionError("event '" + event + "' not recorded; recorded: " + events);
+                    throw new AssertionError("event '" + event + "' not recorded " + times + " times; recorded: "
+                            + events);
                 }
                 events.wait(left);
             }
