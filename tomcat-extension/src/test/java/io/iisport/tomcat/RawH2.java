@@ -157,6 +157,15 @@ public final class RawH2 implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads until the final GOAWAY, one with a last stream id below 2^31-1, and returns it (or the end of the
+     * connection). A graceful GOAWAY (2^31-1) may come before it (RFC 9113 §6.8): the valve sends one when a stream
+     * is still active when it checks, as the disconnecting stream itself can be just after its end.
+     */
+    public String readUntilFinalGoAway() throws IOException {
+        return readUntil(event -> event.startsWith("goaway:") && !event.startsWith("goaway:2147483647:"));
+    }
+
     /** Reads frames until the connection ends; returns {@code eof} or {@code reset}. */
     public String readToEnd() throws IOException {
         return readUntil(event -> false);
