@@ -23,6 +23,12 @@ import org.eclipse.jetty.http.HttpTester;
 /** Raw-socket HTTP/1 helpers: every read has a timeout, so a wrong behaviour fails instead of hanging. */
 final class Wire {
     static final int TIMEOUT_SECONDS = 10;
+    /**
+     * How soon, in ms, a server that closes promptly (after its final GOAWAY, or once a stream it disconnects has
+     * ended) must have closed: far below the servers' 30 s idle and keep-alive timeouts, which a close that is not
+     * made would wait for, and far above a close grace plus what a loaded machine adds to it.
+     */
+    static final long PROMPT_CLOSE_MILLIS = 5_000;
 
     private Wire() {
     }
