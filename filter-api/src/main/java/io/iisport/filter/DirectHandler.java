@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
- * The handler called with the container's own request and response ({@link RequestRun.Handler#DIRECT}): what IIS
+ * The handler called with the container's own request and response (a request run's {@code Handler.DIRECT}): what IIS
  * gives for free — a notification no module subscribed to costs nothing — applied to the response path. When no
  * module is subscribed to a notification raised once the handler started (the stages after it, {@code
  * RQ_SEND_RESPONSE}, {@code RQ_LOG_REQUEST}, {@code RQ_END_REQUEST}), nothing can read or change the servlet's output
@@ -31,7 +31,7 @@ final class DirectHandler {
      * The run whose handler runs direct on this thread: a forward or include it makes reaches the filter with the
      * container's request, which does not lead back to the run as the filter's request does.
      */
-    private static final ThreadLocal<RequestRun> CALLING = new ThreadLocal<>();
+    private static final ThreadLocal<IisRequest.Run> CALLING = new ThreadLocal<>();
 
     private DirectHandler() {
     }
@@ -44,9 +44,9 @@ final class DirectHandler {
     }
 
     /** Calls the chain with the container's objects, as {@code run}'s handler on this thread. */
-    static void call(RequestRun run, FilterChain chain, ServletRequest request, ServletResponse response)
+    static void call(IisRequest.Run run, FilterChain chain, ServletRequest request, ServletResponse response)
             throws IOException, ServletException {
-        RequestRun outer = CALLING.get();
+        IisRequest.Run outer = CALLING.get();
         CALLING.set(run);
         try {
             chain.doFilter(request, response);
@@ -81,12 +81,12 @@ final class DirectHandler {
      *
      * @return the run, or {@code null} for a request this pipeline does not run for
      */
-    static RequestRun dispatchedFrom(ServletRequest request, DispatcherType type, ModulePipeline pipeline) {
+    static IisRequest.Run dispatchedFrom(ServletRequest request, DispatcherType type, ModulePipeline pipeline) {
         if (type == DispatcherType.ASYNC) {
-            return request.getAttribute(pipeline.runningAttribute) instanceof RequestRun started ? started : null;
+            return request.getAttribute(pipeline.runningAttribute) instanceof IisRequest.Run started ? started : null;
         }
         if (type == DispatcherType.FORWARD || type == DispatcherType.INCLUDE) {
-            RequestRun direct = CALLING.get();
+            IisRequest.Run direct = CALLING.get();
             return direct != null && direct.pipeline() == pipeline ? direct : null;
         }
         return null;

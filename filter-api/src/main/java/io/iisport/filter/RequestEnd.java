@@ -27,13 +27,13 @@ final class RequestEnd {
     private final ModuleContext moduleContext;
     private final PendingCompletion pending;
     /** The request's phase: {@code ENDED} once the end is through. */
-    private final AtomicReference<RequestRun.Phase> phase;
+    private final AtomicReference<RequestPhase> phase;
     /** What the filter rethrows to the container: the handler's failure, or the failure of the final send. */
     private Throwable failure;
 
     RequestEnd(HttpServletRequest servletRequest, HttpServletResponse real, ModuleNotifier notifier,
             IisResponse response, ResponseOutput output, ConnectionControl connection, ModuleContext moduleContext,
-            PendingCompletion pending, AtomicReference<RequestRun.Phase> phase) {
+            PendingCompletion pending, AtomicReference<RequestPhase> phase) {
         this.servletRequest = servletRequest;
         this.real = real;
         this.notifier = notifier;
@@ -55,14 +55,14 @@ final class RequestEnd {
      *     (also when another thread ends the request, or the end is suspended)
      */
     Throwable end(boolean handlerStarted) {
-        RequestRun.Phase was;
+        RequestPhase was;
         do {
             was = phase.get();
-            if (was == RequestRun.Phase.ENDING || was == RequestRun.Phase.ENDED) {
+            if (was == RequestPhase.ENDING || was == RequestPhase.ENDED) {
                 return null;
             }
-        } while (!phase.compareAndSet(was, RequestRun.Phase.ENDING));
-        if (was == RequestRun.Phase.HANDLER_DISPATCH) {
+        } while (!phase.compareAndSet(was, RequestPhase.ENDING));
+        if (was == RequestPhase.HANDLER_DISPATCH) {
             LOG.log(Level.WARNING, "iisport: the handler of " + HttpSyntax.printable(servletRequest.getRequestURI())
                     + " ran without the module pipeline after RQ_NOTIFICATION_PENDING: map the filter with "
                     + "<dispatcher>ASYNC</dispatcher>");
@@ -72,7 +72,7 @@ final class RequestEnd {
             pending.abandon();
         }
         from(Stage.Section.AFTER_HANDLER, -1, RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE, handlerStarted);
-        return phase.get() == RequestRun.Phase.ENDED ? failure : null;
+        return phase.get() == RequestPhase.ENDED ? failure : null;
     }
 
     /** The handler threw {@code e}: the end sends no response of its own, and the filter rethrows it. */
@@ -178,7 +178,7 @@ final class RequestEnd {
                     LOG.log(Level.ERROR, "iisport: a stored context's cleanupStoredContext() failed", cleanup);
                 }
                 output.release();
-                phase.set(RequestRun.Phase.ENDED);
+                phase.set(RequestPhase.ENDED);
             }
         }
         if (!suspendedHere) {

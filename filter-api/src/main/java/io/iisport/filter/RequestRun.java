@@ -37,16 +37,6 @@ import java.util.function.BooleanSupplier;
 final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
     private static final System.Logger LOG = System.getLogger(RequestRun.class.getName());
 
-    /** Where the request is; the only state the request's threads share besides the connection's. */
-    enum Phase {
-        RUNNING,
-        /** The stages before the handler ended after a PENDING: the handler runs in the ASYNC dispatch asked for. */
-        HANDLER_DISPATCH,
-        ASYNC,
-        ENDING,
-        ENDED
-    }
-
     private final ModulePipeline pipeline;
     private final HttpServletRequest servletRequest;
     private final HttpServletResponse real;
@@ -56,7 +46,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
     private final IisResponse response;
     private final ModuleNotifier notifier;
     private final PendingCompletion pending;
-    private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.RUNNING);
+    private final AtomicReference<RequestPhase> phase = new AtomicReference<>(RequestPhase.RUNNING);
     /** The request's async cycles, the servlet's and a PENDING's; made when the first starts. */
     private volatile AsyncCycles cycles;
     /** Where a module's PENDING suspends the request, and the thread that drives the pipeline. */
@@ -213,7 +203,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
         }
         if (async) {
             // Unless another thread already ended it.
-            phase.compareAndSet(Phase.RUNNING, Phase.ASYNC);
+            phase.compareAndSet(RequestPhase.RUNNING, RequestPhase.ASYNC);
         }
         return async;
     }
@@ -260,10 +250,10 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
     private void dispatchHandlerOrEnd() {
         if (!handlerMayRun()) {
             end();
-            if (phase.get() == Phase.ENDED) {
+            if (phase.get() == RequestPhase.ENDED) {
                 completeSuspended();
             }
-        } else if (phase.compareAndSet(Phase.RUNNING, Phase.HANDLER_DISPATCH)) {
+        } else if (phase.compareAndSet(RequestPhase.RUNNING, RequestPhase.HANDLER_DISPATCH)) {
             suspension.dispatchHandler();
         } else {
             // The container ended the request meanwhile.
@@ -283,7 +273,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
      * if the servlet is done.
      */
     void redispatch(FilterChain chain, ServletRequest req, ServletResponse res) throws IOException, ServletException {
-        if (phase.compareAndSet(Phase.HANDLER_DISPATCH, Phase.RUNNING)) {
+        if (phase.compareAndSet(RequestPhase.HANDLER_DISPATCH, RequestPhase.RUNNING)) {
             request.setRequest(req);
             // The servlet sees the request as it would without the PENDING.
             request.reportDispatcherType(DispatcherType.REQUEST);
