@@ -22,21 +22,22 @@ import java.util.regex.Pattern;
 /**
  * The module filter where users run it: the sample server ({@code java -jar iisport-sample-server.jar}, a
  * {@code WebAppContext} deploying the sample WAR with the iisport extension installed) in its own JVM, with
- * {@code /bench/plain} (no filter) against {@code /bench/filtered} (the WAR's {@code IisModuleFilter} with
- * {@code NoOpModule}, at RQ_BEGIN_REQUEST alone) and {@code /bench/observed} (with {@code ObservingNoOpModule}, at
- * every notification): the same servlet, the same connector, the same web application.
+ * {@code /bench/plain} (no filter) against {@code /bench/empty-filter} (a filter that only calls the chain: what any
+ * filter costs), {@code /bench/filtered} (the WAR's {@code IisModuleFilter} with {@code NoOpModule}, at
+ * RQ_BEGIN_REQUEST alone) and {@code /bench/observed} (with {@code ObservingNoOpModule}, at every notification): the
+ * same servlet, the same connector, the same web application.
  *
- * <p>Each round runs plain, filtered, observed, observed, filtered, plain, so that a drift of the machine during the
- * round weighs on all alike; each filtered or observed run and the plain run in the same place from the round's other
- * end give one ratio. Besides the load tool's requests/s and latency, the server's CPU time
+ * <p>Each round runs plain, then each compared variant, then them again in reverse order, then plain, so that a drift
+ * of the machine during the round weighs on all alike; each compared run and the plain run in the same place from the
+ * round's other end give one ratio. Besides the load tool's requests/s and latency, the server's CPU time
  * per request is read from {@code /proc/<pid>/stat} (user + system time of every thread of the server JVM), which
  * holds better than requests/s when other work competes for the CPUs.
  */
 final class WarBenchmarks {
     private static final Pattern SERVED = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/\\s+\\(HTTP/1\\.1 and h2c\\)");
-    private static final String[] VARIANTS = {"plain", "filtered", "observed"};
+    private static final String[] VARIANTS = {"plain", "empty-filter", "filtered", "observed"};
     /** The variants measured against plain. */
-    private static final List<String> COMPARED = List.of("filtered", "observed");
+    private static final List<String> COMPARED = List.of("empty-filter", "filtered", "observed");
 
     /** One run of one variant: the load tool's result and the server's CPU microseconds per request. */
     record Run(Result result, double cpuMicrosPerRequest) {
@@ -134,7 +135,7 @@ final class WarBenchmarks {
     }
 
     /**
-     * Warms the variants up, then runs rounds of plain, filtered, observed, observed, filtered, plain.
+     * Warms the variants up, then runs rounds of plain, the compared variants, the same in reverse, plain.
      *
      * @param title the protocol and load, for the report
      * @param tool the load tool
@@ -244,13 +245,15 @@ final class WarBenchmarks {
         b.append("## The filter in the sample WAR, as deployed\n\n");
         b.append("`java -jar sample-server/target/iisport-sample-server.jar` in a JVM of its own with default options: a ")
                 .append("`WebAppContext` deploying the sample WAR, the iisport extension installed. **plain** is ")
-                .append("`/bench/plain` (no filter), **filtered** is `/bench/filtered` (the WAR's `IisModuleFilter` with ")
+                .append("`/bench/plain` (no filter), **empty-filter** is `/bench/empty-filter` (a servlet filter that only ")
+                .append("calls the chain: what any filter costs), **filtered** is `/bench/filtered` (the WAR's `IisModuleFilter` with ")
                 .append("`NoOpModule`, which does nothing at RQ_BEGIN_REQUEST alone: the servlet gets the container's own ")
                 .append("request and response), **observed** is `/bench/observed` (`ObservingNoOpModule`, subscribed to ")
                 .append("every notification and doing nothing: the servlet gets the filter's buffering objects); the same ")
                 .append("servlet (`getWriter()`, about 30 bytes, no Content-Length set), connector and web application. ")
                 .append("Each run lasts ").append(seconds).append(" s after a warm-up; ").append(rounds)
-                .append(" rounds of plain, filtered, observed, observed, filtered, plain; each variant's run and the ")
+                .append(" rounds of plain, empty-filter, filtered, observed, observed, filtered, empty-filter, plain; ")
+                .append("each variant's run and the ")
                 .append("plain run at the same place from the round's other end give one ratio, shown as median ")
                 .append("(min–max). ")
                 .append(LoadTools.pinned() ? "The server is pinned to CPU 0 and the load tool to CPU "

@@ -122,6 +122,8 @@ class DrainAndBenchTest {
         HttpTester.Response plain = exchange(sample.getHttpPort(), get("/bench/plain"));
         HttpTester.Response filtered = exchange(sample.getHttpPort(), get("/bench/filtered"));
         HttpTester.Response observed = exchange(sample.getHttpPort(), get("/bench/observed"));
+        HttpTester.Response emptyFilter = exchange(sample.getHttpPort(), get("/bench/empty-filter"));
+        assertThat(emptyFilter.getContent(), is("Hello from GET /bench/empty-filter\n"));
         assertThat(plain.getContent(), is("Hello from GET /bench/plain\n"));
         assertThat(filtered.getContent(), is("Hello from GET /bench/filtered\n"));
         assertThat(observed.getContent(), is("Hello from GET /bench/observed\n"));
