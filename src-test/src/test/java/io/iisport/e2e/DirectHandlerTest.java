@@ -24,18 +24,14 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.stream.Stream;
 import org.apache.catalina.Context;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
@@ -137,11 +133,7 @@ class DirectHandlerTest {
             tomcat.stop();
             tomcat.destroy();
         }
-        if (tomcatBase != null) {
-            try (Stream<Path> files = Files.walk(tomcatBase)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        TomcatTest.deleteRecursively(tomcatBase);
     }
 
     @BeforeEach
@@ -253,15 +245,7 @@ class DirectHandlerTest {
     }
 
     private static HttpTester.Response get(Container container, String target) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port(container))) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            InputStream in = socket.getInputStream();
-            HttpTester.Response response = HttpTester.parseResponse(in);
-            assertThat("the connection closes after the full response", in.read(), is(-1));
-            return response;
-        }
+        return Wire.exchange(port(container), Wire.get(target));
     }
 
     private static void awaitEvent(String event) throws InterruptedException {

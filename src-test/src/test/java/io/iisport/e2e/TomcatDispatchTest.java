@@ -23,8 +23,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.apache.catalina.Context;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
@@ -141,9 +139,7 @@ class TomcatDispatchTest {
             tomcat.stop();
             tomcat.destroy();
         }
-        try (Stream<Path> files = Files.walk(baseDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TomcatTest.deleteRecursively(baseDir);
     }
 
     private static HttpTester.Response get(String path) throws IOException {
