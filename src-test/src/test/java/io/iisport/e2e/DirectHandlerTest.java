@@ -129,11 +129,7 @@ class DirectHandlerTest {
         if (jetty != null) {
             jetty.stop();
         }
-        if (tomcat != null) {
-            tomcat.stop();
-            tomcat.destroy();
-        }
-        TomcatTest.deleteRecursively(tomcatBase);
+        TomcatTest.stopAndDelete(tomcat, tomcatBase);
     }
 
     @BeforeEach

@@ -189,11 +189,7 @@ class PendingCompletionTest {
         if (jetty != null) {
             jetty.stop();
         }
-        if (tomcat != null) {
-            tomcat.stop();
-            tomcat.destroy();
-        }
-        TomcatTest.deleteRecursively(tomcatBase);
+        TomcatTest.stopAndDelete(tomcat, tomcatBase);
     }
 
     @BeforeEach

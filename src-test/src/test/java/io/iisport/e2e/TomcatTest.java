@@ -96,6 +96,18 @@ class TomcatTest {
         }
     }
 
+    /** Stops and destroys {@code tomcat} (if started) and deletes its base directory {@code baseDir} (if made). */
+    static void stopAndDelete(Tomcat tomcat, Path baseDir) throws Exception {
+        try {
+            if (tomcat != null) {
+                tomcat.stop();
+                tomcat.destroy();
+            }
+        } finally {
+            deleteRecursively(baseDir);
+        }
+    }
+
     static void deleteRecursively(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) {
             return;
