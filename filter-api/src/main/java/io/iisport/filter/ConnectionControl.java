@@ -41,6 +41,8 @@ final class ConnectionControl {
      */
     record State(Level level, boolean pendingDisconnect, boolean closeHeaderWanted, boolean abortDegraded) {
         static final State INITIAL = new State(Level.NONE, false, false, false);
+        /** A disconnect the filter has nothing more to do for (the extension carries it out, or it was degraded). */
+        static final State DISCONNECT_ONLY = INITIAL.raisedTo(Level.DISCONNECT);
 
         State raisedTo(Level to) {
             return new State(to, pendingDisconnect, closeHeaderWanted, abortDegraded);
@@ -190,11 +192,11 @@ final class ConnectionControl {
 
     /**
      * @return whether the response needs nothing from the filter: no action asked, or a disconnect the container's
-     *     extension carries out after the response by itself
+     *     extension carries out after the response by itself (or one already counted as degraded)
      */
     boolean leavesResponseAlone() {
         State current = state.get();
-        return current == State.INITIAL || current.equals(State.INITIAL.raisedTo(Level.DISCONNECT));
+        return current == State.INITIAL || current.equals(State.DISCONNECT_ONLY);
     }
 
     /** @return whether a reset or close was asked: output must be discarded */

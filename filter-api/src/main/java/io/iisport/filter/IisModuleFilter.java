@@ -49,6 +49,13 @@ import java.util.function.LongSupplier;
  * servlet that throws: LOG_REQUEST and END_REQUEST run with status 500, the buffered body is dropped and the
  * exception goes on to the container, whose error handling applies.
  *
+ * <p>The servlet's output is buffered for the modules (up to {@code responseBufferLimit}) only when one can see it:
+ * when no module of this filter is subscribed to a notification raised once the handler started (the stages after it,
+ * SEND_RESPONSE, LOG_REQUEST, END_REQUEST), and the modules changed nothing before the handler that the servlet must
+ * see through the filter (a request header, {@code SetUrl}, the request body, the status or error details, an entity
+ * chunk, a trailer, {@code disableBuffering}, a flush, a reset), the servlet gets the container's own request and
+ * response and runs as without the filter; the modules are still disposed when the request ends.
+ *
  * <p>Several module filters may map the same request (for example one filter declaration per module, each with its
  * own url-pattern): each runs its own pipeline, nested in filter-chain order, so that the outer filter's handler is
  * the inner filter with the servlet, and the inner filter's output goes through the outer filter's buffer.
