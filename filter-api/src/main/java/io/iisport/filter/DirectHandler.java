@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  * <p>Whatever a module did before the handler that the servlet must see through the filter's objects keeps them: a
  * request header or server variable written as a header, {@code SetUrl}, a body read or inserted, a status, error
  * details or trailer set, an entity chunk written, buffering disabled, a flush, a reset or close, a disconnect the
- * container's extension cannot carry out itself. A handler after a PENDING (an ASYNC dispatch that must look like the
+ * container's extension cannot carry out itself, or one asked on an upgrade request (settled when the filter commits
+ * the response, see {@link ConnectionControl}). A handler after a PENDING (an ASYNC dispatch that must look like the
  * request's own) keeps them too.
  */
 final class DirectHandler {
