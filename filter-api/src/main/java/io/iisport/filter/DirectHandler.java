@@ -38,7 +38,7 @@ final class DirectHandler {
     }
 
     /** @return whether the handler may get the container's own request and response (see the class comment) */
-    static boolean allowed(ModulePipeline pipeline, IisRequest request, IisResponse response,
+    static boolean allowed(ModulePipeline pipeline, IisRequest request, FilterResponse response,
             ConnectionControl connection, HttpServletResponse real) {
         return !pipeline.observesHandler && request.asTheContainerHasIt() && response.untouched()
                 && connection.leavesResponseAlone() && !real.isCommitted();
@@ -52,11 +52,8 @@ final class DirectHandler {
         try {
             chain.doFilter(request, response);
         } finally {
-            if (outer == null) {
-                CALLING.remove();
-            } else {
-                CALLING.set(outer);
-            }
+            // set(null), not remove(): removing clears a weak reference, which costs more than the whole call.
+            CALLING.set(outer);
         }
     }
 

@@ -53,24 +53,45 @@ final class IisRequest extends HttpServletRequestWrapper {
     private UrlRewrite rewrite;
     /** The header fields modules changed; {@code null} until one does. */
     private RequestHeaders headers;
-    private final RequestBody body;
+    /** The request the container gave the filter, whose body modules read. */
+    private final HttpServletRequest given;
+    private final long requestBodyLimit;
+    /** The body as modules read and insert it; made at a module's first body call. */
+    private volatile RequestBody body;
     /** The body as the servlet takes it once modules took part of it; made then. */
     private HandlerBody handlerBody;
 
     IisRequest(HttpServletRequest request, Run context, long requestBodyLimit) {
         super(request);
         this.context = context;
-        this.body = new RequestBody(request, requestBodyLimit);
+        this.given = request;
+        this.requestBodyLimit = requestBodyLimit;
     }
 
     /** @return whether the servlet would see the request as the container has it: no SetUrl, header or body change */
     boolean asTheContainerHasIt() {
-        return rewrite == null && headers == null && body.source() == RequestBody.Source.CONTAINER;
+        return rewrite == null && headers == null && !modulesTookBody();
     }
 
-    /** @return the request entity body as modules read and insert it */
+    /** @return the request entity body as modules read and insert it, made at the first call */
     RequestBody body() {
-        return body;
+        RequestBody made = body;
+        if (made == null) {
+            synchronized (this) {
+                made = body;
+                if (made == null) {
+                    made = new RequestBody(given, requestBodyLimit);
+                    body = made;
+                }
+            }
+        }
+        return made;
+    }
+
+    /** @return whether a module read a body over the {@code requestBodyLimit}: the request is refused with 413 */
+    boolean bodyRefused() {
+        RequestBody made = body;
+        return made != null && made.refused();
     }
 
     /** @throws IllegalStateException once the handler started: the body is the servlet's */
@@ -82,14 +103,15 @@ final class IisRequest extends HttpServletRequestWrapper {
     }
 
     private boolean modulesTookBody() {
-        return body.source() == RequestBody.Source.MODULES;
+        RequestBody made = body;
+        return made != null && made.source() == RequestBody.Source.MODULES;
     }
 
     // ---------------------------------------------------------------- the body, once modules took part of it
 
     private HandlerBody handlerBody() {
         if (handlerBody == null) {
-            handlerBody = new HandlerBody(this, body);
+            handlerBody = new HandlerBody(this, body());
         }
         return handlerBody;
     }

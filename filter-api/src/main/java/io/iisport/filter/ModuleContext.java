@@ -23,13 +23,13 @@ final class ModuleContext implements IHttpContext {
 
     private final IisRequest servletRequest;
     private final IHttpRequest request;
-    private final IHttpResponse response;
+    private final FilterResponse response;
     private final PendingCompletion pending;
     /** Variables a module set (upper-case names; a {@code null} value hides the computed one). */
     private Map<String, String> setVariables;
     private ModuleContextContainer container;
 
-    ModuleContext(IisRequest servletRequest, IHttpResponse response, PendingCompletion pending) {
+    ModuleContext(IisRequest servletRequest, FilterResponse response, PendingCompletion pending) {
         this.servletRequest = servletRequest;
         this.request = new ModuleRequest(servletRequest);
         this.response = response;
@@ -43,7 +43,7 @@ final class ModuleContext implements IHttpContext {
 
     @Override
     public IHttpResponse getResponse() {
-        return response;
+        return response.get().modules();
     }
 
     @Override

@@ -103,23 +103,23 @@ final class ModuleNotifier {
      * @return {@code false} if a module's PENDING suspended the request
      */
     boolean raiseSection(Stage.Section section, int index) {
-        for (int i = index; i < section.size(); ) {
-            if (!section.guaranteed && finishRequested) {
+        int[] subscribed = pipeline.subscribedIn(section);
+        int k = 0;
+        for (int i = index; ; ) {
+            while (k < subscribed.length && subscribed[k] < i) {
+                k++;
+            }
+            if (k == subscribed.length || !section.guaranteed && finishRequested) {
                 return true;
             }
-            Stage stage = section.stage(i);
-            boolean post = section.post(i);
-            if (pipeline.order(stage, post).length == 0) {
-                i++;
-                continue;
-            }
-            RequestNotificationStatus status = raiseNotification(stage, post, section.guaranteed, 0);
+            i = subscribed[k];
+            RequestNotificationStatus status = raiseNotification(section.stage(i), section.post(i),
+                    section.guaranteed, 0);
             if (status == RQ_NOTIFICATION_PENDING) {
                 return false;
             }
             i = next(section, i, status);
         }
-        return true;
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The registered modules of one filter and, for every notification, the order in which they run: priority, then
@@ -31,6 +32,8 @@ final class ModulePipeline {
     /** For each stage (by ordinal), the module indexes to call, in order. */
     private final int[][] pre = new int[Stage.values().length][];
     private final int[][] post = new int[Stage.values().length][];
+    /** For each section (by ordinal), the indexes of its notifications some module is subscribed to, ascending. */
+    private final int[][] subscribedInSection = new int[Stage.Section.values().length][];
     /**
      * Whether a module is subscribed to a notification raised once the handler started (the stages after it,
      * {@code RQ_SEND_RESPONSE}, {@code RQ_LOG_REQUEST}, {@code RQ_END_REQUEST}): only then can a module see or change
@@ -54,17 +57,21 @@ final class ModulePipeline {
             pre[stage.ordinal()] = sortedSubscribers(stage, false);
             post[stage.ordinal()] = stage.hasPost() ? sortedSubscribers(stage, true) : NONE;
         }
+        for (Stage.Section section : Stage.Section.values()) {
+            subscribedInSection[section.ordinal()] = IntStream.range(0, section.size())
+                    .filter(i -> order(section.stage(i), section.post(i)).length > 0).toArray();
+        }
         this.observesHandler = pre[Stage.SEND_RESPONSE.ordinal()].length > 0
-                || subscribed(Stage.Section.AFTER_HANDLER) || subscribed(Stage.Section.FINAL);
+                || subscribedIn(Stage.Section.AFTER_HANDLER).length > 0
+                || subscribedIn(Stage.Section.FINAL).length > 0;
     }
 
-    private boolean subscribed(Stage.Section section) {
-        for (int i = 0; i < section.size(); i++) {
-            if (order(section.stage(i), section.post(i)).length > 0) {
-                return true;
-            }
-        }
-        return false;
+    /**
+     * @return the indexes (see {@link Stage.Section#stage}) of the section's notifications some module is subscribed
+     *     to, ascending; the others are skipped without a look
+     */
+    int[] subscribedIn(Stage.Section section) {
+        return subscribedInSection[section.ordinal()];
     }
 
     private int[] sortedSubscribers(Stage stage, boolean isPost) {

@@ -80,7 +80,7 @@ final class PendingCompletion {
     /** Continues a suspended request with its completion; called once per suspension, on the completing thread. */
     private final BiConsumer<Cursor, Completion> resumer;
     /** The last Accepting state, reused while the request runs on the same thread (no allocation per call). */
-    private State.Accepting accepting = new State.Accepting(null);
+    private State.Accepting accepting;
 
     /** @param resumer continues a suspended request; called on the thread that completes it */
     PendingCompletion(BiConsumer<Cursor, Completion> resumer) {
@@ -90,7 +90,7 @@ final class PendingCompletion {
     /** A module's method is about to run on this thread: it may return PENDING, or complete first. */
     void accept() {
         Thread current = Thread.currentThread();
-        if (accepting.caller() != current) {
+        if (accepting == null || accepting.caller() != current) {
             accepting = new State.Accepting(current);
         }
         state.set(accepting);

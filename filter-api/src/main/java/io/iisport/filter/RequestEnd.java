@@ -21,8 +21,7 @@ final class RequestEnd {
     private final HttpServletRequest servletRequest;
     private final HttpServletResponse real;
     private final ModuleNotifier notifier;
-    private final IisResponse response;
-    private final ResponseOutput output;
+    private final FilterResponse response;
     private final ConnectionControl connection;
     private final ModuleContext moduleContext;
     private final PendingCompletion pending;
@@ -32,13 +31,12 @@ final class RequestEnd {
     private Throwable failure;
 
     RequestEnd(HttpServletRequest servletRequest, HttpServletResponse real, ModuleNotifier notifier,
-            IisResponse response, ResponseOutput output, ConnectionControl connection, ModuleContext moduleContext,
+            FilterResponse response, ConnectionControl connection, ModuleContext moduleContext,
             PendingCompletion pending, AtomicReference<RequestPhase> phase) {
         this.servletRequest = servletRequest;
         this.real = real;
         this.notifier = notifier;
         this.response = response;
-        this.output = output;
         this.connection = connection;
         this.moduleContext = moduleContext;
         this.pending = pending;
@@ -146,7 +144,10 @@ final class RequestEnd {
     private void finalSend() {
         if (failure == null) {
             try {
-                response.complete();
+                FilterResponse.Parts parts = response.forFinalSend();
+                if (parts != null) {
+                    parts.servlet().complete();
+                }
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.DEBUG, () -> "iisport: final send of "
                         + HttpSyntax.printable(servletRequest.getRequestURI()) + " failed: " + e);
@@ -177,7 +178,10 @@ final class RequestEnd {
                 for (RuntimeException cleanup : moduleContext.releaseStoredContexts()) {
                     LOG.log(Level.ERROR, "iisport: a stored context's cleanupStoredContext() failed", cleanup);
                 }
-                output.release();
+                FilterResponse.Parts parts = response.ifBuilt();
+                if (parts != null) {
+                    parts.output().release();
+                }
                 phase.set(RequestPhase.ENDED);
             }
         }

@@ -34,7 +34,7 @@ import java.util.function.BooleanSupplier;
  * from the suspended notification ({@link #continueFrom}) on a container thread, dispatches to the handler or ends
  * the request and completes it.
  */
-final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
+final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, RequestSuspension.Owner {
     private static final System.Logger LOG = System.getLogger(RequestRun.class.getName());
 
     private final ModulePipeline pipeline;
@@ -42,8 +42,8 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
     private final HttpServletResponse real;
     private final ConnectionControl connection;
     private final IisRequest request;
-    private final ResponseOutput output;
-    private final IisResponse response;
+    /** The filter's objects for the response, built at the first need. */
+    private final FilterResponse response;
     private final ModuleNotifier notifier;
     private final PendingCompletion pending;
     private final AtomicReference<RequestPhase> phase = new AtomicReference<>(RequestPhase.RUNNING);
@@ -71,21 +71,14 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
         this.real = real;
         this.connection = new ConnectionControl(servletRequest, degradation);
         this.request = new IisRequest(servletRequest, this, pipeline.requestBodyLimit);
-        ResponseMetadata metadata = new ResponseMetadata();
-        boolean sendResponseModules = pipeline.order(Stage.SEND_RESPONSE, false).length > 0;
-        this.output = new ResponseOutput(servletRequest, real, new BodyBuffer(ChunkPool.SHARED), metadata, connection,
-                pipeline.responseBufferLimit,
-                sendResponseModules ? this::raiseSendResponse : null);
-        ModuleResponse modules = new ModuleResponse(real, request, output, metadata, connection,
-                this::keepWriterCharset);
-        this.response = new IisResponse(real, output, metadata, servletRequest.getServletContext(), modules);
-        this.suspension = new RequestSuspension(request, output, this::failed, started -> cycles().follow(started),
-                this::continueFrom);
+        this.response = new FilterResponse(servletRequest, real, request, connection, pipeline,
+                this::raiseSendResponse);
+        this.suspension = new RequestSuspension(request, this);
         this.pending = new PendingCompletion(suspension::resume);
-        ModuleContext moduleContext = new ModuleContext(request, modules, pending);
+        ModuleContext moduleContext = new ModuleContext(request, response, pending);
         this.notifier = new ModuleNotifier(pipeline, moduleContext, pending, suspension, connection,
                 this::moduleFailed);
-        this.requestEnd = new RequestEnd(servletRequest, real, notifier, response, output, connection, moduleContext,
+        this.requestEnd = new RequestEnd(servletRequest, real, notifier, response, connection, moduleContext,
                 pending, phase);
     }
 
@@ -93,13 +86,23 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
         notifier.raiseSendResponse(headersBeingSent, moreData);
     }
 
-    private void keepWriterCharset() {
-        response.keepWriterCharset();
+    /** @return whether the request failed with what the filter rethrows: no PENDING suspends it then */
+    @Override
+    public boolean failed() {
+        return requestEnd.failure() != null;
     }
 
-    /** @return whether the request failed with what the filter rethrows: no PENDING suspends it then */
-    private boolean failed() {
-        return requestEnd.failure() != null;
+    @Override
+    public void followSuspension(AsyncContext started) {
+        cycles().follow(started);
+    }
+
+    @Override
+    public void finishOnWire() {
+        FilterResponse.Parts parts = response.ifBuilt();
+        if (parts != null) {
+            parts.output().finishOnWire();
+        }
     }
 
     /**
@@ -107,13 +110,14 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
      * {@code requestBodyLimit}), or a reset once the response is committed.
      */
     private void moduleFailed() {
-        if (output.isCompleted()) {
+        FilterResponse.Parts parts = response.get();
+        if (parts.output().isCompleted()) {
             return;
         }
         if (real.isCommitted()) {
             connection.reset(ConnectionBridge.CANCEL, false);
         } else {
-            response.failWith(request.body().refused() ? HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE
+            parts.servlet().failWith(request.bodyRefused() ? HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE
                     : HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
         }
     }
@@ -125,7 +129,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
 
     @Override
     public IisResponse response() {
-        return response;
+        return response.get().servlet();
     }
 
     @Override
@@ -182,14 +186,14 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
         try {
             UrlRewrite rewrite = request.rewrite();
             if (handler == Handler.DIRECT) {
-                output.handToContainer();
+                response.handToContainer();
                 DirectHandler.call(this, chain, servletRequest, real);
             } else if (rewrite == null) {
-                chain.doFilter(request, response);
+                chain.doFilter(request, response());
             } else {
                 // SetUrl: the servlet mapped to the new path is the handler.
                 request.getRequestDispatcher(rewrite.dispatchPath(request.getContextPath()))
-                        .forward(request, response);
+                        .forward(request, response());
             }
         } catch (IOException | ServletException | RuntimeException | Error e) {
             requestEnd.handlerFailed(e);
@@ -216,7 +220,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
         if (notifier.finishRequested()) {
             return false;
         }
-        if (request.body().refused()) {
+        if (request.bodyRefused()) {
             moduleFailed();
             return false;
         }
@@ -227,7 +231,8 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
      * Continues the pipeline after the completion of the notification suspended at {@code at}, on the thread that
      * resumes the request (which drives the pipeline meanwhile).
      */
-    private void continueFrom(PendingCompletion.Cursor at, PendingCompletion.Completion completion) {
+    @Override
+    public void continueFrom(PendingCompletion.Cursor at, PendingCompletion.Completion completion) {
         try {
             Stage.Section section = Stage.Section.of(at.stage(), at.post());
             RequestNotificationStatus status = notifier.resume(at, section.guaranteed, completion);
@@ -287,7 +292,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
             // The container's own objects (the servlet started async without wrappers of its own).
             request.setRequest(req);
             chainRequest = request;
-            chainResponse = response;
+            chainResponse = response();
         }
         try {
             if (handler == Handler.DIRECT) {
@@ -344,7 +349,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending {
     @Override
     public void beforeDispatch() {
         try {
-            response.handOver();
+            response().handOver();
         } catch (IOException e) {
             LOG.log(Level.DEBUG, () -> "iisport: handing the buffered output of "
                     + HttpSyntax.printable(servletRequest.getRequestURI()) + " to the container failed: " + e);

@@ -4,9 +4,6 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiConsumer;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 
 /**
  * A request suspended at a module's {@code RQ_NOTIFICATION_PENDING} through servlet async, and its resumption: the
@@ -27,15 +24,28 @@ import java.util.function.Consumer;
  */
 final class RequestSuspension implements ModuleNotifier.Suspension {
 
+    /** What a suspension needs of the request it suspends. */
+    interface Owner {
+        /** @return whether the request failed with what the filter rethrows: no suspension then */
+        boolean failed();
+
+        /** Follows the async cycle a suspension starts, as the servlet's own cycles are followed. */
+        void followSuspension(AsyncContext started);
+
+        /**
+         * Goes on with the pipeline from a completed notification, on the thread that resumes the request; it ends
+         * the suspension with {@link #dispatchHandler()} or {@link #complete()}, or a module's PENDING suspends the
+         * request again.
+         */
+        void continueFrom(PendingCompletion.Cursor at, PendingCompletion.Completion completion);
+
+        /** The response was sent whole: the client gets it now (the container's output is closed). */
+        void finishOnWire();
+    }
+
     /** The filter's request: async starts with the request it wraps, the one the filter was given. */
     private final ServletRequestWrapper request;
-    private final ResponseOutput output;
-    /** Whether the filter must rethrow a failure: the request is not suspended then. */
-    private final BooleanSupplier failed;
-    /** Follows the async cycle a suspension starts, as the servlet's own cycles are followed. */
-    private final Consumer<AsyncContext> follow;
-    /** Goes on with the pipeline from a completed notification, on the thread that resumes the request. */
-    private final BiConsumer<PendingCompletion.Cursor, PendingCompletion.Completion> continuation;
+    private final Owner owner;
     /**
      * The thread running the pipeline where a PENDING may suspend it: the filter's, or the one continuing it after
      * a completion; {@code null} while the handler runs or the servlet's async processing goes on.
@@ -44,20 +54,9 @@ final class RequestSuspension implements ModuleNotifier.Suspension {
     /** The container's {@code AsyncContext} a module's PENDING suspended the request with, until resumed. */
     private volatile AsyncContext suspended;
 
-    /**
-     * @param failed whether the request failed with what the filter rethrows (no suspension then)
-     * @param follow follows the async cycle a suspension starts (its listener, the request's attribute)
-     * @param continuation goes on from a completed notification; it ends the suspension with
-     *     {@link #dispatchHandler()} or {@link #complete()}, or a module's PENDING suspends the request again
-     */
-    RequestSuspension(ServletRequestWrapper request, ResponseOutput output, BooleanSupplier failed,
-            Consumer<AsyncContext> follow,
-            BiConsumer<PendingCompletion.Cursor, PendingCompletion.Completion> continuation) {
+    RequestSuspension(ServletRequestWrapper request, Owner owner) {
         this.request = request;
-        this.output = output;
-        this.failed = failed;
-        this.follow = follow;
-        this.continuation = continuation;
+        this.owner = owner;
     }
 
     /** The calling thread drives the pipeline from now: a PENDING may suspend the request on it. */
@@ -103,9 +102,9 @@ final class RequestSuspension implements ModuleNotifier.Suspension {
         }
         if (stage == Stage.LOG_REQUEST || stage == Stage.END_REQUEST) {
             // IIS sends the response before RQ_LOG_REQUEST: the client has it while the module completes.
-            output.finishOnWire();
+            owner.finishOnWire();
         }
-        if (!driving() || failed.getAsBoolean()) {
+        if (!driving() || owner.failed()) {
             return false;
         }
         if (suspended != null) {
@@ -117,7 +116,7 @@ final class RequestSuspension implements ModuleNotifier.Suspension {
             return false;
         }
         AsyncContext started = given.startAsync();
-        follow.accept(started);
+        owner.followSuspension(started);
         suspended = started;
         return true;
     }
@@ -145,7 +144,7 @@ final class RequestSuspension implements ModuleNotifier.Suspension {
     private void continueFrom(PendingCompletion.Cursor at, PendingCompletion.Completion completion) {
         drive();
         try {
-            continuation.accept(at, completion);
+            owner.continueFrom(at, completion);
         } finally {
             stopDriving();
         }

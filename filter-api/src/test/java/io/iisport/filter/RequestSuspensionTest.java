@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockAsyncContext;
@@ -31,6 +32,7 @@ class RequestSuspensionTest {
     private final Given given = new Given(container);
     private final List<AsyncContext> followed = new ArrayList<>();
     private final AtomicBoolean failed = new AtomicBoolean();
+    private final AtomicInteger finishedOnWire = new AtomicInteger();
 
     /** The request the filter was given: its async context records what the suspension asks of the container. */
     private final class Given extends HttpServletRequestWrapper {
@@ -92,10 +94,39 @@ class RequestSuspensionTest {
     private RequestSuspension suspension(
             BiConsumer<PendingCompletion.Cursor, PendingCompletion.Completion> continuation) {
         container.setAsyncSupported(true);
-        ResponseOutput output = new ResponseOutput(container, real, new BodyBuffer(new ChunkPool(1)),
-                new ResponseMetadata(), new ConnectionControl(container, new Degradation("test")), 0, null);
-        return new RequestSuspension(new HttpServletRequestWrapper(given), output, failed::get, followed::add,
-                continuation);
+        return new RequestSuspension(new HttpServletRequestWrapper(given), new RequestSuspension.Owner() {
+            @Override
+            public boolean failed() {
+                return failed.get();
+            }
+
+            @Override
+            public void followSuspension(AsyncContext started) {
+                followed.add(started);
+            }
+
+            @Override
+            public void continueFrom(PendingCompletion.Cursor at, PendingCompletion.Completion completion) {
+                continuation.accept(at, completion);
+            }
+
+            @Override
+            public void finishOnWire() {
+                finishedOnWire.incrementAndGet();
+            }
+        });
+    }
+
+    @Test
+    void aSuspensionInLogRequestOrEndRequestFinishesTheResponseOnTheWireFirst() {
+        RequestSuspension suspension = suspension((at, completion) -> { });
+        suspendOnThisThread(suspension);
+        assertThat("BEGIN_REQUEST", finishedOnWire.get(), is(0));
+        suspension.drive();
+        assertThat(suspension.suspend(Stage.LOG_REQUEST), is(true));
+        assertThat(suspension.suspend(Stage.END_REQUEST), is(true));
+        suspension.stopDriving();
+        assertThat(finishedOnWire.get(), is(2));
     }
 
     private static void suspendOnThisThread(RequestSuspension suspension) {

@@ -1,0 +1,114 @@
+package io.iisport.filter;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.sameInstance;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+/** When the filter's response objects are built, and what the output built after the handler started does. */
+class FilterResponseTest {
+    private final MockHttpServletRequest request = new MockHttpServletRequest("GET", "/page");
+    private final MockHttpServletResponse real = new MockHttpServletResponse();
+
+    private FilterResponse filterResponse() {
+        ConnectionControl connection = new ConnectionControl(request, new Degradation("test"));
+        IisRequest iisRequest = new IisRequest(request, null, FilterSettings.DEFAULT_REQUEST_BODY_LIMIT);
+        return new FilterResponse(request, real, iisRequest, connection, new ModulePipeline(List.of(), 4096),
+                (headersBeingSent, moreData) -> {
+                    throw new AssertionError("no module is subscribed to RQ_SEND_RESPONSE");
+                });
+    }
+
+    @Test
+    void nothingIsBuiltUntilSomethingNeedsTheResponse() {
+        FilterResponse response = filterResponse();
+        assertThat(response.ifBuilt(), nullValue());
+        assertThat(response.untouched(), is(true));
+
+        FilterResponse.Parts parts = response.get();
+
+        assertThat(response.ifBuilt(), sameInstance(parts));
+        assertThat(response.get(), sameInstance(parts));
+        assertThat(response.untouched(), is(true));
+        parts.modules().setStatus(403, "Forbidden");
+        assertThat(response.untouched(), is(false));
+    }
+
+    @Test
+    void theFinalSendBuildsTheResponseUnlessTheHandlerWroteToTheContainers() {
+        FilterResponse buffered = filterResponse();
+        assertThat("a module finished the request without looking at the response", buffered.forFinalSend(),
+                notNullValue());
+
+        FilterResponse direct = filterResponse();
+        direct.handToContainer();
+        assertThat(direct.forFinalSend(), nullValue());
+        assertThat(direct.ifBuilt(), nullValue());
+    }
+
+    @Test
+    void anOutputBuiltAfterTheHandlerGotTheContainersResponseWritesThere() throws IOException {
+        FilterResponse response = filterResponse();
+        response.handToContainer();
+
+        FilterResponse.Parts parts = response.get();
+        parts.servlet().getOutputStream().write("late".getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(real.getContentAsString(), is("late"));
+        assertThat(response.forFinalSend(), sameInstance(parts));
+    }
+
+    @Test
+    void anOutputBuiltBeforeTheHandlerGotTheContainersResponseIsHandedOverToo() throws IOException {
+        FilterResponse response = filterResponse();
+        FilterResponse.Parts parts = response.get();
+
+        response.handToContainer();
+        parts.servlet().getOutputStream().write("direct".getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(real.getContentAsString(), is("direct"));
+    }
+
+    @Test
+    void threadsAskingAtOnceGetTheSameObjects() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            for (int attempt = 0; attempt < 50; attempt++) {
+                FilterResponse response = filterResponse();
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<FilterResponse.Parts>> asked = threads.invokeAll(List.of(
+                        () -> {
+                            start.await();
+                            return response.get();
+                        },
+                        () -> {
+                            start.await();
+                            return response.get();
+                        },
+                        () -> {
+                            start.countDown();
+                            return response.get();
+                        }), 10, TimeUnit.SECONDS);
+                FilterResponse.Parts first = asked.get(0).get();
+                for (Future<FilterResponse.Parts> parts : asked) {
+                    assertThat(parts.get(), sameInstance(first));
+                }
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+}
