@@ -70,8 +70,17 @@ public final class LoadBenchmarks {
      */
     private Map<String, List<Result>> scenario(String name, List<String> variants, Scenario scenario, int rounds)
             throws Exception {
+        return scenario(name, variants, scenario, rounds, Math.max(5, duration / 2));
+    }
+
+    /**
+     * As {@link #scenario(String, List, Scenario, int)}, with {@code warmUpSeconds} of warm-up (JIT) per variant,
+     * not recorded.
+     */
+    private Map<String, List<Result>> scenario(String name, List<String> variants, Scenario scenario, int rounds,
+            int warmUpSeconds) throws Exception {
         for (String variant : variants) {
-            scenario.run(variant, Math.max(5, duration / 2)); // warm-up (JIT), not recorded
+            scenario.run(variant, warmUpSeconds);
         }
         Map<String, List<Result>> results = new LinkedHashMap<>();
         for (String variant : variants) {
@@ -190,6 +199,8 @@ public final class LoadBenchmarks {
 
     /** Events a stream: 1000, so that the p99 of a variant rests on 60 events of its 6000, not on a dozen. */
     private static final int SSE_EVENTS = 1000;
+    /** Warm-up per variant on Tomcat, in seconds: its h2c path kept speeding up for minutes after 5 s. */
+    private static final int TOMCAT_WARM_UP_SECONDS = 30;
     private static final int SSE_INTERVAL = 5;
 
     public static void main(String[] args) throws Exception {
@@ -224,12 +235,16 @@ public final class LoadBenchmarks {
                     (v, s) -> LoadTools.wrk(bench.url(v, "1m"), 8, s), rounds));
             Map<String, Map<String, List<Result>>> tomcatLoad = new LinkedHashMap<>();
             tomcatLoad.put(H1_SMALL, bench.scenario("tomcat-h1-small", TOMCAT_VARIANTS,
-                    (v, s) -> LoadTools.wrk(bench.tomcatUrl(v, "small"), 32, s), rounds));
+                    (v, s) -> LoadTools.wrk(bench.tomcatUrl(v, "small"), 32, s), rounds, TOMCAT_WARM_UP_SECONDS));
             tomcatLoad.put(H2C_SMALL, bench.scenario("tomcat-h2c-small", TOMCAT_VARIANTS,
-                    (v, s) -> LoadTools.h2load(bench.tomcatUrl(v, "small"), 8, 16, s), rounds));
+                    (v, s) -> LoadTools.h2load(bench.tomcatUrl(v, "small"), 8, 16, s), rounds,
+                    TOMCAT_WARM_UP_SECONDS));
 
             // The sample WAR in its own JVM, which inherits this one's CPU.
-            List<WarBenchmarks.Protocol> warPath = WarBenchmarks.measureBoth(war, duration, rounds + 1);
+            // Twice the rounds of half the length: the same time, and twice the pairs against the machine's drift.
+            int warSeconds = Math.max(4, duration / 2);
+            int warRounds = 2 * (rounds + 1);
+            List<WarBenchmarks.Protocol> warPath = WarBenchmarks.measureBoth(war, warSeconds, warRounds);
 
             if (CLIENT_CPU != null && !CLIENT_CPU.isBlank()) {
                 // The action client runs in this JVM: give every thread all CPUs again, so client and server do
@@ -244,7 +259,7 @@ public final class LoadBenchmarks {
             Map<String, org.HdrHistogram.Histogram> events = SseLatency.measure(server, rounds, SSE_EVENTS, SSE_INTERVAL);
             String report = report(load, actions, duration, rounds, actionCount, loadBefore, loadAverage())
                     + "\n" + tomcatReport(tomcatLoad, tomcatActions, duration, rounds, actionCount)
-                    + "\n" + WarBenchmarks.report(warPath, duration, rounds + 1)
+                    + "\n" + WarBenchmarks.report(warPath, warSeconds, warRounds)
                     + "\n" + SseLatency.report(events, rounds, SSE_EVENTS, SSE_INTERVAL);
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, report);
@@ -301,6 +316,8 @@ public final class LoadBenchmarks {
                 .append("`IisModuleFilter` with the no-op module, default buffering). It runs in the Jetty server's JVM ")
                 .append("after the Jetty tables, with the Jetty server idle. ");
         method(b, duration, rounds);
+        b.append("The warm-up is ").append(TOMCAT_WARM_UP_SECONDS).append(" s per variant here: Tomcat's h2c path ")
+                .append("kept speeding up for minutes after a shorter one (the JIT shares the server's CPU). ");
         b.append(READING_RATIOS).append("These tables ran under the same shared load as the Jetty ones (the load ")
                 .append("average at the top).\n\n");
         loadTables(b, load);
