@@ -27,8 +27,12 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -60,6 +64,8 @@ public final class ModuleTestServer implements AutoCloseable {
     private final Duration settleTime;
     private final Duration timeout;
     private final ConcurrentMap<Integer, CompletableFuture<Integer>> subStatuses = new ConcurrentHashMap<>();
+    /** Per client port, the exchange the server completed (its response written whole, or failed). */
+    private final ConcurrentMap<Integer, CompletableFuture<Void>> exchangesEnded = new ConcurrentHashMap<>();
     private ServerConnector connector;
 
     private ModuleTestServer(Builder builder) {
@@ -136,7 +142,8 @@ public final class ModuleTestServer implements AutoCloseable {
         }
         return switch (protocol) {
             case HTTP_1_1 -> send("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port() + "\r\n\r\n");
-            case H2C -> WireClient.h2cGet(port(), path, timeout, settleTime, this::subStatus);
+            case H2C -> WireClient.h2cGet(port(), path, timeout, settleTime, this::awaitExchangeEnd,
+                    this::subStatus);
         };
     }
 
@@ -150,7 +157,31 @@ public final class ModuleTestServer implements AutoCloseable {
      */
     public ClientResult send(String request) throws IOException {
         return WireClient.http1(port(), request.getBytes(StandardCharsets.ISO_8859_1), timeout, settleTime,
-                this::subStatus);
+                this::awaitExchangeEnd, this::subStatus);
+    }
+
+    private void exchangeEnded(int clientPort) {
+        exchangesEnded.computeIfAbsent(clientPort, port -> new CompletableFuture<>()).complete(null);
+    }
+
+    /**
+     * Waits, up to the timeout, until the server has completed the exchange of the connection from
+     * {@code clientPort}: what a module asked of the connection (a disconnect, a close) is carried out after that,
+     * so the settle time starts then, however long the server took to get there. A request the server never
+     * handled (the container refused it) is waited for no longer than the timeout.
+     */
+    private void awaitExchangeEnd(int clientPort) {
+        CompletableFuture<Void> ended = exchangesEnded.computeIfAbsent(clientPort, port -> new CompletableFuture<>());
+        try {
+            ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException x) {
+            // Not handled by the server: the settle time starts now.
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+        } finally {
+            // A later connection may get the same client port.
+            exchangesEnded.remove(clientPort, ended);
+        }
     }
 
     void recordSubStatus(int clientPort, int subStatus) {
@@ -292,9 +323,9 @@ public final class ModuleTestServer implements AutoCloseable {
         }
 
         /**
-         * Sets how long the client waits, after a complete response that did not say {@code Connection: close},
-         * for the server to close or reset the connection (or on HTTP/2 to send GOAWAY) before it reports
-         * {@link ConnectionEnd#OPEN}; by default 300 ms. A close announced by {@code Connection: close} is awaited
+         * Sets how long the client waits, after a complete response that did not say {@code Connection: close}
+         * and once the server has completed the exchange, for the server to close or reset the connection (or on
+         * HTTP/2 to send GOAWAY) before it reports {@link ConnectionEnd#OPEN}; by default 300 ms. A close announced by {@code Connection: close} is awaited
          * up to the {@linkplain #timeout(Duration) timeout}.
          *
          * @param settleTime the time, more than 0
@@ -346,7 +377,14 @@ public final class ModuleTestServer implements AutoCloseable {
             ServletHolder holder = new ServletHolder(chosen);
             holder.setAsyncSupported(true);
             context.addServlet(holder, "/*");
-            test.server.setHandler(context);
+            test.server.setHandler(new Handler.Wrapper(context) {
+                @Override
+                public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                    int clientPort = Request.getRemotePort(request);
+                    Request.addCompletionListener(request, failure -> test.exchangeEnded(clientPort));
+                    return super.handle(request, response, callback);
+                }
+            });
             new IisportConnectionCustomizer().install(test.server);
             STARTING.put(test.id, test);
             try {

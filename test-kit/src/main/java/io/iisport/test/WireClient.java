@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import java.util.function.IntUnaryOperator;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -27,7 +28,7 @@ import org.eclipse.jetty.http2.hpack.HpackException;
 
 /**
  * The clients of {@link ModuleTestServer}: one exchange on a new connection, reading until the response and the
- * end of the connection (or of the settle time) are known. They help the server in nothing: the HTTP/1.1 client
+ * end of the connection (or of the settle time, counted from when the server completed the exchange) are known. They help the server in nothing: the HTTP/1.1 client
  * does not close first, the HTTP/2 one ({@link Http2FrameClient}) never answers GOAWAY.
  */
 final class WireClient {
@@ -36,7 +37,7 @@ final class WireClient {
 
     /** Sends the request bytes on a new connection and reads the first response and the end of the connection. */
     static ClientResult http1(int port, byte[] request, Duration timeout, Duration settleTime,
-            IntUnaryOperator subStatus) throws IOException {
+            IntConsumer awaitExchangeEnd, IntUnaryOperator subStatus) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout((int) timeout.toMillis());
             int clientPort = socket.getLocalPort();
@@ -55,6 +56,9 @@ final class WireClient {
                         awaitingEnd = true;
                         boolean announced = response.getValuesList("Connection").stream()
                                 .anyMatch(value -> value.equalsIgnoreCase("close"));
+                        if (!announced) {
+                            awaitExchangeEnd.accept(clientPort);
+                        }
                         socket.setSoTimeout((int) (announced ? timeout : settleTime).toMillis());
                     }
                 }
@@ -107,7 +111,7 @@ final class WireClient {
 
     /** Sends {@code GET path} as stream 1 of a new h2c connection and reads until the stream and its end are known. */
     static ClientResult h2cGet(int port, String path, Duration timeout, Duration settleTime,
-            IntUnaryOperator subStatus) throws IOException {
+            IntConsumer awaitExchangeEnd, IntUnaryOperator subStatus) throws IOException {
         int timeoutSeconds = (int) Math.max(1, timeout.toSeconds());
         try (Http2FrameClient client = Http2FrameClient.connect(Http2FrameClient.Transport.PRIOR_KNOWLEDGE, port,
                 null, timeoutSeconds)) {
@@ -169,6 +173,7 @@ final class WireClient {
                 if (frame.stream() == 1 && frame.isEndStream()) {
                     complete = true;
                     streamDone = true;
+                    awaitExchangeEnd.accept(clientPort);
                 }
             }
             if (end != ConnectionEnd.GOAWAY && end != ConnectionEnd.RST_STREAM) {

@@ -1,8 +1,10 @@
 package io.iisport.test;
 
 import static io.iisport.httpserv.RequestNotification.RQ_BEGIN_REQUEST;
+import static io.iisport.httpserv.RequestNotification.RQ_LOG_REQUEST;
 import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE;
 import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_FINISH_REQUEST;
+import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_PENDING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,7 +20,8 @@ import io.iisport.httpserv.IHttpServer;
 import io.iisport.httpserv.RegisterModule;
 import io.iisport.httpserv.RequestNotificationStatus;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,6 +31,46 @@ import org.junit.jupiter.params.provider.EnumSource;
  * h2c; and it passes settings to the module as web.xml would.
  */
 class ModuleTestServerTest {
+
+    /**
+     * Asks for a disconnect in BEGIN_REQUEST and leaves LOG_REQUEST pending for {@value #LATE_MILLIS} ms, longer
+     * than the default settle time: the client has the whole response at once (IIS sends it before LOG_REQUEST),
+     * the server completes the exchange and closes the connection only after the completion.
+     */
+    public static final class LateEndModule implements RegisterModule {
+        static final long LATE_MILLIS = 900;
+
+        @Override
+        public void registerModule(int serverVersion, IHttpModuleRegistrationInfo moduleInfo, IHttpServer globalInfo) {
+            moduleInfo.setRequestNotifications(() -> new CHttpModule() {
+                @Override
+                public RequestNotificationStatus onBeginRequest(IHttpContext httpContext, IHttpEventProvider provider) {
+                    httpContext.getResponse().setNeedDisconnect();
+                    return RQ_NOTIFICATION_CONTINUE;
+                }
+
+                @Override
+                public RequestNotificationStatus onLogRequest(IHttpContext httpContext, IHttpEventProvider provider) {
+                    CompletableFuture.delayedExecutor(LATE_MILLIS, TimeUnit.MILLISECONDS).execute(
+                            () -> httpContext.indicateCompletion(RQ_NOTIFICATION_CONTINUE));
+                    return RQ_NOTIFICATION_PENDING;
+                }
+            }, RQ_BEGIN_REQUEST | RQ_LOG_REQUEST, 0);
+        }
+    }
+
+    @Test
+    void theSettleTimeCountsFromTheEndOfTheExchangeNotFromTheResponse() throws Exception {
+        try (ModuleTestServer server = ModuleTestServer.with("Late", LateEndModule.class)
+                .servlet((request, response) -> response.getWriter().print("early")).start()) {
+            long start = System.nanoTime();
+            ClientResult result = server.get(Protocol.H2C, "/");
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals("early", result.body());
+            assertEquals(ConnectionEnd.GOAWAY, result.connectionEnd(), result::toString);
+            assertTrue(tookMillis >= LateEndModule.LATE_MILLIS, "the close came after the completion: " + tookMillis);
+        }
+    }
 
     /** A module whose setting {@code action} chooses what it does in BEGIN_REQUEST. */
     public static final class ActionModule implements RegisterModule {
@@ -97,10 +140,9 @@ class ModuleTestServerTest {
 
     @Test
     void setNeedDisconnectOverH2cIsTheFullResponseThenGoAway() throws Exception {
-        // The GOAWAY follows the end of the stream once the request has ended, after its last notifications: on a
-        // loaded machine that can take longer than the default settle time. The close comes right after it.
-        try (ModuleTestServer server = server(ActionModule.Action.DISCONNECT).settleTime(Duration.ofSeconds(5))
-                .start()) {
+        // The GOAWAY follows the end of the stream once the request has ended, after its last notifications; the
+        // settle time counts from then, however loaded the machine.
+        try (ModuleTestServer server = server(ActionModule.Action.DISCONNECT).start()) {
             ClientResult result = server.get(Protocol.H2C, "/");
             assertEquals(200, result.status(), result::toString);
             assertEquals("hello /", result.body());
