@@ -13,6 +13,8 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.Part;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -41,6 +43,16 @@ final class IisRequest extends HttpServletRequestWrapper {
 
         /** @return whether the handler (the servlet chain) started */
         boolean handlerStarted();
+    }
+
+    private static final VarHandle BODY;
+
+    static {
+        try {
+            BODY = MethodHandles.lookup().findVarHandle(IisRequest.class, "body", RequestBody.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     /** The prefix of the attributes the container sets for an ASYNC dispatch ({@code AsyncContext.ASYNC_*}). */
@@ -77,12 +89,10 @@ final class IisRequest extends HttpServletRequestWrapper {
     RequestBody body() {
         RequestBody made = body;
         if (made == null) {
-            synchronized (this) {
+            // Not synchronized on this: the servlet sees this object and may lock it itself.
+            made = new RequestBody(given, requestBodyLimit);
+            if (!BODY.compareAndSet(this, null, made)) {
                 made = body;
-                if (made == null) {
-                    made = new RequestBody(given, requestBodyLimit);
-                    body = made;
-                }
             }
         }
         return made;
