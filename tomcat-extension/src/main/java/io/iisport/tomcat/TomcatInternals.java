@@ -307,8 +307,9 @@ final class TomcatInternals {
      *   codes that Tomcat's {@code Http2Error} does not define (above 0xd) are sent as INTERNAL_ERROR.</li>
      *   <li>disconnect: once no stream of the connection is active any more (this one included), GOAWAY(NO_ERROR)
      *   with the last stream processed, and the connection closes (TLS {@code close_notify}, then FIN), whether or
-     *   not the client answers; while other streams are active, a GOAWAY(NO_ERROR, 2^31-1) is sent at once, so
-     *   that the client opens no new stream.</li>
+     *   not the client answers. If a stream is still active at the first check ({@code Http2.POLL_MILLIS} after the
+     *   call; under load this one can be, its response not yet done), a GOAWAY(NO_ERROR, 2^31-1) is sent first, so
+     *   that the client opens no new stream meanwhile (RFC 9113 §6.8 allows both).</li>
      *   <li>close: reset with CANCEL; once the request has returned, disconnect.</li>
      * </ul>
      */
