@@ -241,10 +241,10 @@ public final class LoadBenchmarks {
                     TOMCAT_WARM_UP_SECONDS));
 
             // The sample WAR in its own JVM, which inherits this one's CPU.
-            // Twice the rounds of half the length: the same time, and twice the pairs against the machine's drift.
-            int warSeconds = Math.max(4, duration / 2);
-            int warRounds = 2 * (rounds + 1);
-            List<WarBenchmarks.Protocol> warPath = WarBenchmarks.measureBoth(war, warSeconds, warRounds);
+            // Short runs in ABBA blocks (see WarBenchmarks): about as long as the other sections.
+            int warSeconds = Math.max(1, duration / 8);
+            int warBlocks = 6 * rounds;
+            List<WarBenchmarks.Protocol> warPath = WarBenchmarks.measureBoth(war, warSeconds, warBlocks);
 
             if (CLIENT_CPU != null && !CLIENT_CPU.isBlank()) {
                 // The action client runs in this JVM: give every thread all CPUs again, so client and server do
@@ -259,7 +259,7 @@ public final class LoadBenchmarks {
             Map<String, org.HdrHistogram.Histogram> events = SseLatency.measure(server, rounds, SSE_EVENTS, SSE_INTERVAL);
             String report = report(load, actions, duration, rounds, actionCount, loadBefore, loadAverage())
                     + "\n" + tomcatReport(tomcatLoad, tomcatActions, duration, rounds, actionCount)
-                    + "\n" + WarBenchmarks.report(warPath, warSeconds, warRounds)
+                    + "\n" + WarBenchmarks.report(warPath, warSeconds, warBlocks)
                     + "\n" + SseLatency.report(events, rounds, SSE_EVENTS, SSE_INTERVAL);
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, report);

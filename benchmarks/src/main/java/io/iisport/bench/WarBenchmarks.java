@@ -27,9 +27,9 @@ import java.util.regex.Pattern;
  * RQ_BEGIN_REQUEST alone) and {@code /bench/observed} (with {@code ObservingNoOpModule}, at every notification): the
  * same servlet, the same connector, the same web application.
  *
- * <p>Each round runs plain, then each compared variant, then them again in reverse order, then plain, so that a drift
- * of the machine during the round weighs on all alike; each compared run and the plain run in the same place from the
- * round's other end give one ratio. Besides the load tool's requests/s and latency, the server's CPU time
+ * <p>Each compared variant runs in ABBA blocks with plain (plain, the variant, the variant, plain) of short runs, so
+ * that each ratio compares runs seconds apart: this machine's speed drifts by ±15 % within a minute, and runs tens of
+ * seconds apart (rounds of all the variants) gave ratios spread from 0.6 to 1.5. Besides the load tool's requests/s and latency, the server's CPU time
  * per request is read from {@code /proc/<pid>/stat} (user + system time of every thread of the server JVM), which
  * holds better than requests/s when other work competes for the CPUs.
  */
@@ -135,43 +135,35 @@ final class WarBenchmarks {
     }
 
     /**
-     * Warms the variants up, then runs rounds of plain, the compared variants, the same in reverse, plain.
+     * Warms the variants up, then runs blocks: in each, every compared variant in an ABBA sequence with plain (plain,
+     * the variant, the variant, plain), so that each ratio compares runs seconds apart and a drift of the machine
+     * within the block weighs on both sides alike.
      *
      * @param title the protocol and load, for the report
      * @param tool the load tool
      * @param seconds the length of each run
-     * @param rounds the number of rounds
-     * @return the runs and ratios
+     * @param blocks the number of blocks
+     * @return the runs and ratios (one per block and compared variant)
      */
-    Protocol measure(String title, Tool tool, int seconds, int rounds) throws Exception {
+    Protocol measure(String title, Tool tool, int seconds, int blocks) throws Exception {
         for (String variant : VARIANTS) {
-            tool.run(base + variant, Math.max(8, seconds)); // warm-up (JIT, a fresh JVM), not recorded
+            tool.run(base + variant, 8); // warm-up (JIT, a fresh JVM), not recorded
         }
         Map<String, List<Run>> runs = new LinkedHashMap<>();
         Map<String, List<Double>> rpsRatios = new LinkedHashMap<>();
         Map<String, List<Double>> cpuRatios = new LinkedHashMap<>();
-        List<String> order = new ArrayList<>();
-        order.add("plain");
-        order.addAll(COMPARED);
-        for (int i = COMPARED.size() - 1; i >= 0; i--) {
-            order.add(COMPARED.get(i));
-        }
-        order.add("plain");
-        for (int round = 0; round < rounds; round++) {
-            List<Run> done = new ArrayList<>();
-            for (String variant : order) {
-                done.add(record(title, runs, variant, seconds, tool));
-            }
-            Run plainFirst = done.get(0);
-            Run plainLast = done.get(done.size() - 1);
-            for (int i = 1; i < done.size() - 1; i++) {
-                // The first half pairs with the first plain run, the second half with the last.
-                Run plain = i <= COMPARED.size() ? plainFirst : plainLast;
-                Run variant = done.get(i);
-                String name = order.get(i);
-                rpsRatios.computeIfAbsent(name, n -> new ArrayList<>()).add(variant.result().rps() / plain.result().rps());
-                cpuRatios.computeIfAbsent(name, n -> new ArrayList<>())
-                        .add(plain.cpuMicrosPerRequest() / variant.cpuMicrosPerRequest());
+        for (int block = 0; block < blocks; block++) {
+            for (String compared : COMPARED) {
+                Run plainBefore = record(title, runs, "plain", seconds, tool);
+                Run first = record(title, runs, compared, seconds, tool);
+                Run second = record(title, runs, compared, seconds, tool);
+                Run plainAfter = record(title, runs, "plain", seconds, tool);
+                rpsRatios.computeIfAbsent(compared, n -> new ArrayList<>())
+                        .add((first.result().rps() + second.result().rps())
+                                / (plainBefore.result().rps() + plainAfter.result().rps()));
+                cpuRatios.computeIfAbsent(compared, n -> new ArrayList<>())
+                        .add((plainBefore.cpuMicrosPerRequest() + plainAfter.cpuMicrosPerRequest())
+                                / (first.cpuMicrosPerRequest() + second.cpuMicrosPerRequest()));
             }
         }
         return new Protocol(title, runs, rpsRatios, cpuRatios);
@@ -188,26 +180,26 @@ final class WarBenchmarks {
     }
 
     /**
-     * Measures the WAR path alone and prints its report section: {@code --duration SECONDS} (default 8),
-     * {@code --rounds N} (default 3), {@code --sample-server JAR} (default
+     * Measures the WAR path alone and prints its report section: {@code --duration SECONDS} of each run (default
+     * 1), {@code --blocks N} (default 16), {@code --sample-server JAR} (default
      * sample-server/target/iisport-sample-server.jar). Pin it as run.sh does to keep server and load tool apart.
      *
      * @param args the options
      */
     public static void main(String[] args) throws Exception {
-        int duration = 8;
-        int rounds = 3;
+        int duration = 1;
+        int blocks = 16;
         Path jar = Path.of("sample-server", "target", "iisport-sample-server.jar");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--duration" -> duration = Integer.parseInt(args[++i]);
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--blocks" -> blocks = Integer.parseInt(args[++i]);
                 case "--sample-server" -> jar = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (expected --duration, --rounds, --sample-server)");
+                        + " (expected --duration, --blocks, --sample-server)");
             }
         }
-        System.out.println(report(measureBoth(jar, duration, rounds), duration, rounds));
+        System.out.println(report(measureBoth(jar, duration, blocks), duration, blocks));
     }
 
     /**
@@ -215,17 +207,17 @@ final class WarBenchmarks {
      *
      * @param jar the sample server's jar
      * @param seconds the length of each run
-     * @param rounds the number of rounds
+     * @param blocks the number of blocks (see {@link #measure})
      * @return the measured protocols
      */
-    static List<Protocol> measureBoth(Path jar, int seconds, int rounds) throws Exception {
+    static List<Protocol> measureBoth(Path jar, int seconds, int blocks) throws Exception {
         List<Protocol> protocols = new ArrayList<>();
         WarBenchmarks sample = start(jar);
         try {
             protocols.add(sample.measure("HTTP/1.1 keep-alive (wrk, 32 connections)",
-                    (url, s) -> LoadTools.wrk(url, 32, s), seconds, rounds));
+                    (url, s) -> LoadTools.wrk(url, 32, s), seconds, blocks));
             protocols.add(sample.measure("h2c (h2load, 8 connections x 16 streams)",
-                    (url, s) -> LoadTools.h2load(url, 8, 16, s), seconds, rounds));
+                    (url, s) -> LoadTools.h2load(url, 8, 16, s), seconds, blocks));
         } finally {
             sample.stop();
         }
@@ -237,10 +229,10 @@ final class WarBenchmarks {
      *
      * @param protocols the measured protocols
      * @param seconds the length of each run
-     * @param rounds the number of rounds
+     * @param blocks the number of blocks
      * @return Markdown
      */
-    static String report(List<Protocol> protocols, int seconds, int rounds) {
+    static String report(List<Protocol> protocols, int seconds, int blocks) {
         StringBuilder b = new StringBuilder();
         b.append("## The filter in the sample WAR, as deployed\n\n");
         b.append("`java -jar sample-server/target/iisport-sample-server.jar` in a JVM of its own with default options: a ")
@@ -251,11 +243,11 @@ final class WarBenchmarks {
                 .append("request and response), **observed** is `/bench/observed` (`ObservingNoOpModule`, subscribed to ")
                 .append("every notification and doing nothing: the servlet gets the filter's buffering objects); the same ")
                 .append("servlet (`getWriter()`, about 30 bytes, no Content-Length set), connector and web application. ")
-                .append("Each run lasts ").append(seconds).append(" s after a warm-up; ").append(rounds)
-                .append(" rounds of plain, empty-filter, filtered, observed, observed, filtered, empty-filter, plain; ")
-                .append("each variant's run and the ")
-                .append("plain run at the same place from the round's other end give one ratio, shown as median ")
-                .append("(min–max). ")
+                .append("Each run lasts ").append(seconds).append(" s, after a warm-up of 8 s per variant; ")
+                .append(blocks).append(" blocks, in each of which every variant runs in an ABBA sequence with plain ")
+                .append("(plain, the variant, the variant, plain), so that each ratio compares runs seconds apart and ")
+                .append("the machine's drift weighs on both sides alike; the ratios of the blocks are shown as mean ")
+                .append("± its 95 % confidence interval (1.96 standard errors), then median (interquartile range). ")
                 .append(LoadTools.pinned() ? "The server is pinned to CPU 0 and the load tool to CPU "
                         + LoadTools.CLIENT_CPU + ". " : "")
                 .append("**CPU µs/request** is the server JVM's user + system time (`/proc/<pid>/stat`, all threads) ")
@@ -277,8 +269,8 @@ final class WarBenchmarks {
             b.append('\n');
             for (String variant : protocol.rpsRatios().keySet()) {
                 b.append(String.format(Locale.ROOT, "%s ÷ plain, requests/s: **%s**; plain ÷ %s, CPU per request: "
-                        + "**%s** (%d pairs).%n", variant, spread(protocol.rpsRatios().get(variant)), variant,
-                        spread(protocol.cpuRatios().get(variant)), protocol.rpsRatios().get(variant).size()));
+                        + "**%s** (%d blocks).%n", variant, confidence(protocol.rpsRatios().get(variant)), variant,
+                        confidence(protocol.cpuRatios().get(variant)), protocol.rpsRatios().get(variant).size()));
             }
             b.append('\n');
         }
@@ -291,5 +283,27 @@ final class WarBenchmarks {
         double min = java.util.Arrays.stream(all).min().orElse(Double.NaN);
         double max = java.util.Arrays.stream(all).max().orElse(Double.NaN);
         return String.format(Locale.ROOT, "%.2f× (%.2f–%.2f)", median(all), min, max);
+    }
+
+    /**
+     * @return the mean with its 95 % confidence interval, then the median and interquartile range of the values, as
+     *     {@code 0.980× ± 0.020, median 0.98× (0.95–1.01)}
+     */
+    static String confidence(List<Double> values) {
+        double[] all = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double mean = java.util.Arrays.stream(all).average().orElse(Double.NaN);
+        double variance = java.util.Arrays.stream(all).map(v -> (v - mean) * (v - mean)).sum()
+                / Math.max(1, all.length - 1);
+        double halfWidth = 1.96 * Math.sqrt(variance / all.length);
+        return String.format(Locale.ROOT, "%.3f× ± %.3f, median %.2f× (%.2f–%.2f)", mean, halfWidth, median(all),
+                quartile(all, 1), quartile(all, 3));
+    }
+
+    /** @return the {@code q}th quartile of sorted values, interpolated */
+    private static double quartile(double[] sorted, int q) {
+        double position = (sorted.length - 1) * q / 4.0;
+        int below = (int) Math.floor(position);
+        int above = Math.min(sorted.length - 1, below + 1);
+        return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
     }
 }
