@@ -92,6 +92,13 @@ final class ModuleResponse implements IHttpResponse {
         if (isContentLength(headerName) && metadata.contentLength >= 0) {
             return Long.toString(metadata.contentLength);
         }
+        if ("Content-Type".equalsIgnoreCase(headerName)) {
+            // Tomcat keeps the content type out of its header fields until it commits the response.
+            String contentType = real.getContentType();
+            if (contentType != null) {
+                return contentType;
+            }
+        }
         return real.getHeader(headerName);
     }
 
