@@ -29,9 +29,9 @@ import java.util.regex.Pattern;
  *
  * <p>Each compared variant runs in ABBA blocks with plain (plain, the variant, the variant, plain) of short runs, so
  * that each ratio compares runs seconds apart: this machine's speed drifts by ±15 % within a minute, and runs tens of
- * seconds apart (rounds of all the variants) gave ratios spread from 0.6 to 1.5. Besides the load tool's requests/s and latency, the server's CPU time
- * per request is read from {@code /proc/<pid>/stat} (user + system time of every thread of the server JVM), which
- * holds better than requests/s when other work competes for the CPUs.
+ * seconds apart (rounds of all the variants) gave ratios spread from 0.6 to 1.5. Besides the load tool's requests/s
+ * and latency, the server's CPU time per request is read from {@code /proc/<pid>/stat} (user + system time of every
+ * thread of the server JVM), which holds better than requests/s when other work competes for the CPUs.
  */
 final class WarBenchmarks {
     private static final Pattern SERVED = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/\\s+\\(HTTP/1\\.1 and h2c\\)");

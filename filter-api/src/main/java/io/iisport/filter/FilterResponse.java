@@ -17,7 +17,7 @@ import jakarta.servlet.http.HttpServletResponse;
 final class FilterResponse {
 
     /** The built objects. */
-    record Parts(ResponseMetadata metadata, ResponseOutput output, ModuleResponse modules, IisResponse servlet) {
+    record Parts(ResponseOutput output, ModuleResponse modules, IisResponse servlet) {
 
         /** @return whether neither a module nor the servlet decided or wrote anything of the response yet */
         boolean untouched() {
@@ -107,7 +107,7 @@ final class FilterResponse {
         ModuleResponse modules = new ModuleResponse(real, request, output, metadata, connection,
                 this::keepWriterCharset);
         IisResponse servlet = new IisResponse(real, output, metadata, servletRequest.getServletContext(), modules);
-        return new Parts(metadata, output, modules, servlet);
+        return new Parts(output, modules, servlet);
     }
 
     /** A module cleared the headers: the writer's charset stays (it is called once the parts are built). */

@@ -27,7 +27,6 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -35,6 +34,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * <p>Runs ported IIS modules, with their settings, around a servlet on an embedded Jetty 12 with the iisport Jetty
@@ -325,8 +325,8 @@ public final class ModuleTestServer implements AutoCloseable {
         /**
          * Sets how long the client waits, after a complete response that did not say {@code Connection: close}
          * and once the server has completed the exchange, for the server to close or reset the connection (or on
-         * HTTP/2 to send GOAWAY) before it reports {@link ConnectionEnd#OPEN}; by default 300 ms. A close announced by {@code Connection: close} is awaited
-         * up to the {@linkplain #timeout(Duration) timeout}.
+         * HTTP/2 to send GOAWAY) before it reports {@link ConnectionEnd#OPEN}; by default 300 ms. A close announced
+         * by {@code Connection: close} is awaited up to the {@linkplain #timeout(Duration) timeout}.
          *
          * @param settleTime the time, more than 0
          * @return this builder

@@ -28,8 +28,9 @@ import org.eclipse.jetty.http2.hpack.HpackException;
 
 /**
  * The clients of {@link ModuleTestServer}: one exchange on a new connection, reading until the response and the
- * end of the connection (or of the settle time, counted from when the server completed the exchange) are known. They help the server in nothing: the HTTP/1.1 client
- * does not close first, the HTTP/2 one ({@link Http2FrameClient}) never answers GOAWAY.
+ * end of the connection (or of the settle time, counted from when the server completed the exchange) are known.
+ * They help the server in nothing: the HTTP/1.1 client does not close first, the HTTP/2 one
+ * ({@link Http2FrameClient}) never answers GOAWAY.
  */
 final class WireClient {
     private WireClient() {
