@@ -2,12 +2,8 @@ package io.iisport.filter;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
@@ -44,17 +40,22 @@ final class DirectHandler {
                 && connection.leavesResponseAlone() && !real.isCommitted();
     }
 
-    /** Calls the chain with the container's objects, as {@code run}'s handler on this thread. */
-    static void call(IisRequest.Run run, FilterChain chain, ServletRequest request, ServletResponse response)
-            throws IOException, ServletException {
+    /**
+     * The handler of {@code run} is about to be called with the container's objects on this thread (the caller calls
+     * the chain itself, then {@link #exit}: no frame of this class stands between the filter and the servlet).
+     *
+     * @return the run whose handler this thread was calling direct before, for {@link #exit}
+     */
+    static IisRequest.Run enter(IisRequest.Run run) {
         IisRequest.Run outer = CALLING.get();
         CALLING.set(run);
-        try {
-            chain.doFilter(request, response);
-        } finally {
-            // set(null), not remove(): removing clears a weak reference, which costs more than the whole call.
-            CALLING.set(outer);
-        }
+        return outer;
+    }
+
+    /** The handler returned: {@code outer}, what {@link #enter} returned, is again the one called direct here. */
+    static void exit(IisRequest.Run outer) {
+        // set, not remove(): removing clears a weak reference, which costs more than the whole call.
+        CALLING.set(outer);
     }
 
     /**

@@ -13,7 +13,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 /**
  * One request through the module pipeline: the stages before the handler, the servlet chain as the handler, and
@@ -140,32 +139,35 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     /**
      * Runs the stages before the handler, the handler, and, unless the servlet went async or a module's PENDING
      * suspended the request, the end.
+     *
+     * <p>The servlet chain is called at most two frames below the filter (this method, then {@link #handle}): the JIT
+     * inlines the servlet's code into the filter's compiled code only down to a fixed depth ({@code MaxInlineLevel}),
+     * so each frame in between leaves the servlet one level less, and a servlet whose string concatenation or
+     * lambdas no longer fit runs slower behind the filter than without it. Hence no lambda or helper around the call.
      */
     void run(FilterChain chain) throws IOException, ServletException {
-        driveThenEnd(() -> {
-            notifier.raisePreBeginRequest();
-            notifier.createModules();
-            return !notifier.raiseSection(Stage.Section.BEFORE_HANDLER, 0) || handle(chain, true);
-        });
-    }
-
-    /**
-     * Drives the pipeline on this thread through {@code step}, then ends the request and rethrows what the filter
-     * must, unless {@code step} handed the request off (a PENDING suspended it, or the servlet went async).
-     */
-    private void driveThenEnd(BooleanSupplier step) throws IOException, ServletException {
         suspension.drive();
         boolean handedOff = false;
         try {
-            handedOff = step.getAsBoolean();
+            notifier.raisePreBeginRequest();
+            notifier.createModules();
+            handedOff = !notifier.raiseSection(Stage.Section.BEFORE_HANDLER, 0) || handle(chain, true);
         } finally {
-            try {
-                if (!handedOff) {
-                    endAndRethrow();
-                }
-            } finally {
-                suspension.stopDriving();
+            endUnlessHandedOff(handedOff);
+        }
+    }
+
+    /**
+     * After this thread drove the pipeline: ends the request and rethrows what the filter must, unless the request
+     * was handed off (a PENDING suspended it, or the servlet went async); the thread stops driving either way.
+     */
+    private void endUnlessHandedOff(boolean handedOff) throws IOException, ServletException {
+        try {
+            if (!handedOff) {
+                endAndRethrow();
             }
+        } finally {
+            suspension.stopDriving();
         }
     }
 
@@ -187,7 +189,12 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
             UrlRewrite rewrite = request.rewrite();
             if (handler == Handler.DIRECT) {
                 response.handToContainer();
-                DirectHandler.call(this, chain, servletRequest, real);
+                IisRequest.Run outer = DirectHandler.enter(this);
+                try {
+                    chain.doFilter(servletRequest, real);
+                } finally {
+                    DirectHandler.exit(outer);
+                }
             } else if (rewrite == null) {
                 chain.doFilter(request, response());
             } else {
@@ -282,7 +289,13 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
             request.setRequest(req);
             // The servlet sees the request as it would without the PENDING.
             request.reportDispatcherType(DispatcherType.REQUEST);
-            driveThenEnd(() -> handle(chain, false));
+            suspension.drive();
+            boolean handedOff = false;
+            try {
+                handedOff = handle(chain, false);
+            } finally {
+                endUnlessHandedOff(handedOff);
+            }
             return;
         }
         request.reportDispatcherType(null);
@@ -296,7 +309,12 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
         }
         try {
             if (handler == Handler.DIRECT) {
-                DirectHandler.call(this, chain, chainRequest, chainResponse);
+                IisRequest.Run outer = DirectHandler.enter(this);
+                try {
+                    chain.doFilter(chainRequest, chainResponse);
+                } finally {
+                    DirectHandler.exit(outer);
+                }
             } else {
                 chain.doFilter(chainRequest, chainResponse);
             }
