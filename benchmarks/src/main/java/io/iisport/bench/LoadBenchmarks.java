@@ -244,7 +244,10 @@ public final class LoadBenchmarks {
             // Short runs in ABBA blocks (see WarBenchmarks): about as long as the other sections.
             int warSeconds = Math.max(1, duration / 8);
             int warBlocks = 6 * rounds;
-            List<WarBenchmarks.Protocol> warPath = WarBenchmarks.measureBoth(war, warSeconds, warBlocks);
+            // And over HTTP/1.1, each variant alternating with plain in one run (see WarBenchmarks.alternate).
+            int warAlternate = 60 * rounds;
+            List<WarBenchmarks.Protocol> warPath = WarBenchmarks.measureBoth(war, warSeconds, warBlocks,
+                    warAlternate);
 
             if (CLIENT_CPU != null && !CLIENT_CPU.isBlank()) {
                 // The action client runs in this JVM: give every thread all CPUs again, so client and server do
@@ -259,7 +262,7 @@ public final class LoadBenchmarks {
             Map<String, org.HdrHistogram.Histogram> events = SseLatency.measure(server, rounds, SSE_EVENTS, SSE_INTERVAL);
             String report = report(load, actions, duration, rounds, actionCount, loadBefore, loadAverage())
                     + "\n" + tomcatReport(tomcatLoad, tomcatActions, duration, rounds, actionCount)
-                    + "\n" + WarBenchmarks.report(warPath, warSeconds, warBlocks)
+                    + "\n" + WarBenchmarks.report(warPath, warSeconds, warBlocks, warAlternate)
                     + "\n" + SseLatency.report(events, rounds, SSE_EVENTS, SSE_INTERVAL);
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, report);

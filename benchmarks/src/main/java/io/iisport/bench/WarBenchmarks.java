@@ -48,8 +48,13 @@ final class WarBenchmarks {
      * variant ÷ plain; CPU per request: plain ÷ variant).
      */
     record Protocol(String title, Map<String, List<Run>> runs, Map<String, List<Double>> rpsRatios,
-            Map<String, List<Double>> cpuRatios) {
+            Map<String, List<Double>> cpuRatios, Map<String, List<Double>> alternatingRatios) {
     }
+
+    /** The phase length of the alternating measurement (see {@link #alternate}), in milliseconds. */
+    static final int PHASE_MILLIS = 250;
+    /** The warm-up per variant: a server pinned to one CPU compiles its hot paths for about a minute. */
+    static final int WARM_UP_SECONDS = 20;
 
     private final Process server;
     private final String base;
@@ -147,7 +152,7 @@ final class WarBenchmarks {
      */
     Protocol measure(String title, Tool tool, int seconds, int blocks) throws Exception {
         for (String variant : VARIANTS) {
-            tool.run(base + variant, 8); // warm-up (JIT, a fresh JVM), not recorded
+            tool.run(base + variant, WARM_UP_SECONDS); // warm-up (JIT, a fresh JVM), not recorded
         }
         Map<String, List<Run>> runs = new LinkedHashMap<>();
         Map<String, List<Double>> rpsRatios = new LinkedHashMap<>();
@@ -166,7 +171,68 @@ final class WarBenchmarks {
                                 / (first.cpuMicrosPerRequest() + second.cpuMicrosPerRequest()));
             }
         }
-        return new Protocol(title, runs, rpsRatios, cpuRatios);
+        return new Protocol(title, runs, rpsRatios, cpuRatios, new LinkedHashMap<>());
+    }
+
+    /**
+     * HTTP/1.1 only: each compared variant against plain in one wrk run of {@code seconds} that alternates the two
+     * paths on all 32 connections every {@value #PHASE_MILLIS} ms, in ABBA order ({@code alternate.lua}): the two
+     * share the machine's state of the moment, so the ratio of each cycle of four phases (the variant's answers ÷
+     * plain's) is far steadier than that of separate runs, and the whole run gives the ratio with a confidence
+     * interval a few times narrower per second spent.
+     *
+     * @param protocol the HTTP/1.1 measurement, whose alternating ratios are added
+     * @param seconds the length of each variant's run; 0 for none
+     */
+    void alternate(Protocol protocol, int seconds) throws Exception {
+        if (seconds <= 0) {
+            return;
+        }
+        Path script = Files.createTempFile("alternate", ".lua");
+        try (var in = WarBenchmarks.class.getResourceAsStream("alternate.lua")) {
+            Files.write(script, in.readAllBytes());
+            String root = base.substring(0, base.indexOf('/', "http://".length()) + 1);
+            String path = base.substring(root.length() - 1);
+            for (String variant : COMPARED) {
+                String out = LoadTools.run(List.of("wrk", "-t1", "-c32", "-d" + seconds + "s", "-s", script.toString(),
+                        root, "--", path + "plain", path + variant, String.valueOf(PHASE_MILLIS)));
+                List<Double> ratios = cycleRatios(out);
+                System.out.printf(Locale.ROOT, "war %s alternating %s: %s (%d cycles)%n", protocol.title(), variant,
+                        confidence(ratios), ratios.size());
+                protocol.alternatingRatios().put(variant, ratios);
+            }
+        } finally {
+            Files.deleteIfExists(script);
+        }
+    }
+
+    /**
+     * @param out the output of a wrk run with {@code alternate.lua}
+     * @return per complete cycle of four phases (A, B, B, A or the reverse), B's answers ÷ A's
+     * @throws IllegalStateException if the output has no complete cycle, or a cycle without an answer of A
+     */
+    static List<Double> cycleRatios(String out) {
+        Matcher m = Pattern.compile("(?m)^phase (\\d+) ([AB]) (\\d+)$").matcher(out);
+        List<long[]> phases = new ArrayList<>();
+        while (m.find()) {
+            phases.add(new long[] {m.group(2).equals("B") ? 1 : 0, Long.parseLong(m.group(3))});
+        }
+        List<Double> ratios = new ArrayList<>();
+        for (int first = 0; first + 4 <= phases.size(); first += 4) {
+            long[] answers = new long[2];
+            for (long[] phase : phases.subList(first, first + 4)) {
+                answers[(int) phase[0]] += phase[1];
+            }
+            if (answers[0] == 0) {
+                throw new IllegalStateException("no answer of the first path in phases " + (first + 1) + " to "
+                        + (first + 4) + ": is the server answering 200 with its path in the body?\n" + out);
+            }
+            ratios.add(answers[1] / (double) answers[0]);
+        }
+        if (ratios.isEmpty()) {
+            throw new IllegalStateException("no complete cycle of four phases in:\n" + out);
+        }
+        return ratios;
     }
 
     private Run record(String title, Map<String, List<Run>> runs, String variant, int seconds, Tool tool)
@@ -181,7 +247,8 @@ final class WarBenchmarks {
 
     /**
      * Measures the WAR path alone and prints its report section: {@code --duration SECONDS} of each run (default
-     * 1), {@code --blocks N} (default 16), {@code --sample-server JAR} (default
+     * 1), {@code --blocks N} (default 16), {@code --alternate SECONDS} of each alternating run (default 120, 0 for
+     * none, see {@link #alternate}), {@code --sample-server JAR} (default
      * sample-server/target/iisport-sample-server.jar). Pin it as run.sh does to keep server and load tool apart.
      *
      * @param args the options
@@ -189,17 +256,19 @@ final class WarBenchmarks {
     public static void main(String[] args) throws Exception {
         int duration = 1;
         int blocks = 16;
+        int alternate = 120;
         Path jar = Path.of("sample-server", "target", "iisport-sample-server.jar");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--duration" -> duration = Integer.parseInt(args[++i]);
                 case "--blocks" -> blocks = Integer.parseInt(args[++i]);
+                case "--alternate" -> alternate = Integer.parseInt(args[++i]);
                 case "--sample-server" -> jar = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (expected --duration, --blocks, --sample-server)");
+                        + " (expected --duration, --blocks, --alternate, --sample-server)");
             }
         }
-        System.out.println(report(measureBoth(jar, duration, blocks), duration, blocks));
+        System.out.println(report(measureBoth(jar, duration, blocks, alternate), duration, blocks, alternate));
     }
 
     /**
@@ -208,14 +277,17 @@ final class WarBenchmarks {
      * @param jar the sample server's jar
      * @param seconds the length of each run
      * @param blocks the number of blocks (see {@link #measure})
+     * @param alternate the length of each alternating run over HTTP/1.1 (see {@link #alternate}), 0 for none
      * @return the measured protocols
      */
-    static List<Protocol> measureBoth(Path jar, int seconds, int blocks) throws Exception {
+    static List<Protocol> measureBoth(Path jar, int seconds, int blocks, int alternate) throws Exception {
         List<Protocol> protocols = new ArrayList<>();
         WarBenchmarks sample = start(jar);
         try {
-            protocols.add(sample.measure("HTTP/1.1 keep-alive (wrk, 32 connections)",
-                    (url, s) -> LoadTools.wrk(url, 32, s), seconds, blocks));
+            Protocol http11 = sample.measure("HTTP/1.1 keep-alive (wrk, 32 connections)",
+                    (url, s) -> LoadTools.wrk(url, 32, s), seconds, blocks);
+            sample.alternate(http11, alternate);
+            protocols.add(http11);
             protocols.add(sample.measure("h2c (h2load, 8 connections x 16 streams)",
                     (url, s) -> LoadTools.h2load(url, 8, 16, s), seconds, blocks));
         } finally {
@@ -230,9 +302,10 @@ final class WarBenchmarks {
      * @param protocols the measured protocols
      * @param seconds the length of each run
      * @param blocks the number of blocks
+     * @param alternate the length of each alternating run, 0 if there was none
      * @return Markdown
      */
-    static String report(List<Protocol> protocols, int seconds, int blocks) {
+    static String report(List<Protocol> protocols, int seconds, int blocks, int alternate) {
         StringBuilder b = new StringBuilder();
         b.append("## The filter in the sample WAR, as deployed\n\n");
         b.append("`java -jar sample-server/target/iisport-sample-server.jar` in a JVM of its own with default options: a ")
@@ -243,7 +316,9 @@ final class WarBenchmarks {
                 .append("request and response), **observed** is `/bench/observed` (`ObservingNoOpModule`, subscribed to ")
                 .append("every notification and doing nothing: the servlet gets the filter's buffering objects); the same ")
                 .append("servlet (`getWriter()`, about 30 bytes, no Content-Length set), connector and web application. ")
-                .append("Each run lasts ").append(seconds).append(" s, after a warm-up of 8 s per variant; ")
+                .append("Each run lasts ").append(seconds).append(" s, after a warm-up of ").append(WARM_UP_SECONDS)
+                .append(" s per variant (pinned to one CPU, the server's JVM compiles its hot paths for about a ")
+                .append("minute); ")
                 .append(blocks).append(" blocks, in each of which every variant runs in an ABBA sequence with plain ")
                 .append("(plain, the variant, the variant, plain), so that each ratio compares runs seconds apart and ")
                 .append("the machine's drift weighs on both sides alike; the ratios of the blocks are shown as mean ")
@@ -253,6 +328,15 @@ final class WarBenchmarks {
                 .append("**CPU µs/request** is the server JVM's user + system time (`/proc/<pid>/stat`, all threads) ")
                 .append("over the run divided by the requests served: it holds better than requests/s when other work ")
                 .append("competes for the CPUs.\n\n");
+        if (alternate > 0) {
+            b.append("Over HTTP/1.1 the ratios that decide are also measured **alternating**: one wrk run of ")
+                    .append(alternate).append(" s per variant switches all 32 connections between `/bench/plain` ")
+                    .append("and the variant every ").append(PHASE_MILLIS).append(" ms, in ABBA order, and each ")
+                    .append("cycle of four phases gives one ratio (the variant's answers ÷ plain's): both paths run ")
+                    .append("under the machine's state of the moment, which separate runs cannot give on a machine ")
+                    .append("whose speed drifts by tens of percent within seconds; for the same time spent, its ")
+                    .append("confidence interval is about half as wide as the blocks'.\n\n");
+        }
         for (Protocol protocol : protocols) {
             b.append("### ").append(protocol.title()).append("\n\n");
             b.append("| variant | requests/s | p50 µs | p99 µs | CPU µs/request | errors |\n");
@@ -271,6 +355,11 @@ final class WarBenchmarks {
                 b.append(String.format(Locale.ROOT, "%s ÷ plain, requests/s: **%s**; plain ÷ %s, CPU per request: "
                         + "**%s** (%d blocks).%n", variant, confidence(protocol.rpsRatios().get(variant)), variant,
                         confidence(protocol.cpuRatios().get(variant)), protocol.rpsRatios().get(variant).size()));
+            }
+            for (Map.Entry<String, List<Double>> alternating : protocol.alternatingRatios().entrySet()) {
+                b.append(String.format(Locale.ROOT, "%s ÷ plain, requests/s alternating every %d ms: **%s** (%d "
+                        + "cycles).%n", alternating.getKey(), PHASE_MILLIS, confidence(alternating.getValue()),
+                        alternating.getValue().size()));
             }
             b.append('\n');
         }
