@@ -6,6 +6,7 @@ import io.iisport.bench.LoadTools.Result;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,7 +180,7 @@ final class WarBenchmarks {
      * paths on all 32 connections every {@value #PHASE_MILLIS} ms, in ABBA order ({@code alternate.lua}): the two
      * share the machine's state of the moment, so the ratio of each cycle of four phases (the variant's answers ÷
      * plain's) is far steadier than that of separate runs, and the whole run gives the ratio with a confidence
-     * interval a few times narrower per second spent.
+     * interval about half as wide as the blocks' for the same time spent.
      *
      * @param protocol the HTTP/1.1 measurement, whose alternating ratios are added
      * @param seconds the length of each variant's run; 0 for none
@@ -191,8 +192,9 @@ final class WarBenchmarks {
         Path script = Files.createTempFile("alternate", ".lua");
         try (var in = WarBenchmarks.class.getResourceAsStream("alternate.lua")) {
             Files.write(script, in.readAllBytes());
-            String root = base.substring(0, base.indexOf('/', "http://".length()) + 1);
-            String path = base.substring(root.length() - 1);
+            URI bench = URI.create(base);
+            String root = bench.resolve("/").toString();
+            String path = bench.getPath();
             for (String variant : COMPARED) {
                 String out = LoadTools.run(List.of("wrk", "-t1", "-c32", "-d" + seconds + "s", "-s", script.toString(),
                         root, "--", path + "plain", path + variant, String.valueOf(PHASE_MILLIS)));
@@ -208,7 +210,7 @@ final class WarBenchmarks {
 
     /**
      * @param out the output of a wrk run with {@code alternate.lua}
-     * @return per complete cycle of four phases (A, B, B, A or the reverse), B's answers ÷ A's
+     * @return per complete cycle of four phases (A, B, B, A), B's answers ÷ A's
      * @throws IllegalStateException if the output has no complete cycle, or a cycle without an answer of A
      */
     static List<Double> cycleRatios(String out) {
