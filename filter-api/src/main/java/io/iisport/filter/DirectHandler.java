@@ -3,7 +3,6 @@ package io.iisport.filter;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.util.function.Consumer;
 
 /**
@@ -33,11 +32,17 @@ final class DirectHandler {
     private DirectHandler() {
     }
 
-    /** @return whether the handler may get the container's own request and response (see the class comment) */
+    /**
+     * Whether the handler may get the container's own request and response (see the class comment). A response
+     * something before the filter already committed needs no check of its own: the servlet then writes to it exactly
+     * as without the filter, which is what the direct call gives (and asking costs a lock in Jetty).
+     *
+     * @return whether the handler may get the container's own request and response
+     */
     static boolean allowed(ModulePipeline pipeline, IisRequest request, FilterResponse response,
-            ConnectionControl connection, HttpServletResponse real) {
+            ConnectionControl connection) {
         return !pipeline.observesHandler && request.asTheContainerHasIt() && response.untouched()
-                && connection.leavesResponseAlone() && !real.isCommitted();
+                && connection.leavesResponseAlone();
     }
 
     /**

@@ -29,6 +29,12 @@ final class ModuleNotifier {
         boolean suspend(Stage stage);
     }
 
+    /** What a module's failure does to the response. */
+    interface Failures {
+        /** A module failed (its request is finished): a 500, or a reset once the response is committed. */
+        void moduleFailed();
+    }
+
     private static final System.Logger LOG = System.getLogger(ModuleNotifier.class.getName());
 
     private final ModulePipeline pipeline;
@@ -36,21 +42,20 @@ final class ModuleNotifier {
     private final PendingCompletion pending;
     private final Suspension suspension;
     private final ConnectionControl connection;
-    /** What a module's failure does to the response (a 500, or a reset once committed). */
-    private final Runnable onModuleFailure;
+    private final Failures failures;
     private final CHttpModule[] modules;
     private final SendResponseProvider provider = new SendResponseProvider();
     /** A module returned FINISH_REQUEST or failed: only SEND_RESPONSE, LOG_REQUEST and END_REQUEST still run. */
     private boolean finishRequested;
 
     ModuleNotifier(ModulePipeline pipeline, IHttpContext context, PendingCompletion pending, Suspension suspension,
-            ConnectionControl connection, Runnable onModuleFailure) {
+            ConnectionControl connection, Failures failures) {
         this.pipeline = pipeline;
         this.context = context;
         this.pending = pending;
         this.suspension = suspension;
         this.connection = connection;
-        this.onModuleFailure = onModuleFailure;
+        this.failures = failures;
         this.modules = new CHttpModule[pipeline.modules.length];
     }
 
@@ -69,7 +74,7 @@ final class ModuleNotifier {
         }
         GlobalModules.Outcome outcome = pipeline.globals.preBeginRequest(context);
         if (outcome == GlobalModules.Outcome.FAILED) {
-            onModuleFailure.run();
+            failures.moduleFailed();
         }
         if (outcome != GlobalModules.Outcome.CONTINUE) {
             finishRequested = true;
@@ -261,7 +266,7 @@ final class ModuleNotifier {
         LOG.log(Level.ERROR, "iisport module '" + pipeline.modules[m].getName() + "' failed in " + where + " for "
                 + request.getMethod() + " " + HttpSyntax.printable(request.getRequestURI()), e);
         finishRequested = true;
-        onModuleFailure.run();
+        failures.moduleFailed();
     }
 
     /** Calls every module's {@code dispose()}, each once, logging failures. */

@@ -4,9 +4,9 @@ import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_PEND
 
 import io.iisport.httpserv.IHttpCompletionInfo;
 import io.iisport.httpserv.RequestNotificationStatus;
-import java.util.concurrent.atomic.AtomicReference;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BiConsumer;
 
 /**
  * {@code RQ_NOTIFICATION_PENDING} of one request: where a pending notification is, and its completion by
@@ -59,7 +59,8 @@ final class PendingCompletion {
         record Idle() implements State {
         }
 
-        record Accepting(Thread caller) implements State {
+        /** A module's method runs on the thread in {@code caller}. */
+        record Accepting() implements State {
         }
 
         record Completed(Completion completion) implements State {
@@ -73,32 +74,49 @@ final class PendingCompletion {
     }
 
     private static final State IDLE = new State.Idle();
+    private static final State ACCEPTING = new State.Accepting();
     private static final State RESUMING = new State.Resuming();
     private static final Completion TIMED_OUT = new Completion.TimedOut();
 
-    private final AtomicReference<State> state = new AtomicReference<>(IDLE);
-    /** Continues a suspended request with its completion; called once per suspension, on the completing thread. */
-    private final BiConsumer<Cursor, Completion> resumer;
-    /** The last Accepting state, reused while the request runs on the same thread (no allocation per call). */
-    private State.Accepting accepting;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(PendingCompletion.class, "state", State.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Continues a suspended request with its completion. */
+    interface Resumer {
+        /**
+         * Goes on from the notification suspended at {@code at}; called once per suspension, on the thread that
+         * completes it.
+         */
+        void resume(Cursor at, Completion completion);
+    }
+
+    /** Changed through {@link #STATE}: a field rather than an {@code AtomicReference}, one object fewer a request. */
+    private volatile State state = IDLE;
+    /** The thread a module's method runs on while ACCEPTING, which a completion unparks; written before the state. */
+    private volatile Thread caller;
+    private final Resumer resumer;
 
     /** @param resumer continues a suspended request; called on the thread that completes it */
-    PendingCompletion(BiConsumer<Cursor, Completion> resumer) {
+    PendingCompletion(Resumer resumer) {
         this.resumer = resumer;
     }
 
     /** A module's method is about to run on this thread: it may return PENDING, or complete first. */
     void accept() {
-        Thread current = Thread.currentThread();
-        if (accepting == null || accepting.caller() != current) {
-            accepting = new State.Accepting(current);
-        }
-        state.set(accepting);
+        caller = Thread.currentThread();
+        state = ACCEPTING;
     }
 
     /** The notification call is over: a later completion is refused. */
     void close() {
-        state.set(IDLE);
+        state = IDLE;
     }
 
     /**
@@ -106,7 +124,7 @@ final class PendingCompletion {
      * ran), else {@code null}.
      */
     Completion completed() {
-        return state.get() instanceof State.Completed completed ? completed.completion() : null;
+        return state instanceof State.Completed completed ? completed.completion() : null;
     }
 
     /**
@@ -135,14 +153,14 @@ final class PendingCompletion {
     void suspend(Cursor at) {
         while (true) {
             // A completion may come from another thread between the read and the compare-and-set: read again.
-            State current = state.get();
+            State current = state;
             if (current instanceof State.Accepting) {
-                if (state.compareAndSet(current, new State.Suspended(at))) {
+                if (STATE.compareAndSet(this, current, new State.Suspended(at))) {
                     return;
                 }
             } else if (current instanceof State.Completed completed) {
-                if (state.compareAndSet(current, RESUMING)) {
-                    resumer.accept(at, completed.completion());
+                if (STATE.compareAndSet(this, current, RESUMING)) {
+                    resumer.resume(at, completed.completion());
                     return;
                 }
             } else {
@@ -154,15 +172,15 @@ final class PendingCompletion {
 
     /** The container's async timeout: a suspended notification's module failed; otherwise nothing. */
     void timeOut() {
-        State current = state.get();
-        if (current instanceof State.Suspended suspended && state.compareAndSet(current, RESUMING)) {
-            resumer.accept(suspended.at(), TIMED_OUT);
+        State current = state;
+        if (current instanceof State.Suspended suspended && STATE.compareAndSet(this, current, RESUMING)) {
+            resumer.resume(suspended.at(), TIMED_OUT);
         }
     }
 
     /** The request ended without its completion: a later one is refused. */
     void abandon() {
-        state.set(IDLE);
+        state = IDLE;
     }
 
     /**
@@ -195,15 +213,15 @@ final class PendingCompletion {
 
     private void complete(String member, Completion completion) {
         while (true) {
-            State current = state.get();
-            if (current instanceof State.Accepting waiting) {
-                if (state.compareAndSet(current, new State.Completed(completion))) {
-                    LockSupport.unpark(waiting.caller());
+            State current = state;
+            if (current instanceof State.Accepting) {
+                if (STATE.compareAndSet(this, current, new State.Completed(completion))) {
+                    LockSupport.unpark(caller);
                     return;
                 }
             } else if (current instanceof State.Suspended suspended) {
-                if (state.compareAndSet(current, RESUMING)) {
-                    resumer.accept(suspended.at(), completion);
+                if (STATE.compareAndSet(this, current, RESUMING)) {
+                    resumer.resume(suspended.at(), completion);
                     return;
                 }
             } else {

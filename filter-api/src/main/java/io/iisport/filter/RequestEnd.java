@@ -6,17 +6,28 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.util.concurrent.atomic.AtomicReference;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * The end of one request, from the handler's return or failure on: the stages after the handler, the final send,
  * LOG_REQUEST and END_REQUEST (raised whatever fails before them), the modules' disposal and the release of the
  * request's resources. A module's PENDING may suspend it at any of those notifications; the completion goes on from
  * there ({@link #from}). It holds what the filter rethrows to the container: the handler's failure, or the final
- * send's. It starts once ({@link #end}), on whichever thread ends the request first.
+ * send's. It starts once ({@link #end}), on whichever thread ends the request first, and so holds the request's
+ * {@link RequestPhase}, which the run changes before the end ({@link #phase()}, {@link #changePhase}).
  */
 final class RequestEnd {
     private static final System.Logger LOG = System.getLogger(RequestEnd.class.getName());
+    private static final VarHandle PHASE;
+
+    static {
+        try {
+            PHASE = MethodHandles.lookup().findVarHandle(RequestEnd.class, "phase", RequestPhase.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final HttpServletRequest servletRequest;
     private final HttpServletResponse real;
@@ -25,14 +36,17 @@ final class RequestEnd {
     private final ConnectionControl connection;
     private final ModuleContext moduleContext;
     private final PendingCompletion pending;
-    /** The request's phase: {@code ENDED} once the end is through. */
-    private final AtomicReference<RequestPhase> phase;
+    /**
+     * The request's phase: {@code ENDED} once the end is through. Changed through {@link #PHASE}: a field rather than
+     * an {@code AtomicReference}, one object fewer a request.
+     */
+    private volatile RequestPhase phase = RequestPhase.RUNNING;
     /** What the filter rethrows to the container: the handler's failure, or the failure of the final send. */
     private Throwable failure;
 
     RequestEnd(HttpServletRequest servletRequest, HttpServletResponse real, ModuleNotifier notifier,
             FilterResponse response, ConnectionControl connection, ModuleContext moduleContext,
-            PendingCompletion pending, AtomicReference<RequestPhase> phase) {
+            PendingCompletion pending) {
         this.servletRequest = servletRequest;
         this.real = real;
         this.notifier = notifier;
@@ -40,7 +54,16 @@ final class RequestEnd {
         this.connection = connection;
         this.moduleContext = moduleContext;
         this.pending = pending;
-        this.phase = phase;
+    }
+
+    /** @return the request's phase now */
+    RequestPhase phase() {
+        return phase;
+    }
+
+    /** @return whether the phase was {@code from} and is now {@code to} (atomically) */
+    boolean changePhase(RequestPhase from, RequestPhase to) {
+        return PHASE.compareAndSet(this, from, to);
     }
 
     /**
@@ -55,11 +78,11 @@ final class RequestEnd {
     Throwable end(boolean handlerStarted) {
         RequestPhase was;
         do {
-            was = phase.get();
+            was = phase;
             if (was == RequestPhase.ENDING || was == RequestPhase.ENDED) {
                 return null;
             }
-        } while (!phase.compareAndSet(was, RequestPhase.ENDING));
+        } while (!PHASE.compareAndSet(this, was, RequestPhase.ENDING));
         if (was == RequestPhase.HANDLER_DISPATCH) {
             LOG.log(Level.WARNING, "iisport: the handler of " + HttpSyntax.printable(servletRequest.getRequestURI())
                     + " ran without the module pipeline after RQ_NOTIFICATION_PENDING: map the filter with "
@@ -70,7 +93,7 @@ final class RequestEnd {
             pending.abandon();
         }
         from(Stage.Section.AFTER_HANDLER, -1, RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE, handlerStarted);
-        return phase.get() == RequestPhase.ENDED ? failure : null;
+        return phase == RequestPhase.ENDED ? failure : null;
     }
 
     /** The handler threw {@code e}: the end sends no response of its own, and the filter rethrows it. */
@@ -182,7 +205,7 @@ final class RequestEnd {
                 if (parts != null) {
                     parts.output().release();
                 }
-                phase.set(RequestPhase.ENDED);
+                phase = RequestPhase.ENDED;
             }
         }
         if (!suspendedHere) {

@@ -12,7 +12,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One request through the module pipeline: the stages before the handler, the servlet chain as the handler, and
@@ -33,7 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * from the suspended notification ({@link #continueFrom}) on a container thread, dispatches to the handler or ends
  * the request and completes it.
  */
-final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, RequestSuspension.Owner {
+final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, RequestSuspension.Owner,
+        FilterResponse.SendResponse, ModuleNotifier.Failures {
     private static final System.Logger LOG = System.getLogger(RequestRun.class.getName());
 
     private final ModulePipeline pipeline;
@@ -45,7 +45,6 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     private final FilterResponse response;
     private final ModuleNotifier notifier;
     private final PendingCompletion pending;
-    private final AtomicReference<RequestPhase> phase = new AtomicReference<>(RequestPhase.RUNNING);
     /** The request's async cycles, the servlet's and a PENDING's; made when the first starts. */
     private volatile AsyncCycles cycles;
     /** Where a module's PENDING suspends the request, and the thread that drives the pipeline. */
@@ -70,18 +69,20 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
         this.real = real;
         this.connection = new ConnectionControl(servletRequest, degradation);
         this.request = new IisRequest(servletRequest, this, pipeline.requestBodyLimit);
-        this.response = new FilterResponse(servletRequest, real, request, connection, pipeline,
-                this::raiseSendResponse);
+        // The request's parts call back into this run through interfaces it implements, not lambdas: each lambda
+        // would be one more object a request.
+        this.response = new FilterResponse(servletRequest, real, request, connection, pipeline, this);
         this.suspension = new RequestSuspension(request, this);
-        this.pending = new PendingCompletion(suspension::resume);
+        this.pending = new PendingCompletion(suspension);
         ModuleContext moduleContext = new ModuleContext(request, response, pending);
-        this.notifier = new ModuleNotifier(pipeline, moduleContext, pending, suspension, connection,
-                this::moduleFailed);
+        this.notifier = new ModuleNotifier(pipeline, moduleContext, pending, suspension, connection, this);
         this.requestEnd = new RequestEnd(servletRequest, real, notifier, response, connection, moduleContext,
-                pending, phase);
+                pending);
     }
 
-    private void raiseSendResponse(boolean headersBeingSent, boolean moreData) {
+    /** The response is being sent: RQ_SEND_RESPONSE. */
+    @Override
+    public void raise(boolean headersBeingSent, boolean moreData) {
         notifier.raiseSendResponse(headersBeingSent, moreData);
     }
 
@@ -108,7 +109,8 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
      * A module failed: a 500 the container renders (413 Content Too Large if it read a body over the
      * {@code requestBodyLimit}), or a reset once the response is committed.
      */
-    private void moduleFailed() {
+    @Override
+    public void moduleFailed() {
         FilterResponse.Parts parts = response.get();
         if (parts.output().isCompleted()) {
             return;
@@ -182,7 +184,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
         if (!handlerMayRun()) {
             return false;
         }
-        handler = requestDispatch && DirectHandler.allowed(pipeline, request, response, connection, real)
+        handler = requestDispatch && DirectHandler.allowed(pipeline, request, response, connection)
                 ? Handler.DIRECT : Handler.WRAPPED;
         Thread thread = suspension.handlerStarts();
         try {
@@ -214,7 +216,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
         }
         if (async) {
             // Unless another thread already ended it.
-            phase.compareAndSet(RequestPhase.RUNNING, RequestPhase.ASYNC);
+            requestEnd.changePhase(RequestPhase.RUNNING, RequestPhase.ASYNC);
         }
         return async;
     }
@@ -262,10 +264,10 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     private void dispatchHandlerOrEnd() {
         if (!handlerMayRun()) {
             end();
-            if (phase.get() == RequestPhase.ENDED) {
+            if (requestEnd.phase() == RequestPhase.ENDED) {
                 completeSuspended();
             }
-        } else if (phase.compareAndSet(RequestPhase.RUNNING, RequestPhase.HANDLER_DISPATCH)) {
+        } else if (requestEnd.changePhase(RequestPhase.RUNNING, RequestPhase.HANDLER_DISPATCH)) {
             suspension.dispatchHandler();
         } else {
             // The container ended the request meanwhile.
@@ -285,7 +287,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
      * if the servlet is done.
      */
     void redispatch(FilterChain chain, ServletRequest req, ServletResponse res) throws IOException, ServletException {
-        if (phase.compareAndSet(RequestPhase.HANDLER_DISPATCH, RequestPhase.RUNNING)) {
+        if (requestEnd.changePhase(RequestPhase.HANDLER_DISPATCH, RequestPhase.RUNNING)) {
             request.setRequest(req);
             // The servlet sees the request as it would without the PENDING.
             request.reportDispatcherType(DispatcherType.REQUEST);

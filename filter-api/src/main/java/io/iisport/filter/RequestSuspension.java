@@ -3,7 +3,8 @@ package io.iisport.filter;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
-import java.util.concurrent.atomic.AtomicReference;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A request suspended at a module's {@code RQ_NOTIFICATION_PENDING} through servlet async, and its resumption: the
@@ -22,7 +23,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * A PENDING suspends only on the thread driving the pipeline ({@link #drive()}): the filter's before or after the
  * handler, or the one continuing after a completion; elsewhere the module's thread waits for the completion.
  */
-final class RequestSuspension implements ModuleNotifier.Suspension {
+final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompletion.Resumer {
+    private static final VarHandle DRIVER;
+
+    static {
+        try {
+            DRIVER = MethodHandles.lookup().findVarHandle(RequestSuspension.class, "driver", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** What a suspension needs of the request it suspends. */
     interface Owner {
@@ -48,9 +58,10 @@ final class RequestSuspension implements ModuleNotifier.Suspension {
     private final Owner owner;
     /**
      * The thread running the pipeline where a PENDING may suspend it: the filter's, or the one continuing it after
-     * a completion; {@code null} while the handler runs or the servlet's async processing goes on.
+     * a completion; {@code null} while the handler runs or the servlet's async processing goes on. Changed through
+     * {@link #DRIVER}: a field rather than an {@code AtomicReference}, one object fewer a request.
      */
-    private final AtomicReference<Thread> driver = new AtomicReference<>();
+    private volatile Thread driver;
     /** The container's {@code AsyncContext} a module's PENDING suspended the request with, until resumed. */
     private volatile AsyncContext suspended;
 
@@ -61,17 +72,17 @@ final class RequestSuspension implements ModuleNotifier.Suspension {
 
     /** The calling thread drives the pipeline from now: a PENDING may suspend the request on it. */
     void drive() {
-        driver.set(Thread.currentThread());
+        driver = Thread.currentThread();
     }
 
     /** The calling thread stops driving the pipeline, unless another thread took over. */
     void stopDriving() {
-        driver.compareAndSet(Thread.currentThread(), null);
+        DRIVER.compareAndSet(this, Thread.currentThread(), null);
     }
 
     /** @return whether the calling thread drives the pipeline */
     boolean driving() {
-        return driver.get() == Thread.currentThread();
+        return driver == Thread.currentThread();
     }
 
     /**
@@ -80,12 +91,12 @@ final class RequestSuspension implements ModuleNotifier.Suspension {
      * @return the thread that drove the pipeline, for {@link #handlerReturned}
      */
     Thread handlerStarts() {
-        return driver.getAndSet(null);
+        return (Thread) DRIVER.getAndSet(this, null);
     }
 
     /** The handler returned: {@code thread} drives the pipeline again, unless another thread took over. */
     void handlerReturned(Thread thread) {
-        driver.compareAndSet(null, thread);
+        DRIVER.compareAndSet(this, null, thread);
     }
 
     /**
@@ -125,9 +136,10 @@ final class RequestSuspension implements ModuleNotifier.Suspension {
      * A suspended notification was completed (or timed out): the pipeline goes on from it, on a container thread
      * ({@code AsyncContext.start}) so that the module's thread returns at once and the modules and the servlet keep
      * the web application's context; a timeout goes on on the container's timeout thread, which must end the request
-     * itself. The resumer of {@link PendingCompletion}.
+     * itself.
      */
-    void resume(PendingCompletion.Cursor at, PendingCompletion.Completion completion) {
+    @Override
+    public void resume(PendingCompletion.Cursor at, PendingCompletion.Completion completion) {
         Runnable resumption = () -> continueFrom(at, completion);
         if (completion instanceof PendingCompletion.Completion.TimedOut) {
             resumption.run();
