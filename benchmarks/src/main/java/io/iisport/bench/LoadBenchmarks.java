@@ -246,8 +246,10 @@ public final class LoadBenchmarks {
             int warBlocks = 6 * rounds;
             // And over HTTP/1.1, each variant alternating with plain in one run (see WarBenchmarks.alternate).
             int warAlternate = 60 * rounds;
+            // Shared among server JVMs started afresh: the JIT's decisions differ between starts.
+            int warServers = 3;
             List<WarBenchmarks.Protocol> warPath = WarBenchmarks.measureBoth(war, warSeconds, warBlocks,
-                    warAlternate);
+                    warAlternate, warServers);
 
             if (CLIENT_CPU != null && !CLIENT_CPU.isBlank()) {
                 // The action client runs in this JVM: give every thread all CPUs again, so client and server do
@@ -262,7 +264,7 @@ public final class LoadBenchmarks {
             Map<String, org.HdrHistogram.Histogram> events = SseLatency.measure(server, rounds, SSE_EVENTS, SSE_INTERVAL);
             String report = report(load, actions, duration, rounds, actionCount, loadBefore, loadAverage())
                     + "\n" + tomcatReport(tomcatLoad, tomcatActions, duration, rounds, actionCount)
-                    + "\n" + WarBenchmarks.report(warPath, warSeconds, warBlocks, warAlternate)
+                    + "\n" + WarBenchmarks.report(warPath, warSeconds, warBlocks, warAlternate, warServers)
                     + "\n" + SseLatency.report(events, rounds, SSE_EVENTS, SSE_INTERVAL);
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, report);

@@ -33,6 +33,11 @@ import java.util.regex.Pattern;
  * seconds apart (rounds of all the variants) gave ratios spread from 0.6 to 1.5. Besides the load tool's requests/s
  * and latency, the server's CPU time per request is read from {@code /proc/<pid>/stat} (user + system time of every
  * thread of the server JVM), which holds better than requests/s when other work competes for the CPUs.
+ *
+ * <p>The whole measurement is shared among several server JVMs, each started afresh and warmed up: the JIT's
+ * inlining decisions differ from one start to the next (which of the container's methods it compiles on their own,
+ * and so how much of the servlet fits into the compiled filter chain), and they move a ratio by a few percent; one
+ * JVM gives one draw of them.
  */
 final class WarBenchmarks {
     private static final Pattern SERVED = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/\\s+\\(HTTP/1\\.1 and h2c\\)");
@@ -49,7 +54,13 @@ final class WarBenchmarks {
      * variant ÷ plain; CPU per request: plain ÷ variant).
      */
     record Protocol(String title, Map<String, List<Run>> runs, Map<String, List<Double>> rpsRatios,
-            Map<String, List<Double>> cpuRatios, Map<String, List<Double>> alternatingRatios) {
+            Map<String, List<Double>> cpuRatios, Map<String, List<Double>> alternatingRatios,
+            Map<String, List<Double>> alternatingServerMeans) {
+        /** @return a protocol with no runs yet, titled with its protocol and load */
+        static Protocol named(String title) {
+            return new Protocol(title, new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(),
+                    new LinkedHashMap<>(), new LinkedHashMap<>());
+        }
     }
 
     /** The phase length of the alternating measurement (see {@link #alternate}), in milliseconds. */
@@ -140,24 +151,29 @@ final class WarBenchmarks {
         return new Run(result, cpu * 1e6 / (result.rps() * wall));
     }
 
+    /** Runs each variant for {@value #WARM_UP_SECONDS} s with {@code tool}, not recorded (JIT, a fresh JVM). */
+    private void warmUp(Tool tool) throws Exception {
+        for (String variant : VARIANTS) {
+            tool.run(base + variant, WARM_UP_SECONDS);
+        }
+    }
+
     /**
      * Warms the variants up, then runs blocks: in each, every compared variant in an ABBA sequence with plain (plain,
      * the variant, the variant, plain), so that each ratio compares runs seconds apart and a drift of the machine
      * within the block weighs on both sides alike.
      *
-     * @param title the protocol and load, for the report
+     * @param protocol the protocol the runs and ratios are added to (one ratio per block and compared variant)
      * @param tool the load tool
      * @param seconds the length of each run
      * @param blocks the number of blocks
-     * @return the runs and ratios (one per block and compared variant)
      */
-    Protocol measure(String title, Tool tool, int seconds, int blocks) throws Exception {
-        for (String variant : VARIANTS) {
-            tool.run(base + variant, WARM_UP_SECONDS); // warm-up (JIT, a fresh JVM), not recorded
-        }
-        Map<String, List<Run>> runs = new LinkedHashMap<>();
-        Map<String, List<Double>> rpsRatios = new LinkedHashMap<>();
-        Map<String, List<Double>> cpuRatios = new LinkedHashMap<>();
+    void measure(Protocol protocol, Tool tool, int seconds, int blocks) throws Exception {
+        warmUp(tool);
+        String title = protocol.title();
+        Map<String, List<Run>> runs = protocol.runs();
+        Map<String, List<Double>> rpsRatios = protocol.rpsRatios();
+        Map<String, List<Double>> cpuRatios = protocol.cpuRatios();
         for (int block = 0; block < blocks; block++) {
             for (String compared : COMPARED) {
                 Run plainBefore = record(title, runs, "plain", seconds, tool);
@@ -172,7 +188,6 @@ final class WarBenchmarks {
                                 / (first.cpuMicrosPerRequest() + second.cpuMicrosPerRequest()));
             }
         }
-        return new Protocol(title, runs, rpsRatios, cpuRatios, new LinkedHashMap<>());
     }
 
     /**
@@ -182,7 +197,7 @@ final class WarBenchmarks {
      * plain's) is far steadier than that of separate runs, and the whole run gives the ratio with a confidence
      * interval about half as wide as the blocks' for the same time spent.
      *
-     * @param protocol the HTTP/1.1 measurement, whose alternating ratios are added
+     * @param protocol the HTTP/1.1 measurement, whose alternating ratios (and this server's mean of them) are added
      * @param seconds the length of each variant's run; 0 for none
      */
     void alternate(Protocol protocol, int seconds) throws Exception {
@@ -201,7 +216,9 @@ final class WarBenchmarks {
                 List<Double> ratios = cycleRatios(out);
                 System.out.printf(Locale.ROOT, "war %s alternating %s: %s (%d cycles)%n", protocol.title(), variant,
                         confidence(ratios), ratios.size());
-                protocol.alternatingRatios().put(variant, ratios);
+                protocol.alternatingRatios().computeIfAbsent(variant, v -> new ArrayList<>()).addAll(ratios);
+                protocol.alternatingServerMeans().computeIfAbsent(variant, v -> new ArrayList<>())
+                        .add(ratios.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
             }
         } finally {
             Files.deleteIfExists(script);
@@ -259,43 +276,54 @@ final class WarBenchmarks {
         int duration = 1;
         int blocks = 16;
         int alternate = 120;
+        int servers = 3;
         Path jar = Path.of("sample-server", "target", "iisport-sample-server.jar");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--duration" -> duration = Integer.parseInt(args[++i]);
                 case "--blocks" -> blocks = Integer.parseInt(args[++i]);
                 case "--alternate" -> alternate = Integer.parseInt(args[++i]);
+                case "--servers" -> servers = Integer.parseInt(args[++i]);
                 case "--sample-server" -> jar = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (expected --duration, --blocks, --alternate, --sample-server)");
+                        + " (expected --duration, --blocks, --alternate, --servers, --sample-server)");
             }
         }
-        System.out.println(report(measureBoth(jar, duration, blocks, alternate), duration, blocks, alternate));
+        System.out.println(report(measureBoth(jar, duration, blocks, alternate, servers), duration, blocks, alternate,
+                servers));
     }
 
     /**
-     * Starts the sample server, measures HTTP/1.1 and h2c, stops it.
+     * Measures HTTP/1.1 and h2c in {@code servers} sample servers started one after the other, each warmed up, each
+     * taking its share of the blocks and of the alternating time (see the class comment).
      *
      * @param jar the sample server's jar
      * @param seconds the length of each run
-     * @param blocks the number of blocks (see {@link #measure})
-     * @param alternate the length of each alternating run over HTTP/1.1 (see {@link #alternate}), 0 for none
+     * @param blocks the number of blocks in all (see {@link #measure}), shared among the servers, at least one each
+     * @param alternate the length of each alternating run over HTTP/1.1 in all (see {@link #alternate}), shared
+     *     among the servers; 0 for none
+     * @param servers how many server JVMs to start, one after the other
      * @return the measured protocols
+     * @throws IllegalArgumentException if {@code servers} is less than 1
      */
-    static List<Protocol> measureBoth(Path jar, int seconds, int blocks, int alternate) throws Exception {
-        List<Protocol> protocols = new ArrayList<>();
-        WarBenchmarks sample = start(jar);
-        try {
-            Protocol http11 = sample.measure("HTTP/1.1 keep-alive (wrk, 32 connections)",
-                    (url, s) -> LoadTools.wrk(url, 32, s), seconds, blocks);
-            sample.alternate(http11, alternate);
-            protocols.add(http11);
-            protocols.add(sample.measure("h2c (h2load, 8 connections x 16 streams)",
-                    (url, s) -> LoadTools.h2load(url, 8, 16, s), seconds, blocks));
-        } finally {
-            sample.stop();
+    static List<Protocol> measureBoth(Path jar, int seconds, int blocks, int alternate, int servers) throws Exception {
+        if (servers < 1) {
+            throw new IllegalArgumentException("servers must be at least 1, not " + servers);
         }
-        return protocols;
+        Protocol http11 = Protocol.named("HTTP/1.1 keep-alive (wrk, 32 connections)");
+        Protocol h2c = Protocol.named("h2c (h2load, 8 connections x 16 streams)");
+        int blocksEach = Math.max(1, (blocks + servers - 1) / servers);
+        for (int n = 0; n < servers; n++) {
+            WarBenchmarks sample = start(jar);
+            try {
+                sample.measure(http11, (url, s) -> LoadTools.wrk(url, 32, s), seconds, blocksEach);
+                sample.alternate(http11, alternate / servers);
+                sample.measure(h2c, (url, s) -> LoadTools.h2load(url, 8, 16, s), seconds, blocksEach);
+            } finally {
+                sample.stop();
+            }
+        }
+        return List.of(http11, h2c);
     }
 
     /**
@@ -305,9 +333,10 @@ final class WarBenchmarks {
      * @param seconds the length of each run
      * @param blocks the number of blocks
      * @param alternate the length of each alternating run, 0 if there was none
+     * @param servers how many server JVMs shared the measurement
      * @return Markdown
      */
-    static String report(List<Protocol> protocols, int seconds, int blocks, int alternate) {
+    static String report(List<Protocol> protocols, int seconds, int blocks, int alternate, int servers) {
         StringBuilder b = new StringBuilder();
         b.append("## The filter in the sample WAR, as deployed\n\n");
         b.append("`java -jar sample-server/target/iisport-sample-server.jar` in a JVM of its own with default options: a ")
@@ -327,13 +356,18 @@ final class WarBenchmarks {
                 .append("± its 95 % confidence interval (1.96 standard errors), then median (interquartile range). ")
                 .append(LoadTools.pinned() ? "The server is pinned to CPU 0 and the load tool to CPU "
                         + LoadTools.CLIENT_CPU + ". " : "")
+                .append("The measurement is shared among ").append(servers).append(" server JVMs started one after ")
+                .append("the other, each warmed up: the JIT's inlining decisions differ from one start to the next ")
+                .append("(which of the container's methods it compiles on their own, and so how much of the servlet ")
+                .append("fits into the compiled filter chain) and move a ratio by a few percent, so one JVM would ")
+                .append("give one draw of them. ")
                 .append("**CPU µs/request** is the server JVM's user + system time (`/proc/<pid>/stat`, all threads) ")
                 .append("over the run divided by the requests served: it holds better than requests/s when other work ")
                 .append("competes for the CPUs.\n\n");
         if (alternate > 0) {
-            b.append("Over HTTP/1.1 the ratios that decide are also measured **alternating**: one wrk run of ")
-                    .append(alternate).append(" s per variant switches all 32 connections between `/bench/plain` ")
-                    .append("and the variant every ").append(PHASE_MILLIS).append(" ms, in ABBA order, and each ")
+            b.append("Over HTTP/1.1 the ratios that decide are also measured **alternating**: wrk runs of ")
+                    .append(alternate).append(" s in all per variant switch all 32 connections between ")
+                    .append("`/bench/plain` and the variant every ").append(PHASE_MILLIS).append(" ms, in ABBA order, and each ")
                     .append("cycle of four phases gives one ratio (the variant's answers ÷ plain's): both paths run ")
                     .append("under the machine's state of the moment, which separate runs cannot give on a machine ")
                     .append("whose speed drifts by tens of percent within seconds; for the same time spent, its ")
@@ -360,8 +394,11 @@ final class WarBenchmarks {
             }
             for (Map.Entry<String, List<Double>> alternating : protocol.alternatingRatios().entrySet()) {
                 b.append(String.format(Locale.ROOT, "%s ÷ plain, requests/s alternating every %d ms: **%s** (%d "
-                        + "cycles).%n", alternating.getKey(), PHASE_MILLIS, confidence(alternating.getValue()),
-                        alternating.getValue().size()));
+                        + "cycles; each server's mean: %s).%n", alternating.getKey(), PHASE_MILLIS,
+                        confidence(alternating.getValue()), alternating.getValue().size(),
+                        protocol.alternatingServerMeans().get(alternating.getKey()).stream()
+                                .map(mean -> String.format(Locale.ROOT, "%.3f", mean))
+                                .collect(java.util.stream.Collectors.joining(", "))));
             }
             b.append('\n');
         }
