@@ -18,7 +18,11 @@ import io.iisport.httpserv.RequestNotificationStatus;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -66,12 +70,27 @@ class DirectHandlerTest {
     private static Path tomcatBase;
     private static Tomcat tomcat;
 
-    /** The two filters: BEGIN_REQUEST alone on /d/*, BEGIN_REQUEST and END_REQUEST on /w/*. */
+    /**
+     * The module filters: BEGIN_REQUEST alone on /d/* and /c/*, BEGIN_REQUEST and END_REQUEST on /w/*. On /c/* and
+     * /b/* (no module filter) {@link CommitFirst} runs before them.
+     */
     private static Map<String, String> filters() {
         Map<String, String> filters = new LinkedHashMap<>();
         filters.put("/d/*", "Begin=" + BeginModule.class.getName());
         filters.put("/w/*", "Begin=" + BeginModule.class.getName() + "\nEnd=" + EndModule.class.getName());
+        filters.put("/c/*", "Begin=" + BeginModule.class.getName());
         return filters;
+    }
+
+    /** A filter before the module filter that writes and commits the response, then calls the chain. */
+    static final class CommitFirst implements Filter {
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                throws IOException, ServletException {
+            response.getWriter().print("early-");
+            response.flushBuffer();
+            chain.doFilter(request, response);
+        }
     }
 
     @BeforeAll
@@ -84,6 +103,9 @@ class DirectHandlerTest {
         ServletContextHandler context = new ServletContextHandler("/");
         EnumSet<DispatcherType> dispatches = EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC,
                 DispatcherType.FORWARD);
+        for (String pattern : List.of("/c/*", "/b/*")) {
+            context.addFilter(new FilterHolder(new CommitFirst()), pattern, EnumSet.of(DispatcherType.REQUEST));
+        }
         for (Map.Entry<String, String> filter : filters().entrySet()) {
             FilterHolder holder = new FilterHolder(new IisModuleFilter());
             holder.setInitParameter("modules", filter.getValue());
@@ -99,6 +121,15 @@ class DirectHandlerTest {
         tomcatBase = Files.createTempDirectory("iisport-direct");
         tomcat = TomcatTest.newTomcat(tomcatBase);
         Context tomcatContext = tomcat.addContext("", tomcatBase.toString());
+        FilterDef commitFirst = new FilterDef();
+        commitFirst.setFilterName("commitFirst");
+        commitFirst.setFilter(new CommitFirst());
+        tomcatContext.addFilterDef(commitFirst);
+        FilterMap commitFirstMap = new FilterMap();
+        commitFirstMap.setFilterName("commitFirst");
+        commitFirstMap.addURLPattern("/c/*");
+        commitFirstMap.addURLPattern("/b/*");
+        tomcatContext.addFilterMap(commitFirstMap);
         int n = 0;
         for (Map.Entry<String, String> filter : filters().entrySet()) {
             tomcatFilter(tomcatContext, "modules" + n++, new IisModuleFilter(), filter.getKey(), filter.getValue());
@@ -147,7 +178,7 @@ class DirectHandlerTest {
                 try {
                     req.getRequestDispatcher(req.getServletPath() + req.getPathInfo() + "?op=forwarded")
                             .forward(req, resp);
-                } catch (jakarta.servlet.ServletException e) {
+                } catch (ServletException e) {
                     throw new IOException(e);
                 }
                 return;
@@ -275,6 +306,23 @@ class DirectHandlerTest {
         HttpTester.Response response = get(container, "/d/x?op=plain");
         assertThat(response.getStatus(), is(200));
         assertThat(response.getContent(), is("container's header=null"));
+        awaitEvent("dispose");
+        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "dispose")));
+    }
+
+    /**
+     * A response a filter before the module filter already committed: the servlet still gets the container's
+     * objects, and the client gets what it gets without the module filter.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aResponseCommittedBeforeTheFilterIsWrittenAsWithoutIt(Container container) throws Exception {
+        HttpTester.Response bare = get(container, "/b/x?op=plain");
+        assertThat(bare.getContent(), is("early-container's header=null"));
+        EVENTS.clear();
+        HttpTester.Response filtered = get(container, "/c/x?op=plain");
+        assertThat(filtered.getStatus(), is(bare.getStatus()));
+        assertThat(filtered.getContent(), is(bare.getContent()));
         awaitEvent("dispose");
         assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "dispose")));
     }
