@@ -50,17 +50,10 @@ final class ConnectionControl {
         }
     }
 
+    private static final VarHandle STATE = FieldHandles.of(MethodHandles.lookup(), "state", State.class);
+
     private final HttpServletRequest request;
     private final Degradation degradation;
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(ConnectionControl.class, "state", State.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     /** Changed through {@link #STATE}: a field rather than an {@code AtomicReference}, one object fewer a request. */
     private volatile State state = State.INITIAL;

@@ -45,15 +45,7 @@ final class IisRequest extends HttpServletRequestWrapper {
         boolean handlerStarted();
     }
 
-    private static final VarHandle BODY;
-
-    static {
-        try {
-            BODY = MethodHandles.lookup().findVarHandle(IisRequest.class, "body", RequestBody.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle BODY = FieldHandles.of(MethodHandles.lookup(), "body", RequestBody.class);
 
     /** The prefix of the attributes the container sets for an ASYNC dispatch ({@code AsyncContext.ASYNC_*}). */
     private static final String ASYNC_ATTRIBUTES = "jakarta.servlet.async.";

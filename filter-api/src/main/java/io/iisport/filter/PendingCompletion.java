@@ -78,15 +78,7 @@ final class PendingCompletion {
     private static final State RESUMING = new State.Resuming();
     private static final Completion TIMED_OUT = new Completion.TimedOut();
 
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(PendingCompletion.class, "state", State.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle STATE = FieldHandles.of(MethodHandles.lookup(), "state", State.class);
 
     /** Continues a suspended request with its completion. */
     interface Resumer {

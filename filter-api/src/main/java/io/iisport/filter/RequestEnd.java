@@ -19,15 +19,7 @@ import java.lang.invoke.VarHandle;
  */
 final class RequestEnd {
     private static final System.Logger LOG = System.getLogger(RequestEnd.class.getName());
-    private static final VarHandle PHASE;
-
-    static {
-        try {
-            PHASE = MethodHandles.lookup().findVarHandle(RequestEnd.class, "phase", RequestPhase.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle PHASE = FieldHandles.of(MethodHandles.lookup(), "phase", RequestPhase.class);
 
     private final HttpServletRequest servletRequest;
     private final HttpServletResponse real;

@@ -24,15 +24,7 @@ import java.lang.invoke.VarHandle;
  * handler, or the one continuing after a completion; elsewhere the module's thread waits for the completion.
  */
 final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompletion.Resumer {
-    private static final VarHandle DRIVER;
-
-    static {
-        try {
-            DRIVER = MethodHandles.lookup().findVarHandle(RequestSuspension.class, "driver", Thread.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle DRIVER = FieldHandles.of(MethodHandles.lookup(), "driver", Thread.class);
 
     /** What a suspension needs of the request it suspends. */
     interface Owner {
