@@ -17,8 +17,10 @@ import org.apache.juli.logging.LogFactory;
  * the contract): the levels {@link Level#NONE} &lt; {@link Level#DISCONNECT} &lt; {@link Level#CLOSE} &lt;
  * {@link Level#RESET} only move forward, so a weaker or repeated action does nothing and a reset after a close
  * still resets. The request completes when the application has returned and, for an asynchronous request, the
- * async cycle completed; from then every action does nothing, because Tomcat reuses its request and processor
- * objects.</p>
+ * async cycle completed; from then every action does nothing, because Tomcat reuses its request, response and
+ * processor objects for other connections. An action is carried out under this object's lock and the completion
+ * takes it too, so an action another thread started just before the completion is over before Tomcat may reuse
+ * them: it never reaches another connection.</p>
  */
 final class ConnectionActions implements AsyncListener {
     /** How far the application has asked to take the connection. */
@@ -36,7 +38,7 @@ final class ConnectionActions implements AsyncListener {
     /** The level's ordinal, and {@link #COMPLETED}. */
     private final AtomicInteger state = new AtomicInteger();
 
-    private ConnectionActions(TomcatInternals.Connection connection, IisportConnectionValve valve) {
+    ConnectionActions(TomcatInternals.Connection connection, IisportConnectionValve valve) {
         this.connection = connection;
         this.valve = valve;
     }
@@ -78,7 +80,7 @@ final class ConnectionActions implements AsyncListener {
         }
     }
 
-    private void disconnect() {
+    synchronized void disconnect() {
         if (advance(Level.DISCONNECT)) {
             valve.onDisconnect();
             apply(Level.DISCONNECT, () -> connection.disconnect(valve::onGoAway));
@@ -94,10 +96,14 @@ final class ConnectionActions implements AsyncListener {
         }
     }
 
-    private void reset(int errorCode) {
+    void reset(int errorCode) {
         if (errorCode < 0) {
             throw new IllegalArgumentException("HTTP/2 error code must be 0 or more, not " + errorCode);
         }
+        resetChecked(errorCode);
+    }
+
+    private synchronized void resetChecked(int errorCode) {
         if (advance(Level.RESET)) {
             if (connection.isHttp2()) {
                 valve.onStreamReset();
@@ -108,7 +114,7 @@ final class ConnectionActions implements AsyncListener {
         }
     }
 
-    private void close() {
+    synchronized void close() {
         if (advance(Level.CLOSE)) {
             valve.onClose();
             apply(Level.CLOSE, connection::close);
@@ -120,7 +126,7 @@ final class ConnectionActions implements AsyncListener {
      * for HTTP/2, starts the graceful close that follows a close; completes the actions, unless the request is
      * asynchronous, in which case they complete with the async cycle.
      */
-    void afterService(Request request) {
+    synchronized void afterService(Request request) {
         Level level = getLevel();
         if (level.compareTo(Level.CLOSE) >= 0) {
             apply(level, connection::afterAbort);
@@ -139,7 +145,8 @@ final class ConnectionActions implements AsyncListener {
         complete();
     }
 
-    private void complete() {
+    /** The request completed: later actions do nothing; waits for one in progress on another thread. */
+    synchronized void complete() {
         state.getAndUpdate(current -> current | COMPLETED);
     }
 
