@@ -96,14 +96,10 @@ final class ConnectionActions implements AsyncListener {
         }
     }
 
-    void reset(int errorCode) {
+    synchronized void reset(int errorCode) {
         if (errorCode < 0) {
             throw new IllegalArgumentException("HTTP/2 error code must be 0 or more, not " + errorCode);
         }
-        resetChecked(errorCode);
-    }
-
-    private synchronized void resetChecked(int errorCode) {
         if (advance(Level.RESET)) {
             if (connection.isHttp2()) {
                 valve.onStreamReset();
