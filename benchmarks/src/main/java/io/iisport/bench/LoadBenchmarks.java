@@ -264,7 +264,7 @@ public final class LoadBenchmarks {
             Map<String, org.HdrHistogram.Histogram> events = SseLatency.measure(server, rounds, SSE_EVENTS, SSE_INTERVAL);
             String report = report(load, actions, duration, rounds, actionCount, loadBefore, loadAverage())
                     + "\n" + tomcatReport(tomcatLoad, tomcatActions, duration, rounds, actionCount)
-                    + "\n" + WarBenchmarks.report(warPath, warSeconds, warBlocks, warAlternate, warServers)
+                    + "\n" + WarBenchmarks.report(warPath, warSeconds, warAlternate, warServers)
                     + "\n" + SseLatency.report(events, rounds, SSE_EVENTS, SSE_INTERVAL);
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, report);

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The module filter where users run it: the sample server ({@code java -jar iisport-sample-server.jar}, a
@@ -289,7 +290,7 @@ final class WarBenchmarks {
                         + " (expected --duration, --blocks, --alternate, --servers, --sample-server)");
             }
         }
-        System.out.println(report(measureBoth(jar, duration, blocks, alternate, servers), duration, blocks, alternate,
+        System.out.println(report(measureBoth(jar, duration, blocks, alternate, servers), duration, alternate,
                 servers));
     }
 
@@ -299,7 +300,8 @@ final class WarBenchmarks {
      *
      * @param jar the sample server's jar
      * @param seconds the length of each run
-     * @param blocks the number of blocks in all (see {@link #measure}), shared among the servers, at least one each
+     * @param blocks the number of blocks in all (see {@link #measure}), shared among the servers and rounded up to a
+     *     multiple of them
      * @param alternate the length of each alternating run over HTTP/1.1 in all (see {@link #alternate}), shared
      *     among the servers; 0 for none
      * @param servers how many server JVMs to start, one after the other
@@ -331,12 +333,13 @@ final class WarBenchmarks {
      *
      * @param protocols the measured protocols
      * @param seconds the length of each run
-     * @param blocks the number of blocks
      * @param alternate the length of each alternating run, 0 if there was none
      * @param servers how many server JVMs shared the measurement
      * @return Markdown
      */
-    static String report(List<Protocol> protocols, int seconds, int blocks, int alternate, int servers) {
+    static String report(List<Protocol> protocols, int seconds, int alternate, int servers) {
+        // The blocks run, as measureBoth shared them among the servers: one ratio per block and compared variant.
+        int blocks = protocols.get(0).rpsRatios().values().stream().findFirst().map(List::size).orElse(0);
         StringBuilder b = new StringBuilder();
         b.append("## The filter in the sample WAR, as deployed\n\n");
         b.append("`java -jar sample-server/target/iisport-sample-server.jar` in a JVM of its own with default options: a ")
@@ -398,7 +401,7 @@ final class WarBenchmarks {
                         confidence(alternating.getValue()), alternating.getValue().size(),
                         protocol.alternatingServerMeans().get(alternating.getKey()).stream()
                                 .map(mean -> String.format(Locale.ROOT, "%.3f", mean))
-                                .collect(java.util.stream.Collectors.joining(", "))));
+                                .collect(Collectors.joining(", "))));
             }
             b.append('\n');
         }
