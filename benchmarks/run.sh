@@ -3,9 +3,9 @@
 #
 #   benchmarks/run.sh [--duration SECONDS] [--rounds N] [--actions N] [--out FILE]
 #
-# Defaults: 8 s runs, 2 rounds (for the WAR path: 12 ABBA blocks of 1 s runs, and 120 s per variant alternating with
-# plain over HTTP/1.1, shared among 3 server JVMs started one after the other), 10,000 connections per action,
-# docs/BENCHMARKS.md; about 35 minutes on 2 cores (about 6 of them for Tomcat, 20 for the WAR path). The report states
+# Defaults: 8 s runs, 2 rounds (for the WAR path: 12 ABBA blocks of 1 s runs, and 120 s per variant and protocol
+# alternating with plain, shared among 3 server JVMs started one after the other), 10,000 connections per action,
+# docs/BENCHMARKS.md; about 42 minutes on 2 cores (about 6 of them for Tomcat, 27 for the WAR path). The report states
 # the method.
 #
 # 1. Load: one Jetty server, one servlet; bare Jetty, Jetty with the iisport extension, the module filter with a no-op
@@ -14,8 +14,10 @@
 # 2. The WAR path, as users deploy it: the sample server (java -jar sample-server/target/iisport-sample-server.jar) in
 #    its own JVM, /bench/plain against /bench/empty-filter, /bench/filtered and /bench/observed, HTTP/1.1 and h2c, in
 #    ABBA blocks of short runs (plain, the variant, the variant, plain): requests/s, p50, p99, the server's CPU time
-#    per request, and the ratios with their confidence interval; over HTTP/1.1 also one wrk run per variant that
-#    switches between plain and the variant every 250 ms (benchmarks/src/main/resources/.../alternate.lua). All of it
+#    per request, and the ratios with their confidence interval; also each variant alternating with plain: over
+#    HTTP/1.1 one wrk run per variant that switches between plain and the variant every 250 ms
+#    (benchmarks/src/main/resources/.../alternate.lua), over h2c cycles of 500 ms h2load runs (plain, the variant,
+#    the variant, plain). All of it
 #    in three server JVMs one after the other, as the JIT's inlining decisions differ from one start to the next.
 # 3. Connection actions, on Jetty and on Tomcat: plain close vs setNeedDisconnect() vs resetConnection(),
 #    connections/s, open connections before and after, and the delay from resetConnection() returning to the client

@@ -244,7 +244,7 @@ public final class LoadBenchmarks {
             // Short runs in ABBA blocks (see WarBenchmarks): about as long as the other sections.
             int warSeconds = Math.max(1, duration / 8);
             int warBlocks = 6 * rounds;
-            // And over HTTP/1.1, each variant alternating with plain in one run (see WarBenchmarks.alternate).
+            // And each variant alternating with plain in short phases (see WarBenchmarks.alternate, alternateH2c).
             int warAlternate = 60 * rounds;
             // Shared among server JVMs started afresh: the JIT's decisions differ between starts.
             int warServers = 3;

@@ -71,6 +71,23 @@ final class LoadTools {
         }
     }
 
+    /**
+     * One short h2load run without a warm-up, for the h2c alternation: its connections' set-up is part of the run, so
+     * compare runs of the same length only.
+     *
+     * @param millis the run's length in milliseconds
+     * @return the requests per second h2load reports
+     * @throws IllegalStateException if a request failed or errored
+     */
+    static double h2loadRate(String url, int connections, int streams, long millis) throws Exception {
+        String out = run(List.of("h2load", "-c" + connections, "-m" + streams, "-t1", "-D", millis + "ms", url));
+        Matcher requests = Pattern.compile("requests: \\d+ total, \\d+ started, \\d+ done, \\d+ succeeded, (\\d+) failed, (\\d+) errored").matcher(out);
+        if (!requests.find() || Long.parseLong(requests.group(1)) + Long.parseLong(requests.group(2)) > 0) {
+            throw new IllegalStateException("h2load run of " + url + " had failed or errored requests:\n" + out);
+        }
+        return number(out, "finished in [0-9.]+m?s, ([0-9.]+) req/s");
+    }
+
     static double number(String out, String regex) {
         Matcher m = Pattern.compile(regex).matcher(out);
         if (!m.find()) {

@@ -54,18 +54,24 @@ final class WarBenchmarks {
      * All runs of one protocol: per variant, in order; and per compared variant, its ratios to plain (requests/s:
      * variant ÷ plain; CPU per request: plain ÷ variant).
      */
-    record Protocol(String title, Map<String, List<Run>> runs, Map<String, List<Double>> rpsRatios,
-            Map<String, List<Double>> cpuRatios, Map<String, List<Double>> alternatingRatios,
-            Map<String, List<Double>> alternatingServerMeans) {
-        /** @return a protocol with no runs yet, titled with its protocol and load */
-        static Protocol named(String title) {
-            return new Protocol(title, new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(),
+    record Protocol(String title, String alternation, Map<String, List<Run>> runs,
+            Map<String, List<Double>> rpsRatios, Map<String, List<Double>> cpuRatios,
+            Map<String, List<Double>> alternatingRatios, Map<String, List<Double>> alternatingServerMeans) {
+        /**
+         * @param title the protocol and load
+         * @param alternation how its alternating measurement switches paths, for the report
+         * @return a protocol with no runs yet
+         */
+        static Protocol named(String title, String alternation) {
+            return new Protocol(title, alternation, new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(),
                     new LinkedHashMap<>(), new LinkedHashMap<>());
         }
     }
 
     /** The phase length of the alternating measurement (see {@link #alternate}), in milliseconds. */
     static final int PHASE_MILLIS = 250;
+    /** The length of each h2load run of the h2c alternation (see {@link #alternateH2c}), in milliseconds. */
+    static final int H2C_PHASE_MILLIS = 500;
     /** The warm-up per variant: a server pinned to one CPU compiles its hot paths for about a minute. */
     static final int WARM_UP_SECONDS = 20;
 
@@ -192,7 +198,7 @@ final class WarBenchmarks {
     }
 
     /**
-     * HTTP/1.1 only: each compared variant against plain in one wrk run of {@code seconds} that alternates the two
+     * HTTP/1.1: each compared variant against plain in one wrk run of {@code seconds} that alternates the two
      * paths on all 32 connections every {@value #PHASE_MILLIS} ms, in ABBA order ({@code alternate.lua}): the two
      * share the machine's state of the moment, so the ratio of each cycle of four phases (the variant's answers ÷
      * plain's) is far steadier than that of separate runs, and the whole run gives the ratio with a confidence
@@ -214,16 +220,53 @@ final class WarBenchmarks {
             for (String variant : COMPARED) {
                 String out = LoadTools.run(List.of("wrk", "-t1", "-c32", "-d" + seconds + "s", "-s", script.toString(),
                         root, "--", path + "plain", path + variant, String.valueOf(PHASE_MILLIS)));
-                List<Double> ratios = cycleRatios(out);
-                System.out.printf(Locale.ROOT, "war %s alternating %s: %s (%d cycles)%n", protocol.title(), variant,
-                        confidence(ratios), ratios.size());
-                protocol.alternatingRatios().computeIfAbsent(variant, v -> new ArrayList<>()).addAll(ratios);
-                protocol.alternatingServerMeans().computeIfAbsent(variant, v -> new ArrayList<>())
-                        .add(ratios.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
+                addAlternating(protocol, variant, cycleRatios(out));
             }
         } finally {
             Files.deleteIfExists(script);
         }
+    }
+
+    /**
+     * h2c: each compared variant against plain in cycles of four h2load runs of {@value #H2C_PHASE_MILLIS} ms (plain,
+     * the variant, the variant, plain), for {@code seconds} in all per variant; each cycle gives one ratio (the
+     * variant's requests/s ÷ plain's). h2load cannot switch paths within a run as wrk does with a script, so each
+     * phase is a run of its own, with its connections' set-up (about 1 % of a phase here, alike on both sides).
+     * Phases this short follow the machine's drift as the HTTP/1.1 alternation does; on this machine one cycle's
+     * ratio spreads by about ±0.10 (one standard deviation), against ±0.16 for blocks of 1 s runs.
+     *
+     * @param protocol the h2c measurement, whose alternating ratios (and this server's mean of them) are added
+     * @param seconds the time per variant; 0 for none
+     */
+    void alternateH2c(Protocol protocol, int seconds) throws Exception {
+        if (seconds <= 0) {
+            return;
+        }
+        for (String variant : COMPARED) {
+            List<Double> ratios = new ArrayList<>();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            do {
+                double plainBefore = h2cPhase("plain");
+                double first = h2cPhase(variant);
+                double second = h2cPhase(variant);
+                double plainAfter = h2cPhase("plain");
+                ratios.add((first + second) / (plainBefore + plainAfter));
+            } while (System.nanoTime() < end);
+            addAlternating(protocol, variant, ratios);
+        }
+    }
+
+    private double h2cPhase(String variant) throws Exception {
+        return LoadTools.h2loadRate(base + variant, 8, 16, H2C_PHASE_MILLIS);
+    }
+
+    /** Adds one server's alternating cycle ratios of {@code variant} to {@code protocol}, and prints them. */
+    private static void addAlternating(Protocol protocol, String variant, List<Double> ratios) {
+        System.out.printf(Locale.ROOT, "war %s alternating %s: %s (%d cycles)%n", protocol.title(), variant,
+                confidence(ratios), ratios.size());
+        protocol.alternatingRatios().computeIfAbsent(variant, v -> new ArrayList<>()).addAll(ratios);
+        protocol.alternatingServerMeans().computeIfAbsent(variant, v -> new ArrayList<>())
+                .add(ratios.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
     }
 
     /**
@@ -267,8 +310,8 @@ final class WarBenchmarks {
 
     /**
      * Measures the WAR path alone and prints its report section: {@code --duration SECONDS} of each run (default
-     * 1), {@code --blocks N} (default 16), {@code --alternate SECONDS} of each alternating run (default 120, 0 for
-     * none, see {@link #alternate}), {@code --sample-server JAR} (default
+     * 1), {@code --blocks N} (default 16), {@code --alternate SECONDS} per variant and protocol alternating with plain
+     * (default 120, 0 for none, see {@link #alternate} and {@link #alternateH2c}), {@code --sample-server JAR} (default
      * sample-server/target/iisport-sample-server.jar). Pin it as run.sh does to keep server and load tool apart.
      *
      * @param args the options
@@ -302,7 +345,8 @@ final class WarBenchmarks {
      * @param seconds the length of each run
      * @param blocks the number of blocks in all (see {@link #measure}), shared among the servers and rounded up to a
      *     multiple of them
-     * @param alternate the length of each alternating run over HTTP/1.1 in all (see {@link #alternate}), shared
+     * @param alternate the time per variant of the alternating measurements in all (see {@link #alternate} and
+     *     {@link #alternateH2c}), for each protocol, shared
      *     among the servers; 0 for none
      * @param servers how many server JVMs to start, one after the other
      * @return the measured protocols
@@ -312,8 +356,10 @@ final class WarBenchmarks {
         if (servers < 1) {
             throw new IllegalArgumentException("servers must be at least 1, not " + servers);
         }
-        Protocol http11 = Protocol.named("HTTP/1.1 keep-alive (wrk, 32 connections)");
-        Protocol h2c = Protocol.named("h2c (h2load, 8 connections x 16 streams)");
+        Protocol http11 = Protocol.named("HTTP/1.1 keep-alive (wrk, 32 connections)",
+                "switching paths every " + PHASE_MILLIS + " ms in one wrk run");
+        Protocol h2c = Protocol.named("h2c (h2load, 8 connections x 16 streams)",
+                "in h2load runs of " + H2C_PHASE_MILLIS + " ms");
         int blocksEach = Math.max(1, (blocks + servers - 1) / servers);
         for (int n = 0; n < servers; n++) {
             WarBenchmarks sample = start(jar);
@@ -321,6 +367,7 @@ final class WarBenchmarks {
                 sample.measure(http11, (url, s) -> LoadTools.wrk(url, 32, s), seconds, blocksEach);
                 sample.alternate(http11, alternate / servers);
                 sample.measure(h2c, (url, s) -> LoadTools.h2load(url, 8, 16, s), seconds, blocksEach);
+                sample.alternateH2c(h2c, alternate / servers);
             } finally {
                 sample.stop();
             }
@@ -368,13 +415,16 @@ final class WarBenchmarks {
                 .append("over the run divided by the requests served: it holds better than requests/s when other work ")
                 .append("competes for the CPUs.\n\n");
         if (alternate > 0) {
-            b.append("Over HTTP/1.1 the ratios that decide are also measured **alternating**: wrk runs of ")
-                    .append(alternate).append(" s in all per variant switch all 32 connections between ")
-                    .append("`/bench/plain` and the variant every ").append(PHASE_MILLIS).append(" ms, in ABBA order, and each ")
-                    .append("cycle of four phases gives one ratio (the variant's answers ÷ plain's): both paths run ")
-                    .append("under the machine's state of the moment, which separate runs cannot give on a machine ")
-                    .append("whose speed drifts by tens of percent within seconds; for the same time spent, its ")
-                    .append("confidence interval is about half as wide as the blocks'.\n\n");
+            b.append("The ratios that decide are also measured **alternating**, ").append(alternate)
+                    .append(" s in all per variant and protocol, in cycles of four phases in ABBA order (plain, the ")
+                    .append("variant, the variant, plain), each cycle giving one ratio (the variant's answers ÷ ")
+                    .append("plain's): over HTTP/1.1, wrk runs that switch all 32 connections between `/bench/plain` ")
+                    .append("and the variant every ").append(PHASE_MILLIS).append(" ms; over h2c, h2load runs of ")
+                    .append(H2C_PHASE_MILLIS).append(" ms each (h2load cannot switch paths within a run; each run ")
+                    .append("sets its connections up, alike on both sides). Both paths run under the machine's state ")
+                    .append("of the moment, which longer separate runs cannot give on a machine whose speed drifts by ")
+                    .append("tens of percent within seconds; for the same time spent, the confidence interval is ")
+                    .append("narrower than the blocks'.\n\n");
         }
         for (Protocol protocol : protocols) {
             b.append("### ").append(protocol.title()).append("\n\n");
@@ -396,8 +446,8 @@ final class WarBenchmarks {
                         confidence(protocol.cpuRatios().get(variant)), protocol.rpsRatios().get(variant).size()));
             }
             for (Map.Entry<String, List<Double>> alternating : protocol.alternatingRatios().entrySet()) {
-                b.append(String.format(Locale.ROOT, "%s ÷ plain, requests/s alternating every %d ms: **%s** (%d "
-                        + "cycles; each server's mean: %s).%n", alternating.getKey(), PHASE_MILLIS,
+                b.append(String.format(Locale.ROOT, "%s ÷ plain, requests/s alternating %s: **%s** (%d "
+                        + "cycles; each server's mean: %s).%n", alternating.getKey(), protocol.alternation(),
                         confidence(alternating.getValue()), alternating.getValue().size(),
                         protocol.alternatingServerMeans().get(alternating.getKey()).stream()
                                 .map(mean -> String.format(Locale.ROOT, "%.3f", mean))
