@@ -11,17 +11,20 @@ import java.util.regex.Pattern;
 
 /**
  * The filter's init-params, parsed and checked at start-up: the response buffer limit, the request body limit, the
- * modules in {@code <modules>} order and each module's settings.
+ * pending timeout, the modules in {@code <modules>} order and each module's settings.
  *
  * @param filterName the filter's name, for messages
  * @param responseBufferLimit bytes buffered before the response streams; 0 for no buffering
  * @param requestBodyLimit the most bytes of a request body modules may read or insert ({@code ReadEntityBody},
  *     {@code InsertEntityBody}); over it the request is refused with 413
+ * @param pendingTimeout how long a module's {@code RQ_NOTIFICATION_PENDING} may stay uncompleted, in milliseconds;
+ *     0 for no limit, {@link #CONTAINER_ASYNC_TIMEOUT} for the container's async timeout (see
+ *     {@link #PENDING_TIMEOUT})
  * @param moduleClasses module name to class name, in configuration order
  * @param moduleSettings module name to its settings ({@code <module>.<setting>} init-params without the prefix)
  */
-record FilterSettings(String filterName, int responseBufferLimit, long requestBodyLimit, Map<String, String> moduleClasses,
-        Map<String, Map<String, String>> moduleSettings) {
+record FilterSettings(String filterName, int responseBufferLimit, long requestBodyLimit, long pendingTimeout,
+        Map<String, String> moduleClasses, Map<String, Map<String, String>> moduleSettings) {
     static final String MODULES = "modules";
     static final String RESPONSE_BUFFER_LIMIT = "responseBufferLimit";
     /** IIS's default {@code responseBufferLimit}, 4 MiB. */
@@ -34,6 +37,26 @@ record FilterSettings(String filterName, int responseBufferLimit, long requestBo
      * at what the filter already buffers for a response. Larger uploads that a module must inspect raise it.
      */
     static final long DEFAULT_REQUEST_BODY_LIMIT = 4L * 1024 * 1024;
+    /**
+     * How long a module's {@code RQ_NOTIFICATION_PENDING} may stay uncompleted ({@code IndicateCompletion},
+     * {@code PostCompletion}), in milliseconds, 0 for no limit; past it the module failed (a 500, or a reset once the
+     * response is committed). It is the timeout of the async cycle the filter starts to suspend the request
+     * ({@code AsyncContext.setTimeout}), and bounds the wait of the request's thread where async cannot be started.
+     * IIS sets no limit of its own on a pending notification (its connection and request limits end the request).
+     */
+    static final String PENDING_TIMEOUT = "pendingTimeout";
+    /** No {@code pendingTimeout}: a suspension keeps the container's async timeout (30 s on Jetty and Tomcat). */
+    static final long CONTAINER_ASYNC_TIMEOUT = -1;
+    /**
+     * The longest wait of a request's thread for a completion without a {@code pendingTimeout}: 30 s, the default
+     * async timeout of Jetty and Tomcat, so that a module that never completes does not hold the thread for ever.
+     */
+    static final long DEFAULT_PENDING_WAIT = 30_000;
+    /** The largest {@code pendingTimeout}, in milliseconds (about 24.8 days). */
+    static final long MAX_PENDING_TIMEOUT = Integer.MAX_VALUE;
+    /** The init-params the filter takes, for messages. */
+    private static final String KNOWN = MODULES + ", " + RESPONSE_BUFFER_LIMIT + ", " + REQUEST_BODY_LIMIT + ", "
+            + PENDING_TIMEOUT + " and <module>.<setting>";
     /** The largest buffer a Java array can hold. */
     static final long MAX_RESPONSE_BUFFER_LIMIT = Integer.MAX_VALUE - 8;
 
@@ -54,14 +77,14 @@ record FilterSettings(String filterName, int responseBufferLimit, long requestBo
                 DEFAULT_RESPONSE_BUFFER_LIMIT, "no buffering");
         long bodyLimit = parseByteCount(filterName, REQUEST_BODY_LIMIT, params.remove(REQUEST_BODY_LIMIT),
                 DEFAULT_REQUEST_BODY_LIMIT, "modules read no body");
+        long pendingTimeout = parsePendingTimeout(filterName, params.remove(PENDING_TIMEOUT));
         String modulesValue = params.remove(MODULES);
         if (modulesValue == null || modulesValue.isBlank()) {
             // A misspelt 'modules' is the likelier mistake: name it first.
             for (Map.Entry<String, String> param : params.entrySet()) {
                 if (param.getKey().indexOf('.') <= 0) {
                     throw error(filterName, param.getKey(), param.getValue(), "is unknown: the filter takes "
-                            + MODULES + ", " + RESPONSE_BUFFER_LIMIT + ", " + REQUEST_BODY_LIMIT + " and <module>.<setting>, and '" + MODULES
-                            + "' is missing");
+                            + KNOWN + ", and '" + MODULES + "' is missing");
                 }
             }
             throw error(filterName, MODULES, modulesValue, "is required: list the modules as name=class, one per line");
@@ -80,12 +103,34 @@ record FilterSettings(String filterName, int responseBufferLimit, long requestBo
             int dot = key.indexOf('.');
             String owner = dot > 0 ? canonicalNames.get(key.substring(0, dot).toLowerCase(Locale.ROOT)) : null;
             if (owner == null || dot == key.length() - 1) {
-                throw error(filterName, key, param.getValue(), "is unknown: the filter takes " + MODULES + ", "
-                        + RESPONSE_BUFFER_LIMIT + ", " + REQUEST_BODY_LIMIT + " and <module>.<setting> for the modules " + classes.keySet());
+                throw error(filterName, key, param.getValue(), "is unknown: the filter takes " + KNOWN
+                        + " for the modules " + classes.keySet());
             }
             settings.get(owner).put(key.substring(dot + 1), param.getValue());
         }
-        return new FilterSettings(filterName, limit, bodyLimit, classes, settings);
+        return new FilterSettings(filterName, limit, bodyLimit, pendingTimeout, classes, settings);
+    }
+
+    /**
+     * Parses {@link #PENDING_TIMEOUT}: milliseconds from 0 (no limit) to {@link #MAX_PENDING_TIMEOUT}.
+     *
+     * @return the timeout, or {@link #CONTAINER_ASYNC_TIMEOUT} when the init-param is absent
+     */
+    private static long parsePendingTimeout(String filterName, String value) throws ServletException {
+        if (value == null) {
+            return CONTAINER_ASYNC_TIMEOUT;
+        }
+        long timeout;
+        try {
+            timeout = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw error(filterName, PENDING_TIMEOUT, value, "is not a whole number of milliseconds");
+        }
+        if (timeout < 0 || timeout > MAX_PENDING_TIMEOUT) {
+            throw error(filterName, PENDING_TIMEOUT, value,
+                    "must be from 0 (no limit) to " + MAX_PENDING_TIMEOUT + " milliseconds");
+        }
+        return timeout;
     }
 
     /**

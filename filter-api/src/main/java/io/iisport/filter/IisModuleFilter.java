@@ -32,6 +32,10 @@ import java.util.function.LongSupplier;
  *       or multipart body they took; default 4194304 (4 MiB, the response buffer's memory). Over it the module gets
  *       an {@link io.iisport.httpserv.EntityBodyTooLargeException} naming the limit and the request is refused with
  *       {@code 413 Content Too Large}.</li>
+ *   <li>{@code pendingTimeout}: milliseconds, from 0 (no limit) to 2147483647, that a module's
+ *       {@code RQ_NOTIFICATION_PENDING} may stay uncompleted before the module counts as failed (see
+ *       {@link io.iisport.httpserv.RequestNotificationStatus#RQ_NOTIFICATION_PENDING}); without it a suspended
+ *       request keeps the container's async timeout and a waiting request thread waits at most 30 s.</li>
  *   <li>{@code <module name>.<setting>}: a setting of that module, read through
  *       {@link io.iisport.httpserv.ModuleSettings}.</li>
  * </ul>
@@ -63,8 +67,8 @@ import java.util.function.LongSupplier;
  * <p>RQ_NOTIFICATION_PENDING hands the container's thread back: the filter starts servlet async, and the module's
  * {@link io.iisport.httpserv.IHttpContext#indicateCompletion} or {@link io.iisport.httpserv.IHttpContext#postCompletion}
  * continues the pipeline on a container thread, then an ASYNC dispatch to the request's URI runs the handler (so the
- * filter must be mapped with {@code <dispatcher>ASYNC</dispatcher>}); the container's async timeout ends a module that
- * never completes with a 500. Where async cannot be started the request's thread waits (see
+ * filter must be mapped with {@code <dispatcher>ASYNC</dispatcher>}); the {@code pendingTimeout} init-param, or else
+ * the container's async timeout, ends a module that never completes with a 500. Where async cannot be started the request's thread waits (see
  * {@link io.iisport.httpserv.RequestNotificationStatus#RQ_NOTIFICATION_PENDING}). An async servlet
  * ({@code startAsync}) gets an {@code AsyncContext} whose {@code complete()} runs the stages after the handler and the
  * final send; a servlet using {@code AsyncContext.dispatch} needs the filter mapped with

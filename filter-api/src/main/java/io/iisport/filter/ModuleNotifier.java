@@ -221,7 +221,7 @@ final class ModuleNotifier {
                     return RQ_NOTIFICATION_PENDING;
                 }
                 if (done == null) {
-                    done = pending.await();
+                    done = pending.await(pipeline.pendingWaitNanos());
                 }
                 pending.accept();
                 status = completed(stage, post, m, done);
@@ -258,7 +258,9 @@ final class ModuleNotifier {
             return modules[m].onAsyncCompletion(context, stage.mask, post, provider, posted);
         }
         throw new TimeoutException("RQ_NOTIFICATION_PENDING was not completed (IndicateCompletion or PostCompletion) "
-                + "within the request's async timeout");
+                + "in time: the filter's " + FilterSettings.PENDING_TIMEOUT + " init-param, or else the container's "
+                + "async timeout (a suspended request) or " + FilterSettings.DEFAULT_PENDING_WAIT + " ms (a waiting "
+                + "thread)");
     }
 
     private void moduleFailed(int m, String where, Throwable e) {

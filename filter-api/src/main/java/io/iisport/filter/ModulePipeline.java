@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 /**
@@ -23,6 +24,11 @@ final class ModulePipeline {
     final int responseBufferLimit;
     /** The most bytes of a request body modules may read or insert. */
     final long requestBodyLimit;
+    /**
+     * How long a PENDING may stay uncompleted, in milliseconds; 0 for no limit, -1 for the container's async timeout
+     * (see {@link FilterSettings#PENDING_TIMEOUT}).
+     */
+    final long pendingTimeout;
     /**
      * The request attribute that finds this pipeline's running request on an async dispatch, where the container
      * hands the filter its own request (set only once a servlet starts async).
@@ -45,14 +51,17 @@ final class ModulePipeline {
     private volatile Boolean opaqueForward;
 
     ModulePipeline(List<RegisteredModule> modules, int responseBufferLimit) {
-        this(modules, responseBufferLimit, FilterSettings.DEFAULT_REQUEST_BODY_LIMIT);
+        this(modules, responseBufferLimit, FilterSettings.DEFAULT_REQUEST_BODY_LIMIT,
+                FilterSettings.CONTAINER_ASYNC_TIMEOUT);
     }
 
-    ModulePipeline(List<RegisteredModule> modules, int responseBufferLimit, long requestBodyLimit) {
+    ModulePipeline(List<RegisteredModule> modules, int responseBufferLimit, long requestBodyLimit,
+            long pendingTimeout) {
         this.modules = modules.toArray(new RegisteredModule[0]);
         this.globals = new GlobalModules(this.modules);
         this.responseBufferLimit = responseBufferLimit;
         this.requestBodyLimit = requestBodyLimit;
+        this.pendingTimeout = pendingTimeout;
         for (Stage stage : Stage.values()) {
             pre[stage.ordinal()] = sortedSubscribers(stage, false);
             post[stage.ordinal()] = stage.hasPost() ? sortedSubscribers(stage, true) : NONE;
@@ -64,6 +73,15 @@ final class ModulePipeline {
         this.observesHandler = pre[Stage.SEND_RESPONSE.ordinal()].length > 0
                 || subscribedIn(Stage.Section.AFTER_HANDLER).length > 0
                 || subscribedIn(Stage.Section.FINAL).length > 0;
+    }
+
+    /**
+     * @return the longest wait of a request's thread for a PENDING's completion, in nanoseconds; 0 for no limit
+     */
+    long pendingWaitNanos() {
+        long millis = pendingTimeout == FilterSettings.CONTAINER_ASYNC_TIMEOUT ? FilterSettings.DEFAULT_PENDING_WAIT
+                : pendingTimeout;
+        return TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
     /**

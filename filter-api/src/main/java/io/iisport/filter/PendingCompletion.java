@@ -16,6 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  *   IDLE --accept()--&gt; ACCEPTING --completion--&gt; COMPLETED --completed()/await()--&gt; (the caller goes on)
+ *                         |   |  +--await() timed out--&gt; IDLE
  *                         |   ^
  *                         |   +---------------- accept() -------------------+
  *                         +--suspend(at)--&gt; SUSPENDED --completion or timeOut()--&gt; RESUMING
@@ -49,7 +50,7 @@ final class PendingCompletion {
             }
         }
 
-        /** The container's async timeout came first: the module failed. */
+        /** The timeout came first (the async cycle's, or the wait's): the module failed. */
         record TimedOut() implements Completion {
         }
     }
@@ -120,18 +121,33 @@ final class PendingCompletion {
     }
 
     /**
-     * Parks the calling thread until the completion (which may already have come).
+     * Parks the calling thread until the completion (which may already have come), at most {@code timeoutNanos}:
+     * then the notification is no longer pending (a later completion is refused) and the module failed.
      *
-     * @return the completion
+     * @param timeoutNanos the longest wait, in nanoseconds; 0 for no limit
+     * @return the completion, or a {@link Completion.TimedOut}
      * @throws InterruptedException if the thread is interrupted while waiting
      */
-    Completion await() throws InterruptedException {
+    Completion await(long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
         while (true) {
             Completion completion = completed();
             if (completion != null) {
                 return completion;
             }
-            LockSupport.park(this);
+            if (timeoutNanos == 0) {
+                LockSupport.park(this);
+            } else {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    // Unless the completion came meanwhile: then it is read again above.
+                    if (STATE.compareAndSet(this, ACCEPTING, IDLE)) {
+                        return TIMED_OUT;
+                    }
+                    continue;
+                }
+                LockSupport.parkNanos(this, left);
+            }
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted while RQ_NOTIFICATION_PENDING");
             }
@@ -162,7 +178,10 @@ final class PendingCompletion {
         }
     }
 
-    /** The container's async timeout: a suspended notification's module failed; otherwise nothing. */
+    /**
+     * The suspension's async cycle timed out (the {@code pendingTimeout}, or the container's async timeout): a
+     * suspended notification's module failed; otherwise nothing.
+     */
     void timeOut() {
         State current = state;
         if (current instanceof State.Suspended suspended && STATE.compareAndSet(this, current, RESUMING)) {

@@ -49,6 +49,11 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
     private final ServletRequestWrapper request;
     private final Owner owner;
     /**
+     * The timeout of the async cycle a suspension starts, in milliseconds (0: none), or
+     * {@link FilterSettings#CONTAINER_ASYNC_TIMEOUT} to keep the container's.
+     */
+    private final long pendingTimeout;
+    /**
      * The thread running the pipeline where a PENDING may suspend it: the filter's, or the one continuing it after
      * a completion; {@code null} while the handler runs or the servlet's async processing goes on. Changed through
      * {@link #DRIVER}: a field rather than an {@code AtomicReference}, one object fewer a request.
@@ -57,8 +62,13 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
     /** The container's {@code AsyncContext} a module's PENDING suspended the request with, until resumed. */
     private volatile AsyncContext suspended;
 
-    RequestSuspension(ServletRequestWrapper request, Owner owner) {
+    /**
+     * @param pendingTimeout the timeout of the async cycle a suspension starts, in milliseconds (0: none), or
+     *     {@link FilterSettings#CONTAINER_ASYNC_TIMEOUT} to keep the container's
+     */
+    RequestSuspension(ServletRequestWrapper request, long pendingTimeout, Owner owner) {
         this.request = request;
+        this.pendingTimeout = pendingTimeout;
         this.owner = owner;
     }
 
@@ -119,6 +129,9 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
             return false;
         }
         AsyncContext started = given.startAsync();
+        if (pendingTimeout != FilterSettings.CONTAINER_ASYNC_TIMEOUT) {
+            started.setTimeout(pendingTimeout);
+        }
         owner.followSuspension(started);
         suspended = started;
         return true;

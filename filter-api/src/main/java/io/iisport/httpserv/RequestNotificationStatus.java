@@ -25,15 +25,17 @@ public enum RequestNotificationStatus {
      *       URI runs it (the filter must be mapped with {@code <dispatcher>ASYNC</dispatcher>}; the servlet sees
      *       {@code getDispatcherType()} {@code REQUEST}, or {@code FORWARD} after a {@code SetUrl}, as without
      *       PENDING); otherwise the request ends there and {@code AsyncContext.complete()} ends it.</li>
-     *   <li>A module that never completes is ended by the container's async timeout (30 s on Jetty and Tomcat by
-     *       default; a filter before the module filter may set another on the {@code AsyncContext} it starts):
+     *   <li>A module that never completes is ended by the module filter's {@code pendingTimeout} init-param, or
+     *       without it by the container's async timeout (30 s on Jetty and Tomcat by default; a filter before the
+     *       module filter may set another on the {@code AsyncContext} it starts):
      *       the module is logged as failed, the response is a 500 as for a module that throws (RFC 9110 §15.6.1, an
      *       unexpected condition in the server, and what the Servlet spec sends for an async timeout; not 503, which
      *       invites a retry after a temporary overload, nor 504, a gateway's upstream), and
      *       {@code RQ_SEND_RESPONSE}, {@code RQ_LOG_REQUEST} and {@code RQ_END_REQUEST} still run. A completion
      *       after that throws {@link IllegalStateException}.</li>
      *   <li>Where async processing cannot be started, the request's thread waits for the completion instead, as it
-     *       would block in any servlet: the request is not async-supported (a filter or servlet without
+     *       would block in any servlet, at most the {@code pendingTimeout} (30 s without it; past it, the module
+     *       failed as above): the request is not async-supported (a filter or servlet without
      *       {@code <async-supported>true}); {@code RQ_SEND_RESPONSE} (raised in the middle of a write or flush);
      *       a notification while the servlet's own async processing is under way (the stages after an async
      *       handler run when it completes, on the completing thread); and the stages after a handler that threw

@@ -2,8 +2,10 @@ package io.iisport.filter;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -23,6 +25,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -33,6 +37,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The IIS pipeline around the servlet chain, on a real Jetty: order, statuses, priorities, failures, async. */
 class PipelineTest {
@@ -399,6 +404,50 @@ class PipelineTest {
         HttpTester.Response response = server.get("/page");
         assertThat(response.getContent(), is("from servlet"));
         assertEquals(List.of("same thread", "servlet"), events.all());
+    }
+
+    /**
+     * A PENDING never completed, with {@code pendingTimeout}: the module failed once it passed, whether the request
+     * was suspended (async) or its thread waits (not async-supported); a completion after it is refused.
+     */
+    @ParameterizedTest(name = "async-supported: {0}")
+    @ValueSource(booleans = {true, false})
+    void aPendingNotCompletedWithinThePendingTimeoutFailsTheModule(boolean asyncSupported) throws Exception {
+        CountDownLatch responded = new CountDownLatch(1);
+        server.scripted("P").on(RequestNotification.RQ_BEGIN_REQUEST, (c, p) -> {
+            new Thread(() -> {
+                try {
+                    responded.await();
+                    c.indicateCompletion(RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE);
+                    events.add("late accepted");
+                } catch (IllegalStateException e) {
+                    events.add("late refused");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }).start();
+            return RequestNotificationStatus.RQ_NOTIFICATION_PENDING;
+        });
+        server.moduleFilter("modules", "P=" + Scripted.class.getName() + "\nA=" + Recorder.class.getName(),
+                "A.notifications", "RQ_LOG_REQUEST,RQ_END_REQUEST", "A.post", "", "pendingTimeout", "300")
+                .setAsyncSupported(asyncSupported);
+        server.start();
+
+        long start = System.nanoTime();
+        HttpTester.Response response = server.get("/page");
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        responded.countDown();
+        events.await("late refused");
+        events.await("A:dispose");
+
+        assertThat(response.getStatus(), is(500));
+        assertThat("not before the timeout", tookMillis, greaterThanOrEqualTo(300L));
+        // The containers' own async timeout is 30 s: the init-param, not it, ended the wait.
+        assertThat("well before 30 s", tookMillis, lessThan(20_000L));
+        assertThat(servletCalls.get(), is(0));
+        List<String> recorded = new ArrayList<>(events.all());
+        assertThat(recorded.remove("late refused"), is(true));
+        assertEquals(List.of("A:RQ_LOG_REQUEST", "A:RQ_END_REQUEST", "A:dispose"), recorded);
     }
 
     @Test

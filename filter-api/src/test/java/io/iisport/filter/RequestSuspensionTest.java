@@ -94,7 +94,8 @@ class RequestSuspensionTest {
     private RequestSuspension suspension(
             BiConsumer<PendingCompletion.Cursor, PendingCompletion.Completion> continuation) {
         container.setAsyncSupported(true);
-        return new RequestSuspension(new HttpServletRequestWrapper(given), new RequestSuspension.Owner() {
+        return new RequestSuspension(new HttpServletRequestWrapper(given), FilterSettings.CONTAINER_ASYNC_TIMEOUT,
+                new RequestSuspension.Owner() {
             @Override
             public boolean failed() {
                 return failed.get();

@@ -4,8 +4,11 @@ import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_CONT
 import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_FINISH_REQUEST;
 import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_PENDING;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.both;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -59,6 +62,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpTester;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.AfterAll;
@@ -70,19 +74,25 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * {@code RQ_NOTIFICATION_PENDING} completed later from another thread, on Jetty 12 and Tomcat, each with a small
  * request thread pool: {@code IndicateCompletion}, {@code PostCompletion} with {@code OnAsyncCompletion}, PENDING in
- * LOG_REQUEST after a synchronous servlet, SetUrl before a PENDING, the async timeout, and more PENDING requests at
- * once than the container has request threads, which only completes if no thread waits.
+ * LOG_REQUEST after a synchronous servlet, SetUrl before a PENDING, the {@code pendingTimeout} init-param, and more
+ * PENDING requests at once than the container has request threads, which only completes if no thread waits.
  */
 class PendingCompletionTest {
     /** Request threads each container has for requests (Jetty's pool has its acceptor and selector besides). */
     private static final int REQUEST_THREADS = 4;
-    /** The async timeout the test filter sets for {@code ?pend=never}, in ms: that test waits for it. */
-    private static final long NEVER_COMPLETED_TIMEOUT = 600;
     /**
-     * The async timeout for the requests whose module does complete, in ms: more than the client's read timeout, so
-     * that a slow machine does not end them by timeout (a response held back still fails the read).
+     * The context whose module filter has a {@code pendingTimeout} init-param of {@link #PENDING_TIMEOUT}: its
+     * suspensions end then, not at the async timeout the test filter sets.
      */
-    private static final long COMPLETED_TIMEOUT = 30_000;
+    private static final String LIMITED = "/limited";
+    /** The {@code pendingTimeout} of {@link #LIMITED}, in ms: the test of a module that never completes waits for it. */
+    private static final long PENDING_TIMEOUT = 600;
+    /**
+     * The async timeout the test filter sets on every async cycle, in ms, as a deployment may: more than the client's
+     * read timeout, so that a slow machine does not end a request by timeout (a response held back still fails the
+     * read).
+     */
+    private static final long ASYNC_TIMEOUT = 30_000;
     /** What the modules and servlets did, in order. */
     static final ConcurrentLinkedQueue<String> EVENTS = new ConcurrentLinkedQueue<>();
     /** Counted down by each request of {@link #morePendingRequestsThanThreadsAllComplete}. */
@@ -113,13 +123,35 @@ class PendingCompletionTest {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
+        ContextHandlerCollection contexts = new ContextHandlerCollection();
+        contexts.addHandler(jettyContext("/", Map.of()));
+        contexts.addHandler(jettyContext(LIMITED, Map.of("pendingTimeout", Long.toString(PENDING_TIMEOUT))));
+        jetty.setHandler(contexts);
+        jetty.start();
+
+        tomcatBase = Files.createTempDirectory("iisport-pending");
+        tomcat = TomcatTest.newTomcat(tomcatBase);
+        tomcat.getConnector().setProperty("maxThreads", Integer.toString(REQUEST_THREADS));
+        tomcat.getConnector().setProperty("minSpareThreads", "1");
+        tomcatContext("", Map.of());
+        tomcatContext(LIMITED, Map.of("pendingTimeout", Long.toString(PENDING_TIMEOUT)));
+        tomcat.start();
+        clients = Executors.newCachedThreadPool();
+    }
+
+    /**
+     * A context with the async timeout filter, the module filter with {@code moduleParams} besides its modules, and
+     * the servlets.
+     */
+    private static ServletContextHandler jettyContext(String path, Map<String, String> moduleParams) {
+        ServletContextHandler context = new ServletContextHandler(path);
         EnumSet<DispatcherType> dispatches = EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC);
         FilterHolder timeout = new FilterHolder(new AsyncTimeoutFilter());
         timeout.setAsyncSupported(true);
         context.addFilter(timeout, "/*", dispatches);
         FilterHolder modules = new FilterHolder(new IisModuleFilter());
         modules.setInitParameter("modules", "Deferred=" + DeferredModule.class.getName());
+        moduleParams.forEach(modules::setInitParameter);
         modules.setAsyncSupported(true);
         context.addFilter(modules, "/*", dispatches);
         for (Map.Entry<String, HttpServlet> servlet : servlets().entrySet()) {
@@ -127,24 +159,21 @@ class PendingCompletionTest {
             holder.setAsyncSupported(true);
             context.addServlet(holder, servlet.getKey());
         }
-        jetty.setHandler(context);
-        jetty.start();
+        return context;
+    }
 
-        tomcatBase = Files.createTempDirectory("iisport-pending");
-        tomcat = TomcatTest.newTomcat(tomcatBase);
-        tomcat.getConnector().setProperty("maxThreads", Integer.toString(REQUEST_THREADS));
-        tomcat.getConnector().setProperty("minSpareThreads", "1");
-        Context tomcatContext = tomcat.addContext("", tomcatBase.toString());
-        tomcatFilter(tomcatContext, "timeout", new AsyncTimeoutFilter(), Map.of());
-        tomcatFilter(tomcatContext, "iis-modules", new IisModuleFilter(),
-                Map.of("modules", "Deferred=" + DeferredModule.class.getName()));
+    /** The same context on Tomcat ({@code ""} for the root). */
+    private static void tomcatContext(String path, Map<String, String> moduleParams) {
+        Context context = tomcat.addContext(path, tomcatBase.toString());
+        tomcatFilter(context, "timeout", new AsyncTimeoutFilter(), Map.of());
+        Map<String, String> params = new java.util.HashMap<>(moduleParams);
+        params.put("modules", "Deferred=" + DeferredModule.class.getName());
+        tomcatFilter(context, "iis-modules", new IisModuleFilter(), params);
         for (Map.Entry<String, HttpServlet> servlet : servlets().entrySet()) {
             String name = servlet.getKey().substring(1);
-            Tomcat.addServlet(tomcatContext, name, servlet.getValue()).setAsyncSupported(true);
-            tomcatContext.addServletMappingDecoded(servlet.getKey(), name);
+            Tomcat.addServlet(context, name, servlet.getValue()).setAsyncSupported(true);
+            context.addServletMappingDecoded(servlet.getKey(), name);
         }
-        tomcat.start();
-        clients = Executors.newCachedThreadPool();
     }
 
     private static void tomcatFilter(Context context, String name, Filter filter, Map<String, String> params) {
@@ -306,9 +335,13 @@ class PendingCompletionTest {
 
     @ParameterizedTest
     @EnumSource(Container.class)
-    void aModuleThatNeverCompletesEndsWithA500AtTheAsyncTimeout(Container container) throws Exception {
-        HttpTester.Response response = get(container, "/echo?pend=never");
+    void aModuleThatNeverCompletesEndsWithA500AtThePendingTimeout(Container container) throws Exception {
+        long start = System.nanoTime();
+        HttpTester.Response response = get(container, LIMITED + "/echo?pend=never");
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertThat(response.getStatus(), is(500));
+        // The init-param's timeout, not the longer one set on the async cycle before the filter.
+        assertThat(tookMillis, both(greaterThanOrEqualTo(PENDING_TIMEOUT)).and(lessThan(ASYNC_TIMEOUT)));
         awaitEvent("END_REQUEST");
         assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST pending", "LOG_REQUEST", "END_REQUEST")));
         IHttpContext late = ABANDONED.get();
@@ -336,9 +369,8 @@ class PendingCompletionTest {
     }
 
     /**
-     * Sets an async timeout on the async cycles started behind it, as a deployment may: a short one for
-     * {@code ?pend=never}, whose test waits for it, a long one for the rest. Counts down the request's
-     * {@link #REQUEST_THREAD_LEFT} latch when the request's first dispatch leaves it.
+     * Sets an async timeout of {@link #ASYNC_TIMEOUT} on the async cycles started behind it, as a deployment may.
+     * Counts down the request's {@link #REQUEST_THREAD_LEFT} latch when the request's first dispatch leaves it.
      */
     public static final class AsyncTimeoutFilter implements Filter {
         @Override
@@ -361,8 +393,7 @@ class PendingCompletionTest {
                 @Override
                 public AsyncContext startAsync() {
                     AsyncContext started = super.startAsync();
-                    started.setTimeout("never".equals(getParameter("pend")) ? NEVER_COMPLETED_TIMEOUT
-                            : COMPLETED_TIMEOUT);
+                    started.setTimeout(ASYNC_TIMEOUT);
                     return started;
                 }
             }, response);
