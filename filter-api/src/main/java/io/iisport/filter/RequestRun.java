@@ -142,10 +142,11 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
      * Runs the stages before the handler, the handler, and, unless the servlet went async or a module's PENDING
      * suspended the request, the end.
      *
-     * <p>The servlet chain is called at most two frames below the filter (this method, then {@link #handle}): the JIT
-     * inlines the servlet's code into the filter's compiled code only down to a fixed depth ({@code MaxInlineLevel}),
-     * so each frame in between leaves the servlet one level less, and a servlet whose string concatenation or
-     * lambdas no longer fit runs slower behind the filter than without it. Hence no lambda or helper around the call.
+     * <p>The servlet chain is called direct (see {@link DirectHandler}) from this method itself, one frame below the
+     * filter, as any filter calls it: the JIT inlines the servlet's code into the filter's compiled code only down to
+     * a fixed depth ({@code MaxInlineLevel}), so each frame in between leaves the servlet one level less, and a
+     * servlet whose string concatenation or lambdas no longer fit runs slower behind the filter than without it.
+     * Hence no lambda or helper around that call.
      */
     void run(FilterChain chain) throws IOException, ServletException {
         suspension.drive();
@@ -153,7 +154,27 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
         try {
             notifier.raisePreBeginRequest();
             notifier.createModules();
-            handedOff = !notifier.raiseSection(Stage.Section.BEFORE_HANDLER, 0) || handle(chain, true);
+            if (!notifier.raiseSection(Stage.Section.BEFORE_HANDLER, 0)) {
+                handedOff = true;
+            } else if (handlerMayRun()) {
+                if (DirectHandler.allowed(pipeline, request, response, connection)) {
+                    handler = Handler.DIRECT;
+                    response.handToContainer();
+                    Thread thread = suspension.handlerStarts();
+                    IisRequest.Run outer = DirectHandler.enter(this);
+                    try {
+                        chain.doFilter(servletRequest, real);
+                    } catch (IOException | ServletException | RuntimeException | Error e) {
+                        requestEnd.handlerFailed(e);
+                    } finally {
+                        DirectHandler.exit(outer);
+                        suspension.handlerReturned(thread);
+                    }
+                    handedOff = handlerWentAsync();
+                } else {
+                    handedOff = handle(chain);
+                }
+            }
         } finally {
             endUnlessHandedOff(handedOff);
         }
@@ -174,30 +195,17 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     }
 
     /**
-     * The stages before the handler are done: the handler runs, unless a module finished the request; with the
-     * container's own request and response where {@link DirectHandler} allows it, else with the filter's.
+     * Runs the handler with the filter's request and response (the direct call is in {@link #run}): the servlet
+     * chain, or, after a {@code SetUrl}, a forward to the servlet mapped to the new path.
      *
-     * @param requestDispatch whether the handler runs in the dispatch that brought the request to the filter
      * @return whether the servlet went async (the end runs when it completes)
      */
-    private boolean handle(FilterChain chain, boolean requestDispatch) {
-        if (!handlerMayRun()) {
-            return false;
-        }
-        handler = requestDispatch && DirectHandler.allowed(pipeline, request, response, connection)
-                ? Handler.DIRECT : Handler.WRAPPED;
+    private boolean handle(FilterChain chain) {
+        handler = Handler.WRAPPED;
         Thread thread = suspension.handlerStarts();
         try {
             UrlRewrite rewrite = request.rewrite();
-            if (handler == Handler.DIRECT) {
-                response.handToContainer();
-                IisRequest.Run outer = DirectHandler.enter(this);
-                try {
-                    chain.doFilter(servletRequest, real);
-                } finally {
-                    DirectHandler.exit(outer);
-                }
-            } else if (rewrite == null) {
+            if (rewrite == null) {
                 chain.doFilter(request, response());
             } else {
                 // SetUrl: the servlet mapped to the new path is the handler.
@@ -209,6 +217,14 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
         } finally {
             suspension.handlerReturned(thread);
         }
+        return handlerWentAsync();
+    }
+
+    /**
+     * After the handler returned: whether it went async, in which case the request's phase is now ASYNC (unless
+     * another thread already ended it) and the end runs when the servlet completes.
+     */
+    private boolean handlerWentAsync() {
         boolean async = requestEnd.failure() == null && request.isAsyncStarted();
         if (async && handler == Handler.DIRECT) {
             // The servlet's async cycle was started without the filter's request: its end is followed from here.
@@ -294,7 +310,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
             suspension.drive();
             boolean handedOff = false;
             try {
-                handedOff = handle(chain, false);
+                handedOff = handlerMayRun() && handle(chain);
             } finally {
                 endUnlessHandedOff(handedOff);
             }
