@@ -17,6 +17,11 @@ import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.frames.GoAwayFrame;
 import org.eclipse.jetty.http2.frames.HeadersFrame;
 import org.eclipse.jetty.http2.frames.ResetFrame;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -60,6 +65,20 @@ final class H2 implements AutoCloseable {
         };
         session = client.connect(ssl, new InetSocketAddress("127.0.0.1", port), listener)
                 .get(Wire.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Adds to {@code server} a connector for HTTP/1.1 and h2c (prior knowledge, as this client speaks it) on
+     * 127.0.0.1, a free port.
+     */
+    static ServerConnector cleartextConnector(Server server) {
+        HttpConfiguration config = new HttpConfiguration();
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config),
+                new HTTP2CServerConnectionFactory(config));
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        return connector;
     }
 
     Response get(String path, String... headers) throws Exception {

@@ -52,9 +52,6 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http2.hpack.HpackDecoder;
-import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -214,12 +211,7 @@ class TrailersAndGlobalModulesTest {
     void jetty() throws Exception {
         EVENTS.clear();
         Server server = new Server();
-        HttpConfiguration config = new HttpConfiguration();
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config),
-                new HTTP2CServerConnectionFactory(config));
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
+        ServerConnector connector = H2.cleartextConnector(server);
         ServletContextHandler context = new ServletContextHandler("/app");
         FilterHolder filter = new FilterHolder(new IisModuleFilter());
         filter.setInitParameter("modules", MODULES);
