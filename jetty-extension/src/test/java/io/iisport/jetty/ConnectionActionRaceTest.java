@@ -44,6 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -74,6 +75,9 @@ public class ConnectionActionRaceTest extends AbstractConnectionActionsTest
     private static volatile ExecutorService actionExecutor;
     /** What the actions threw; a call after the request completed must do nothing, not throw. */
     private static final BlockingQueue<Throwable> actionFailures = new LinkedBlockingQueue<>();
+    /** For an action called once the next request of the connection is in the servlet ({@code ACTION:next:0}). */
+    private static volatile CountDownLatch nextRequestStarted;
+    private static volatile CountDownLatch lateActionDone;
 
     enum Action
     {
@@ -92,8 +96,8 @@ public class ConnectionActionRaceTest extends AbstractConnectionActionsTest
 
     /**
      * Calls the action named by the {@value #ACT_HEADER} request header, {@code ACTION:begin:MICROS} (that many
-     * microseconds after BEGIN_REQUEST) or {@code ACTION:return:MICROS} (after the servlet returned), from the
-     * test's executor.
+     * microseconds after BEGIN_REQUEST), {@code ACTION:return:MICROS} (after the servlet returned) or
+     * {@code ACTION:next:0} (once the servlet is handling {@code /next}), from the test's executor.
      */
     public static class RacingModule implements RegisterModule
     {
@@ -108,6 +112,7 @@ public class ConnectionActionRaceTest extends AbstractConnectionActionsTest
                     String[] act = context.getRequest().getHeader(ACT_HEADER).split(":");
                     Action action = Action.valueOf(act[0]);
                     boolean afterReturn = act[1].equals("return");
+                    boolean afterNext = act[1].equals("next");
                     long delayNanos = TimeUnit.MICROSECONDS.toNanos(Long.parseLong(act[2]));
                     CountDownLatch returning = new CountDownLatch(1);
                     if (afterReturn)
@@ -119,6 +124,8 @@ public class ConnectionActionRaceTest extends AbstractConnectionActionsTest
                         {
                             if (afterReturn && !returning.await(TIMEOUT_SECONDS, TimeUnit.SECONDS))
                                 throw new AssertionError("the servlet did not return");
+                            if (afterNext && !nextRequestStarted.await(TIMEOUT_SECONDS, TimeUnit.SECONDS))
+                                throw new AssertionError("the next request did not start");
                             long start = System.nanoTime();
                             while (System.nanoTime() - start < delayNanos)
                             {
@@ -129,6 +136,11 @@ public class ConnectionActionRaceTest extends AbstractConnectionActionsTest
                         catch (Throwable x)
                         {
                             actionFailures.add(x);
+                        }
+                        finally
+                        {
+                            if (afterNext)
+                                lateActionDone.countDown();
                         }
                     });
                     return RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE;
@@ -153,7 +165,7 @@ public class ConnectionActionRaceTest extends AbstractConnectionActionsTest
 
     /**
      * The module's filter on /act/*, none elsewhere; the servlet answers at once with a body naming the URI, of
-     * a known length, then lets a waiting action go.
+     * a known length, then lets a waiting action go; on /next, it first waits for the late action.
      */
     private void startServer() throws Exception
     {
@@ -164,6 +176,11 @@ public class ConnectionActionRaceTest extends AbstractConnectionActionsTest
         context.addFilter(filter, "/act/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
         start(context, (request, response) ->
         {
+            if (request.getRequestURI().equals("/next"))
+            {
+                nextRequestStarted.countDown();
+                assertTrue(lateActionDone.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            }
             byte[] body = body(request.getRequestURI()).getBytes(StandardCharsets.UTF_8);
             response.setContentType("text/plain");
             response.setContentLength(body.length);
@@ -293,6 +310,37 @@ public class ConnectionActionRaceTest extends AbstractConnectionActionsTest
             }
         }
         return problems;
+    }
+
+    /**
+     * Deterministically, what the rounds above reach by chance: the action of a request comes while the next
+     * request of the same connection is in the servlet, with the request objects Jetty recycled for it. It does
+     * nothing: the next request completes whole, and the connection stays open for a third.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Action.class, names = {"RESET", "DISCONNECT"})
+    public void http1ActionAfterTheNextRequestOfTheConnectionBeganDoesNothing(Action action) throws Exception
+    {
+        startServer();
+        nextRequestStarted = new CountDownLatch(1);
+        lateActionDone = new CountDownLatch(1);
+        try (Socket socket = connect())
+        {
+            InputStream input = new BufferedInputStream(socket.getInputStream());
+            send(socket, "GET /act/late HTTP/1.1\r\nHost: localhost\r\n" + ACT_HEADER + ": " + action + ":next:0\r\n\r\n");
+            Http1Outcome acted = Http1Outcome.read(input);
+            assertTrue(acted.isComplete("/act/late"), acted::toString);
+            for (String uri : List.of("/next", "/third"))
+            {
+                send(socket, "GET " + uri + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                Http1Outcome outcome = Http1Outcome.read(input);
+                assertTrue(outcome.isComplete(uri), () -> uri + ": " + outcome);
+            }
+        }
+        assertEquals(0, lateActionDone.getCount());
+        assertNoActionFailure();
+        assertNoServletFailure();
+        assertEquals(0, customizer.getResets() + customizer.getDisconnects());
     }
 
     enum End
