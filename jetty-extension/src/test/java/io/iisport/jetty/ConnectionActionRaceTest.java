@@ -34,8 +34,6 @@ import io.iisport.httpserv.RequestNotification;
 import io.iisport.httpserv.RequestNotificationStatus;
 import io.iisport.spi.ConnectionBridge;
 import jakarta.servlet.DispatcherType;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.junit.jupiter.api.AfterEach;
