@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.function.UnaryOperator;
 
@@ -13,12 +14,19 @@ import java.util.function.UnaryOperator;
  * The filter's side of one request's connection actions: carried out by the container's extension through
  * {@link ConnectionBridge} when it is installed, otherwise degraded as {@link IisModuleFilter} documents. The
  * precedence of the actions is {@link ConnectionBridge}'s; the state is one immutable {@link State} changed by
- * compare-and-set, and the container is called after, outside any lock, so any thread may act.
+ * compare-and-set, and the container is called outside any lock, so any thread may act: after the state changed,
+ * except for a reset or close, which the container takes before the state says aborted.
  *
  * <p>A disconnect asked on an HTTP/1 upgrade request ({@code Upgrade} header, such as a WebSocket handshake) waits
  * until the filter commits the response or the request ends: if the container switched protocols ({@code 101}),
  * the connection belongs to the new protocol and is left alone (it closes when that protocol ends, as IIS closes a
  * WebSocket request's connection when the request ends); otherwise the disconnect is carried out as usual.
+ *
+ * <p>The container's actions and what the disconnect needs to know of the request are read once, when the request
+ * starts, never at the time of a call: a module's thread may call after the request ended, and a container may by
+ * then have recycled the request object for another request (Jetty reuses a connection's servlet channel for its
+ * next HTTP/1.1 request and pools them for HTTP/2 streams, and a recycled request reads that other request's
+ * attributes), so a late call must reach this request's actions, which do nothing once it completed.
  */
 final class ConnectionControl {
     private static final System.Logger LOG = System.getLogger(ConnectionControl.class.getName());
@@ -54,6 +62,13 @@ final class ConnectionControl {
 
     private final HttpServletRequest request;
     private final Degradation degradation;
+    /** The container's actions ({@link ConnectionBridge}), or {@code null} where it has none. */
+    private final Runnable disconnectAction;
+    private final IntConsumer resetAction;
+    private final Runnable closeAction;
+    private final boolean http2;
+    /** An HTTP/1 request asking to switch protocols: its disconnect waits for the final status. */
+    private final boolean http1Upgrade;
 
     /** Changed through {@link #STATE}: a field rather than an {@code AtomicReference}, one object fewer a request. */
     private volatile State state = State.INITIAL;
@@ -61,6 +76,14 @@ final class ConnectionControl {
     ConnectionControl(HttpServletRequest request, Degradation degradation) {
         this.request = request;
         this.degradation = degradation;
+        this.disconnectAction = request.getAttribute(ConnectionBridge.DISCONNECT_ATTRIBUTE) instanceof Runnable action
+                ? action : null;
+        this.resetAction = request.getAttribute(ConnectionBridge.RESET_ATTRIBUTE) instanceof IntConsumer action
+                ? action : null;
+        this.closeAction = request.getAttribute(ConnectionBridge.CLOSE_ATTRIBUTE) instanceof Runnable action
+                ? action : null;
+        this.http2 = request.getProtocol().startsWith("HTTP/2");
+        this.http1Upgrade = !http2 && request.getHeader("Upgrade") != null;
     }
 
     /** Raises the level to {@code to}; {@code false} if it already was as strong. */
@@ -75,6 +98,17 @@ final class ConnectionControl {
         return true;
     }
 
+    /**
+     * Whether a reset or close the container carries out is still to be asked. The container's action is called
+     * before the level is raised: once the filter's level says aborted, the filter discards the output, and it must
+     * not send an empty response in its place while the container has not taken the action yet (a response the
+     * container sends then is not the reset asked, and the action, if it comes after the request completed, does
+     * nothing). The container's actions keep the precedence themselves, so two threads calling at once are safe.
+     */
+    private boolean isBelow(Level to) {
+        return state.level().compareTo(to) < 0;
+    }
+
     private void update(UnaryOperator<State> change) {
         State current;
         do {
@@ -85,28 +119,29 @@ final class ConnectionControl {
     /**
      * Asks for a graceful close after the response.
      *
-     * @param committed whether the response headers are already sent
+     * @param committed whether the response headers are already sent; asked only where the container has no
+     *     disconnect action of its own
      */
-    void disconnect(boolean committed) {
+    void disconnect(BooleanSupplier committed) {
         if (!raiseTo(Level.DISCONNECT)) {
             return;
         }
-        if (request.getHeader("Upgrade") != null && !request.getProtocol().startsWith("HTTP/2")) {
+        if (http1Upgrade) {
             update(s -> new State(s.level(), true, s.closeHeaderWanted(), s.abortDegraded()));
             return;
         }
         carryOutDisconnect(committed);
     }
 
-    private void carryOutDisconnect(boolean committed) {
+    private void carryOutDisconnect(BooleanSupplier committed) {
         if (state.level() != Level.DISCONNECT) {
             return;
         }
-        if (request.getAttribute(ConnectionBridge.DISCONNECT_ATTRIBUTE) instanceof Runnable action) {
-            action.run();
-        } else if (request.getProtocol().startsWith("HTTP/2")) {
+        if (disconnectAction != null) {
+            disconnectAction.run();
+        } else if (http2) {
             degradation.record(Degradation.Kind.DISCONNECT_HTTP2);
-        } else if (committed) {
+        } else if (committed.getAsBoolean()) {
             degradation.record(Degradation.Kind.DISCONNECT_COMMITTED);
         } else {
             update(s -> new State(s.level(), s.pendingDisconnect(), true, s.abortDegraded()));
@@ -114,7 +149,7 @@ final class ConnectionControl {
     }
 
     /** Settles a pending disconnect of an upgrade request: left alone if the protocol switched, else carried out. */
-    private void settlePendingDisconnect(int status, boolean committed) {
+    private void settlePendingDisconnect(int status, BooleanSupplier committed) {
         State current = state;
         if (!current.pendingDisconnect() || !STATE.compareAndSet(this, current,
                 new State(current.level(), false, current.closeHeaderWanted(), current.abortDegraded()))) {
@@ -137,7 +172,7 @@ final class ConnectionControl {
         if (current == State.INITIAL) {
             return;
         }
-        settlePendingDisconnect(response.getStatus(), false);
+        settlePendingDisconnect(response.getStatus(), () -> false);
         current = state;
         if (current.closeHeaderWanted() && !current.level().isAbort()) {
             response.setHeader("Connection", "close");
@@ -149,7 +184,7 @@ final class ConnectionControl {
         if (!state.pendingDisconnect()) {
             return;
         }
-        settlePendingDisconnect(response.getStatus(), response.isCommitted());
+        settlePendingDisconnect(response.getStatus(), response::isCommitted);
     }
 
     /**
@@ -162,12 +197,12 @@ final class ConnectionControl {
         if (errorCode < 0) {
             throw new IllegalArgumentException("HTTP/2 error code must be 0 or more, not " + errorCode);
         }
-        if (!raiseTo(Level.RESET)) {
-            return;
-        }
-        if (request.getAttribute(ConnectionBridge.RESET_ATTRIBUTE) instanceof IntConsumer action) {
-            action.accept(errorCode);
-        } else {
+        if (resetAction != null) {
+            if (isBelow(Level.RESET)) {
+                resetAction.accept(errorCode);
+                raiseTo(Level.RESET);
+            }
+        } else if (raiseTo(Level.RESET)) {
             abortDegraded(Degradation.Kind.RESET, responseSent);
         }
     }
@@ -178,12 +213,12 @@ final class ConnectionControl {
      * @param responseSent whether the response was already sent whole (the final send was made)
      */
     void close(boolean responseSent) {
-        if (!raiseTo(Level.CLOSE)) {
-            return;
-        }
-        if (request.getAttribute(ConnectionBridge.CLOSE_ATTRIBUTE) instanceof Runnable action) {
-            action.run();
-        } else {
+        if (closeAction != null) {
+            if (isBelow(Level.CLOSE)) {
+                closeAction.run();
+                raiseTo(Level.CLOSE);
+            }
+        } else if (raiseTo(Level.CLOSE)) {
             abortDegraded(Degradation.Kind.CLOSE, responseSent);
         }
     }

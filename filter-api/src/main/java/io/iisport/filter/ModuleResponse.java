@@ -281,7 +281,7 @@ final class ModuleResponse implements IHttpResponse {
 
     @Override
     public void setNeedDisconnect() {
-        connection.disconnect(real.isCommitted());
+        connection.disconnect(real::isCommitted);
     }
 
     @Override

@@ -40,9 +40,9 @@ class ConnectionControlTest {
     @Test
     void aCallNeverWeakensAStrongerOneAndAResetAfterACloseStillResets() {
         ConnectionControl actions = actions();
-        actions.disconnect(false);
+        actions.disconnect(() -> false);
         actions.close(false);
-        actions.disconnect(true);
+        actions.disconnect(() -> true);
         actions.reset(ConnectionBridge.CANCEL, false);
         actions.close(false);
         actions.reset(0, false);
@@ -55,7 +55,7 @@ class ConnectionControlTest {
         request.addHeader("Upgrade", "websocket");
         response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
         ConnectionControl actions = actions();
-        actions.disconnect(false);
+        actions.disconnect(() -> false);
         actions.requestEnded(response);
         assertThat(calls, is(empty()));
         assertThat(response.getHeader("Connection"), is(nullValue()));
@@ -66,7 +66,7 @@ class ConnectionControlTest {
         request.addHeader("Upgrade", "websocket");
         response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
         ConnectionControl actions = actions();
-        actions.disconnect(false);
+        actions.disconnect(() -> false);
         assertThat(calls, is(empty()));
         actions.beforeCommit(response);
         actions.requestEnded(response);
@@ -77,9 +77,32 @@ class ConnectionControlTest {
     void withoutTheExtensionADisconnectBeforeCommitAddsConnectionClose() {
         request.removeAttribute(ConnectionBridge.DISCONNECT_ATTRIBUTE);
         ConnectionControl actions = actions();
-        actions.disconnect(false);
+        actions.disconnect(() -> false);
         assertThat(response.getHeader("Connection"), is(nullValue()));
         actions.beforeCommit(response);
         assertThat(response.getHeader("Connection"), is("close"));
+    }
+
+    @Test
+    void aLateCallReachesTheActionsOfItsOwnRequestNotThoseOfTheRequestObjectReusedSince() {
+        ConnectionControl actions = actions();
+        // The container recycled the request object for another request, which has actions of its own.
+        request.setAttribute(ConnectionBridge.RESET_ATTRIBUTE, (IntConsumer) code -> calls.add("reset of another request"));
+        request.setAttribute(ConnectionBridge.DISCONNECT_ATTRIBUTE, (Runnable) () -> calls.add("disconnect of another request"));
+        request.setProtocol("HTTP/2.0");
+        actions.disconnect(() -> { throw new IllegalStateException("recycled"); });
+        actions.reset(ConnectionBridge.CANCEL, true);
+        assertThat(calls, contains("disconnect", "reset 8"));
+    }
+
+    @Test
+    void theContainersResetIsTakenBeforeTheFilterDiscardsTheOutput() {
+        ConnectionControl[] actions = new ConnectionControl[1];
+        request.setAttribute(ConnectionBridge.RESET_ATTRIBUTE,
+                (IntConsumer) code -> calls.add("reset " + code + ", filter aborted: " + actions[0].isAborted()));
+        actions[0] = actions();
+        actions[0].reset(ConnectionBridge.CANCEL, false);
+        assertThat(calls, contains("reset 8, filter aborted: false"));
+        assertThat(actions[0].isAborted(), is(true));
     }
 }

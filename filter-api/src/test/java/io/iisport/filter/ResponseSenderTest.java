@@ -19,6 +19,12 @@ import org.springframework.mock.web.MockHttpServletResponse;
  */
 class ResponseSenderTest {
     private final MockHttpServletRequest request = new MockHttpServletRequest("GET", "/");
+
+    {
+        // The container's reset, which the connection control reads when it is created.
+        request.setAttribute(ConnectionBridge.RESET_ATTRIBUTE, (java.util.function.IntConsumer) code -> { });
+    }
+
     private final MockHttpServletResponse real = new MockHttpServletResponse();
     private final BodyBuffer body = new BodyBuffer(new ChunkPool(2));
     private final ResponseMetadata metadata = new ResponseMetadata();
@@ -90,7 +96,6 @@ class ResponseSenderTest {
 
     @Test
     void afterAResetNothingIsRaisedNorSentAndTheBufferIsDropped() throws IOException {
-        request.setAttribute(ConnectionBridge.RESET_ATTRIBUTE, (java.util.function.IntConsumer) code -> { });
         ResponseSender sender = recording();
         buffer("never sent");
         connection.reset(ConnectionBridge.CANCEL, false);

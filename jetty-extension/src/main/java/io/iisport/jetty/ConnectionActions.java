@@ -1,7 +1,5 @@
 package io.iisport.jetty;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Set;
 import java.util.function.IntConsumer;
 
@@ -10,6 +8,7 @@ import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Attributes;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.AutoLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +17,13 @@ import org.slf4j.LoggerFactory;
  * typed with JDK types only.</p>
  * <p>The actions follow the precedence of {@link ConnectionBridge} (its "Precedence" section, the one statement of
  * the contract): the levels {@link #NONE} &lt; {@link #DISCONNECT} &lt; {@link #CLOSE} &lt; {@link #RESET} only
- * move forward, so a weaker or repeated action does nothing and a reset after a close still resets. The level and
- * the completion share one atomic word, so an action racing with the completion of the request is either seen by
- * the completion or refused.</p>
+ * move forward, so a weaker or repeated action does nothing and a reset after a close still resets.</p>
+ * <p>An action and the completion of the request exclude each other: an action runs whole, from raising the level
+ * to what it does on the wire, before the completion sees the level, and an action called once the request
+ * completed does nothing. So the completion acts on a finished action (an HTTP/1 reset has set {@code SO_LINGER}
+ * before the completion fails the connection, which would otherwise close it with a FIN; an HTTP/2 reset has sent
+ * its own RST_STREAM, with the code asked, before the completion's), and no action reaches the connection or the
+ * stream once Jetty may use them for another request.</p>
  * <p>The protocol subclasses wrap the request's stream in an {@link HttpStream.Wrapper} that applies the level
  * at the points where the response is prepared, sent and completed. The wrapper is installed when the request
  * is customized, before any write, so that a write in progress when an action is called from another thread
@@ -37,19 +40,6 @@ abstract class ConnectionActions extends Attributes.Synthetic
     private static final int COMPLETED = 0x100;
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionActions.class);
-    private static final VarHandle STATE;
-
-    static
-    {
-        try
-        {
-            STATE = MethodHandles.lookup().findVarHandle(ConnectionActions.class, "_state", int.class);
-        }
-        catch (ReflectiveOperationException x)
-        {
-            throw new ExceptionInInitializerError(x);
-        }
-    }
 
     private static final Set<String> ATTRIBUTES = Set.of(
         ConnectionBridge.DISCONNECT_ATTRIBUTE,
@@ -63,7 +53,9 @@ abstract class ConnectionActions extends Attributes.Synthetic
     private Runnable _disconnect;
     private IntConsumer _reset;
     private Runnable _close;
-    @SuppressWarnings("unused") // accessed through STATE
+    /** Held by an action while it runs, and by the completion while it marks the request completed. */
+    private final AutoLock _lock = new AutoLock();
+    /** The level, and {@link #COMPLETED}; written under {@link #_lock}, read without it. */
     private volatile int _state;
 
     ConnectionActions(Request request, IisportConnectionCustomizer customizer)
@@ -148,33 +140,41 @@ abstract class ConnectionActions extends Attributes.Synthetic
      */
     int getLevel()
     {
-        return (int)STATE.getVolatile(this) & LEVEL_MASK;
+        return _state & LEVEL_MASK;
     }
 
     /**
-     * Marks the request completed, after which actions do nothing.
+     * Marks the request completed, after which actions do nothing; waits for an action in progress to finish.
      *
      * @return the action level at completion
      */
     int complete()
     {
-        while (true)
+        try (AutoLock ignored = _lock.lock())
         {
-            int state = (int)STATE.getVolatile(this);
-            if (STATE.compareAndSet(this, state, state | COMPLETED))
-                return state & LEVEL_MASK;
+            int state = _state;
+            _state = state | COMPLETED;
+            return state & LEVEL_MASK;
         }
     }
 
-    private boolean advance(int level)
+    /**
+     * Raises the level and, if it was raised, runs the action, both before the request may complete.
+     *
+     * @return whether the level was raised and the action ran
+     */
+    private boolean act(int level, Runnable action)
     {
-        while (true)
+        try (AutoLock ignored = _lock.lock())
         {
-            int state = (int)STATE.getVolatile(this);
+            int state = _state;
             if ((state & COMPLETED) != 0 || (state & LEVEL_MASK) >= level)
                 return false;
-            if (STATE.compareAndSet(this, state, level))
-                return true;
+            _state = level;
+            if (LOG.isDebugEnabled())
+                LOG.debug("{} {}", levelName(level), this);
+            action.run();
+            return true;
         }
     }
 
@@ -184,17 +184,20 @@ abstract class ConnectionActions extends Attributes.Synthetic
     protected abstract HttpStream newHttpStream(HttpStream stream);
 
     /**
-     * Called once, after the level moved to {@link #DISCONNECT}.
+     * Called once, after the level moved to {@link #DISCONNECT}, before the request may complete: the completion waits
+     * for it to return.
      */
     protected abstract void onDisconnect();
 
     /**
-     * Called once, after the level moved to {@link #CLOSE}.
+     * Called once, after the level moved to {@link #CLOSE}, before the request may complete: the completion waits
+     * for it to return.
      */
     protected abstract void onClose();
 
     /**
-     * Called once, after the level moved to {@link #RESET}.
+     * Called once, after the level moved to {@link #RESET}, before the request may complete: the completion waits
+     * for it to return.
      */
     protected abstract void onReset(int errorCode);
 
@@ -238,7 +241,7 @@ abstract class ConnectionActions extends Attributes.Synthetic
     @Override
     public String toString()
     {
-        int state = (int)STATE.getVolatile(this);
+        int state = _state;
         return String.format("%s@%x[%s,completed=%b,%s]", getClass().getSimpleName(), hashCode(),
             levelName(state & LEVEL_MASK), (state & COMPLETED) != 0, _request);
     }
@@ -248,17 +251,14 @@ abstract class ConnectionActions extends Attributes.Synthetic
         @Override
         public void run()
         {
-            if (advance(DISCONNECT))
-            {
-                if (LOG.isDebugEnabled())
-                    LOG.debug("disconnect {}", ConnectionActions.this);
-                _customizer.onDisconnect();
-                onDisconnect();
-            }
-            else if (LOG.isDebugEnabled())
-            {
+            if (!act(DISCONNECT, this::disconnect) && LOG.isDebugEnabled())
                 LOG.debug("disconnect ignored {}", ConnectionActions.this);
-            }
+        }
+
+        private void disconnect()
+        {
+            _customizer.onDisconnect();
+            onDisconnect();
         }
 
         @Override
@@ -275,16 +275,8 @@ abstract class ConnectionActions extends Attributes.Synthetic
         {
             if (errorCode < 0)
                 throw new IllegalArgumentException("Invalid HTTP/2 error code: " + errorCode);
-            if (advance(RESET))
-            {
-                if (LOG.isDebugEnabled())
-                    LOG.debug("reset {} {}", errorCode, ConnectionActions.this);
-                onReset(errorCode);
-            }
-            else if (LOG.isDebugEnabled())
-            {
+            if (!act(RESET, () -> onReset(errorCode)) && LOG.isDebugEnabled())
                 LOG.debug("reset ignored {}", ConnectionActions.this);
-            }
         }
 
         @Override
@@ -299,17 +291,14 @@ abstract class ConnectionActions extends Attributes.Synthetic
         @Override
         public void run()
         {
-            if (advance(CLOSE))
-            {
-                if (LOG.isDebugEnabled())
-                    LOG.debug("close {}", ConnectionActions.this);
-                _customizer.onClose();
-                onClose();
-            }
-            else if (LOG.isDebugEnabled())
-            {
+            if (!act(CLOSE, this::close) && LOG.isDebugEnabled())
                 LOG.debug("close ignored {}", ConnectionActions.this);
-            }
+        }
+
+        private void close()
+        {
+            _customizer.onClose();
+            onClose();
         }
 
         @Override

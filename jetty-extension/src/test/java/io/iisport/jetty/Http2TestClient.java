@@ -74,6 +74,14 @@ class Http2TestClient implements AutoCloseable
     }
 
     /**
+     * A GET with one request header.
+     */
+    CompletableFuture<Response> get(String path, String headerName, String headerValue)
+    {
+        return request(path, true, true, HttpFields.build().put(headerName, headerValue));
+    }
+
+    /**
      * @param endStream false to leave the request open, as if its content were coming
      */
     CompletableFuture<Response> request(String path, boolean endStream)
@@ -87,7 +95,12 @@ class Http2TestClient implements AutoCloseable
      */
     CompletableFuture<Response> request(String path, boolean endStream, boolean read)
     {
-        MetaData.Request metaData = new MetaData.Request(endStream ? "GET" : "POST", HttpURI.from("http://localhost:" + port + path), HttpVersion.HTTP_2, HttpFields.EMPTY);
+        return request(path, endStream, read, HttpFields.EMPTY);
+    }
+
+    private CompletableFuture<Response> request(String path, boolean endStream, boolean read, HttpFields headers)
+    {
+        MetaData.Request metaData = new MetaData.Request(endStream ? "GET" : "POST", HttpURI.from("http://localhost:" + port + path), HttpVersion.HTTP_2, headers);
         CompletableFuture<Response> result = new CompletableFuture<>();
         session.newStream(new HeadersFrame(metaData, null, endStream), new Stream.Listener()
         {
