@@ -13,20 +13,23 @@ import java.util.function.UnaryOperator;
 /**
  * The filter's side of one request's connection actions: carried out by the container's extension through
  * {@link ConnectionBridge} when it is installed, otherwise degraded as {@link IisModuleFilter} documents. The
- * precedence of the actions is {@link ConnectionBridge}'s; the state is one immutable {@link State} changed by
- * compare-and-set, and the container is called outside any lock, so any thread may act: after the state changed,
- * except for a reset or close, which the container takes before the state says aborted.
+ * precedence of the actions is {@link ConnectionBridge}'s; the state is one immutable {@link State}, read without a
+ * lock. Any thread may act: the calls take this object's lock, so one call is carried out whole before the next,
+ * and before the request is marked {@linkplain #ended() ended}; a reset or close is taken by the container before
+ * the state says aborted.
  *
  * <p>A disconnect asked on an HTTP/1 upgrade request ({@code Upgrade} header, such as a WebSocket handshake) waits
  * until the filter commits the response or the request ends: if the container switched protocols ({@code 101}),
  * the connection belongs to the new protocol and is left alone (it closes when that protocol ends, as IIS closes a
  * WebSocket request's connection when the request ends); otherwise the disconnect is carried out as usual.
  *
- * <p>The container's actions and what the disconnect needs to know of the request are read once, when the request
- * starts, never at the time of a call: a module's thread may call after the request ended, and a container may by
- * then have recycled the request object for another request (Jetty reuses a connection's servlet channel for its
- * next HTTP/1.1 request and pools them for HTTP/2 streams, and a recycled request reads that other request's
- * attributes), so a late call must reach this request's actions, which do nothing once it completed.
+ * <p>The container's actions and what the disconnect needs to know of the request are read once, at the first
+ * call, and only while the request has not ended: a module's thread may call after the request ended, and a
+ * container may by then have recycled the request object for another request (Jetty reuses a connection's servlet
+ * channel for its next HTTP/1.1 request and pools them for HTTP/2 streams, and a recycled request reads that other
+ * request's attributes). A call after the end does nothing; a call before it reaches this request's actions for
+ * good, which the container's extension makes do nothing once the request completed. Requests no module acts on
+ * read nothing.
  */
 final class ConnectionControl {
     private static final System.Logger LOG = System.getLogger(ConnectionControl.class.getName());
@@ -60,30 +63,68 @@ final class ConnectionControl {
 
     private static final VarHandle STATE = FieldHandles.of(MethodHandles.lookup(), "state", State.class);
 
+    /**
+     * What the calls need of the request, read at the first.
+     *
+     * @param disconnect the container's disconnect ({@link ConnectionBridge}), or {@code null} where it has none
+     * @param reset the container's reset, or {@code null}
+     * @param close the container's close, or {@code null}
+     * @param http2 whether the request came over HTTP/2
+     * @param http1Upgrade an HTTP/1 request asking to switch protocols: its disconnect waits for the final status
+     */
+    private record Bound(Runnable disconnect, IntConsumer reset, Runnable close, boolean http2, boolean http1Upgrade) {
+        static Bound of(HttpServletRequest request) {
+            boolean http2 = request.getProtocol().startsWith("HTTP/2");
+            return new Bound(
+                    request.getAttribute(ConnectionBridge.DISCONNECT_ATTRIBUTE) instanceof Runnable action ? action
+                            : null,
+                    request.getAttribute(ConnectionBridge.RESET_ATTRIBUTE) instanceof IntConsumer action ? action
+                            : null,
+                    request.getAttribute(ConnectionBridge.CLOSE_ATTRIBUTE) instanceof Runnable action ? action : null,
+                    http2, !http2 && request.getHeader("Upgrade") != null);
+        }
+    }
+
     private final HttpServletRequest request;
     private final Degradation degradation;
-    /** The container's actions ({@link ConnectionBridge}), or {@code null} where it has none. */
-    private final Runnable disconnectAction;
-    private final IntConsumer resetAction;
-    private final Runnable closeAction;
-    private final boolean http2;
-    /** An HTTP/1 request asking to switch protocols: its disconnect waits for the final status. */
-    private final boolean http1Upgrade;
+    /** What the calls need of the request, read at the first (under this object's lock); {@code null} until then. */
+    private Bound bound;
+    /** Whether the request ended: a later call does nothing (under this object's lock). */
+    private boolean ended;
 
-    /** Changed through {@link #STATE}: a field rather than an {@code AtomicReference}, one object fewer a request. */
+    /**
+     * Changed through {@link #STATE}, under this object's lock (the compare-and-set keeps each change whole for the
+     * readers, who take no lock): a field rather than an {@code AtomicReference}, one object fewer a request.
+     */
     private volatile State state = State.INITIAL;
 
     ConnectionControl(HttpServletRequest request, Degradation degradation) {
         this.request = request;
         this.degradation = degradation;
-        this.disconnectAction = request.getAttribute(ConnectionBridge.DISCONNECT_ATTRIBUTE) instanceof Runnable action
-                ? action : null;
-        this.resetAction = request.getAttribute(ConnectionBridge.RESET_ATTRIBUTE) instanceof IntConsumer action
-                ? action : null;
-        this.closeAction = request.getAttribute(ConnectionBridge.CLOSE_ATTRIBUTE) instanceof Runnable action
-                ? action : null;
-        this.http2 = request.getProtocol().startsWith("HTTP/2");
-        this.http1Upgrade = !http2 && request.getHeader("Upgrade") != null;
+    }
+
+    /**
+     * @return what the calls need of the request, read now at the first call; {@code null} once the request ended
+     *     (the caller holds this object's lock)
+     */
+    private Bound bound() {
+        if (ended) {
+            return null;
+        }
+        Bound current = bound;
+        if (current == null) {
+            current = Bound.of(request);
+            bound = current;
+        }
+        return current;
+    }
+
+    /**
+     * The request ended (its end is over): the container may now recycle the request object for another request,
+     * so a later call does nothing. A call in progress on another thread is carried out whole first.
+     */
+    synchronized void ended() {
+        ended = true;
     }
 
     /** Raises the level to {@code to}; {@code false} if it already was as strong. */
@@ -103,7 +144,7 @@ final class ConnectionControl {
      * before the level is raised: once the filter's level says aborted, the filter discards the output, and it must
      * not send an empty response in its place while the container has not taken the action yet (a response the
      * container sends then is not the reset asked, and the action, if it comes after the request completed, does
-     * nothing). The container's actions keep the precedence themselves, so two threads calling at once are safe.
+     * nothing).
      */
     private boolean isBelow(Level to) {
         return state.level().compareTo(to) < 0;
@@ -122,24 +163,25 @@ final class ConnectionControl {
      * @param committed whether the response headers are already sent; asked only where the container has no
      *     disconnect action of its own
      */
-    void disconnect(BooleanSupplier committed) {
-        if (!raiseTo(Level.DISCONNECT)) {
+    synchronized void disconnect(BooleanSupplier committed) {
+        Bound actions = bound();
+        if (actions == null || !raiseTo(Level.DISCONNECT)) {
             return;
         }
-        if (http1Upgrade) {
+        if (actions.http1Upgrade()) {
             update(s -> new State(s.level(), true, s.closeHeaderWanted(), s.abortDegraded()));
             return;
         }
-        carryOutDisconnect(committed);
+        carryOutDisconnect(actions, committed);
     }
 
-    private void carryOutDisconnect(BooleanSupplier committed) {
+    private void carryOutDisconnect(Bound actions, BooleanSupplier committed) {
         if (state.level() != Level.DISCONNECT) {
             return;
         }
-        if (disconnectAction != null) {
-            disconnectAction.run();
-        } else if (http2) {
+        if (actions.disconnect() != null) {
+            actions.disconnect().run();
+        } else if (actions.http2()) {
             degradation.record(Degradation.Kind.DISCONNECT_HTTP2);
         } else if (committed.getAsBoolean()) {
             degradation.record(Degradation.Kind.DISCONNECT_COMMITTED);
@@ -148,10 +190,14 @@ final class ConnectionControl {
         }
     }
 
-    /** Settles a pending disconnect of an upgrade request: left alone if the protocol switched, else carried out. */
+    /**
+     * Settles a pending disconnect of an upgrade request: left alone if the protocol switched, else carried out (the
+     * caller holds this object's lock).
+     */
     private void settlePendingDisconnect(int status, BooleanSupplier committed) {
         State current = state;
-        if (!current.pendingDisconnect() || !STATE.compareAndSet(this, current,
+        Bound actions = bound();
+        if (actions == null || !current.pendingDisconnect() || !STATE.compareAndSet(this, current,
                 new State(current.level(), false, current.closeHeaderWanted(), current.abortDegraded()))) {
             return;
         }
@@ -160,7 +206,7 @@ final class ConnectionControl {
                     + " left to the upgraded protocol");
             return;
         }
-        carryOutDisconnect(committed);
+        carryOutDisconnect(actions, committed);
     }
 
     /**
@@ -172,7 +218,9 @@ final class ConnectionControl {
         if (current == State.INITIAL) {
             return;
         }
-        settlePendingDisconnect(response.getStatus(), () -> false);
+        synchronized (this) {
+            settlePendingDisconnect(response.getStatus(), () -> false);
+        }
         current = state;
         if (current.closeHeaderWanted() && !current.level().isAbort()) {
             response.setHeader("Connection", "close");
@@ -184,7 +232,9 @@ final class ConnectionControl {
         if (!state.pendingDisconnect()) {
             return;
         }
-        settlePendingDisconnect(response.getStatus(), response::isCommitted);
+        synchronized (this) {
+            settlePendingDisconnect(response.getStatus(), response::isCommitted);
+        }
     }
 
     /**
@@ -193,13 +243,17 @@ final class ConnectionControl {
      * @param responseSent whether the response was already sent whole (the final send was made)
      * @throws IllegalArgumentException if the code is negative
      */
-    void reset(int errorCode, boolean responseSent) {
+    synchronized void reset(int errorCode, boolean responseSent) {
         if (errorCode < 0) {
             throw new IllegalArgumentException("HTTP/2 error code must be 0 or more, not " + errorCode);
         }
-        if (resetAction != null) {
+        Bound actions = bound();
+        if (actions == null) {
+            return;
+        }
+        if (actions.reset() != null) {
             if (isBelow(Level.RESET)) {
-                resetAction.accept(errorCode);
+                actions.reset().accept(errorCode);
                 raiseTo(Level.RESET);
             }
         } else if (raiseTo(Level.RESET)) {
@@ -212,10 +266,14 @@ final class ConnectionControl {
      *
      * @param responseSent whether the response was already sent whole (the final send was made)
      */
-    void close(boolean responseSent) {
-        if (closeAction != null) {
+    synchronized void close(boolean responseSent) {
+        Bound actions = bound();
+        if (actions == null) {
+            return;
+        }
+        if (actions.close() != null) {
             if (isBelow(Level.CLOSE)) {
-                closeAction.run();
+                actions.close().run();
                 raiseTo(Level.CLOSE);
             }
         } else if (raiseTo(Level.CLOSE)) {

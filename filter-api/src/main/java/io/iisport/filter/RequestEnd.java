@@ -205,6 +205,8 @@ final class RequestEnd {
             if (failure == null) {
                 failure = abort;
             }
+            // Before the container may recycle the request for another one: a module's later call does nothing.
+            connection.ended();
         }
         return !suspendedHere;
     }

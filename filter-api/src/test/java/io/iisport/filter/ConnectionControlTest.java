@@ -10,6 +10,8 @@ import io.iisport.spi.ConnectionBridge;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,15 +86,57 @@ class ConnectionControlTest {
     }
 
     @Test
-    void aLateCallReachesTheActionsOfItsOwnRequestNotThoseOfTheRequestObjectReusedSince() {
+    void aCallBeforeTheEndBindsTheActionsOfItsOwnRequestForTheLaterCalls() {
         ConnectionControl actions = actions();
+        actions.disconnect(() -> false);
+        // The container recycled the request object for another request, which has actions of its own.
+        request.setAttribute(ConnectionBridge.RESET_ATTRIBUTE, (IntConsumer) code -> calls.add("reset of another request"));
+        request.setProtocol("HTTP/2.0");
+        actions.reset(ConnectionBridge.CANCEL, true);
+        assertThat(calls, contains("disconnect", "reset 8"));
+    }
+
+    @Test
+    void aCallAfterTheEndDoesNothingAndReadsNothingOfTheRequest() {
+        ConnectionControl actions = actions();
+        actions.ended();
         // The container recycled the request object for another request, which has actions of its own.
         request.setAttribute(ConnectionBridge.RESET_ATTRIBUTE, (IntConsumer) code -> calls.add("reset of another request"));
         request.setAttribute(ConnectionBridge.DISCONNECT_ATTRIBUTE, (Runnable) () -> calls.add("disconnect of another request"));
-        request.setProtocol("HTTP/2.0");
+        request.setAttribute(ConnectionBridge.CLOSE_ATTRIBUTE, (Runnable) () -> calls.add("close of another request"));
         actions.disconnect(() -> { throw new IllegalStateException("recycled"); });
-        actions.reset(ConnectionBridge.CANCEL, true);
-        assertThat(calls, contains("disconnect", "reset 8"));
+        actions.close(false);
+        actions.reset(ConnectionBridge.CANCEL, false);
+        assertThat(calls, is(empty()));
+        assertThat(actions.leavesResponseAlone(), is(true));
+    }
+
+    @Test
+    void theEndWaitsForACallInProgressOnAnotherThread() throws Exception {
+        CountDownLatch inReset = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        request.setAttribute(ConnectionBridge.RESET_ATTRIBUTE, (IntConsumer) code -> {
+            inReset.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            calls.add("reset " + code);
+        });
+        ConnectionControl actions = actions();
+        Thread module = new Thread(() -> actions.reset(ConnectionBridge.CANCEL, false));
+        module.start();
+        assertThat(inReset.await(10, TimeUnit.SECONDS), is(true));
+        Thread end = new Thread(actions::ended);
+        end.start();
+        end.join(200);
+        assertThat("the end waits while the reset runs", end.isAlive(), is(true));
+        release.countDown();
+        end.join(10_000);
+        module.join(10_000);
+        assertThat(end.isAlive(), is(false));
+        assertThat(calls, contains("reset 8"));
     }
 
     @Test
