@@ -209,7 +209,7 @@ final class ModuleNotifier {
         int m = pipeline.order(stage, post)[position];
         provider.error = null;
         boolean suspended = false;
-        pending.accept();
+        acceptFor(completion);
         try {
             RequestNotificationStatus status = completion == null ? stage.invoke(post, modules[m], context, provider)
                     : completed(stage, post, m, completion);
@@ -223,7 +223,7 @@ final class ModuleNotifier {
                 if (done == null) {
                     done = pending.await(pipeline.pendingWaitNanos());
                 }
-                pending.accept();
+                acceptFor(done);
                 status = completed(stage, post, m, done);
             }
             if (status == null) {
@@ -248,6 +248,17 @@ final class ModuleNotifier {
         }
     }
 
+    /**
+     * A module's method is about to run for {@code completion} ({@code null}: the notification's own method), which
+     * may complete a PENDING before it returns: only then is a completion accepted. A completion without a method to
+     * run (indicated, or timed out) is settled already, and a later one stays refused meanwhile.
+     */
+    private void acceptFor(PendingCompletion.Completion completion) {
+        if (completion == null || completion instanceof PendingCompletion.Completion.Posted) {
+            pending.accept();
+        }
+    }
+
     /** The pending module's status from its completion. */
     private RequestNotificationStatus completed(Stage stage, boolean post, int m,
             PendingCompletion.Completion completion) throws TimeoutException {
@@ -258,9 +269,11 @@ final class ModuleNotifier {
             return modules[m].onAsyncCompletion(context, stage.mask, post, provider, posted);
         }
         throw new TimeoutException("RQ_NOTIFICATION_PENDING was not completed (IndicateCompletion or PostCompletion) "
-                + "in time: the filter's " + FilterSettings.PENDING_TIMEOUT + " init-param, or else the container's "
-                + "async timeout (a suspended request) or " + FilterSettings.DEFAULT_PENDING_WAIT + " ms (a waiting "
-                + "thread)");
+                + "within " + (pipeline.pendingTimeout == FilterSettings.CONTAINER_ASYNC_TIMEOUT
+                        ? "the container's async timeout (a suspended request) or " + FilterSettings.DEFAULT_PENDING_WAIT
+                                + " ms (a waiting thread); the filter's " + FilterSettings.PENDING_TIMEOUT
+                                + " init-param sets it"
+                        : "the filter's " + FilterSettings.PENDING_TIMEOUT + " of " + pipeline.pendingTimeout + " ms"));
     }
 
     private void moduleFailed(int m, String where, Throwable e) {

@@ -189,6 +189,11 @@ final class PendingCompletion {
         }
     }
 
+    /** @return whether a completion was accepted and its continuation has not reached the module yet */
+    boolean resuming() {
+        return state == RESUMING;
+    }
+
     /** The request ended without its completion: a later one is refused. */
     void abandon() {
         state = IDLE;

@@ -365,7 +365,8 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     private AsyncCycles cycles() {
         AsyncCycles current = cycles;
         if (current == null) {
-            current = new AsyncCycles(this, pending::timeOut, servletRequest, pipeline.runningAttribute, this);
+            current = new AsyncCycles(this, () -> suspension.timedOut(pending), servletRequest,
+                    pipeline.runningAttribute, this);
             cycles = current;
         }
         return current;

@@ -5,6 +5,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A request suspended at a module's {@code RQ_NOTIFICATION_PENDING} through servlet async, and its resumption: the
@@ -22,8 +23,16 @@ import java.lang.invoke.VarHandle;
  *
  * A PENDING suspends only on the thread driving the pipeline ({@link #drive()}): the filter's before or after the
  * handler, or the one continuing after a completion; elsewhere the module's thread waits for the completion.
+ *
+ * <p>The container's async timeout may come while a completion's continuation is on its way ({@link #timedOut}):
+ * the completion came first and was accepted, so its continuation still decides how the request goes on, and the
+ * timeout thread makes its final call. The container takes {@code dispatch()} and {@code complete()} during a
+ * timeout only from the thread that runs the timeout's listeners (Jetty refuses them from any other), and ends the
+ * request with its own error if none came when the listeners return: so the timeout thread runs a continuation that
+ * has not started yet itself, and waits for one already running to hand it its final call.
  */
 final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompletion.Resumer {
+    private static final System.Logger LOG = System.getLogger(RequestSuspension.class.getName());
     private static final VarHandle DRIVER = FieldHandles.of(MethodHandles.lookup(), "driver", Thread.class);
 
     /** What a suspension needs of the request it suspends. */
@@ -61,6 +70,21 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
     private volatile Thread driver;
     /** The container's {@code AsyncContext} a module's PENDING suspended the request with, until resumed. */
     private volatile AsyncContext suspended;
+    /**
+     * The longest the container's timeout thread waits for a continuation running on another thread, in
+     * milliseconds: it holds that thread (Tomcat has one for all of a connector's timeouts) meanwhile.
+     */
+    private static final long CONTINUATION_WAIT_MILLIS = 10_000;
+    /**
+     * A completion's continuation that {@code AsyncContext.start} is to run, until a thread takes it; then the one
+     * running, until it returns. Guarded by this object's lock, as are the two fields below.
+     */
+    private Continuation unclaimed;
+    private Continuation running;
+    /** The container's timeout thread while it waits for {@link #running}: the continuation's final call goes to it. */
+    private Thread expiring;
+    /** The final call ({@code dispatch()} or {@code complete()}) a running continuation handed to {@link #expiring}. */
+    private Runnable handedOver;
 
     /**
      * @param pendingTimeout the timeout of the async cycle a suspension starts, in milliseconds (0: none), or
@@ -145,16 +169,115 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
      */
     @Override
     public void resume(PendingCompletion.Cursor at, PendingCompletion.Completion completion) {
-        Runnable resumption = () -> continueFrom(at, completion);
         if (completion instanceof PendingCompletion.Completion.TimedOut) {
-            resumption.run();
+            continueFrom(at, completion);
             return;
         }
+        Continuation continuation = new Continuation(at, completion);
+        synchronized (this) {
+            unclaimed = continuation;
+            // Whatever an earlier cycle left is stale.
+            handedOver = null;
+            // A timeout thread may wait for it (see timedOut).
+            notifyAll();
+        }
         try {
-            suspended.start(resumption);
-        } catch (IllegalStateException e) {
-            // The container ended the async cycle already (a client gone): go on here.
-            resumption.run();
+            suspended.start(continuation);
+        } catch (RuntimeException e) {
+            // The container ended the async cycle already (a client gone, or its timeout ran the continuation: then
+            // Jetty's recycled AsyncContext may throw even a NullPointerException): go on here, unless taken.
+            continuation.run();
+        }
+    }
+
+    /**
+     * The container's async timeout of the suspension's cycle, on the thread running its listeners: a completion's
+     * continuation that has not started yet runs here; one running on another thread hands its final call here
+     * (waiting at most {@value #CONTINUATION_WAIT_MILLIS} ms for it); otherwise the suspended notification timed
+     * out ({@link PendingCompletion#timeOut}).
+     */
+    void timedOut(PendingCompletion pending) {
+        Continuation here = null;
+        Runnable call = null;
+        synchronized (this) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONTINUATION_WAIT_MILLIS);
+            try {
+                // A completion just accepted publishes its continuation at once (see resume).
+                while (unclaimed == null && running == null && pending.resuming() && waitUntil(deadline)) {
+                    // waited
+                }
+                if (unclaimed != null) {
+                    here = unclaimed;
+                    unclaimed = null;
+                } else {
+                    if (running != null) {
+                        expiring = Thread.currentThread();
+                        while (running != null && handedOver == null && waitUntil(deadline)) {
+                            // waited
+                        }
+                    }
+                    // Handed over while running, or before this thread reached the listener.
+                    call = handedOver;
+                    handedOver = null;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                expiring = null;
+            }
+        }
+        if (here != null) {
+            here.continueHere();
+        } else if (call != null) {
+            call.run();
+        }
+        // A continuation may have suspended the request again meanwhile: that notification timed out.
+        pending.timeOut();
+    }
+
+    /** Waits on this object's lock until notified or {@code deadline}; {@code false} once it passed. */
+    private boolean waitUntil(long deadline) throws InterruptedException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+        return true;
+    }
+
+    /** The pipeline going on after a completion, run once: by {@code AsyncContext.start}, or by the timeout. */
+    private final class Continuation implements Runnable {
+        private final PendingCompletion.Cursor at;
+        private final PendingCompletion.Completion completion;
+
+        Continuation(PendingCompletion.Cursor at, PendingCompletion.Completion completion) {
+            this.at = at;
+            this.completion = completion;
+        }
+
+        /** Runs the continuation on the calling thread, unless the timeout took it. */
+        @Override
+        public void run() {
+            synchronized (RequestSuspension.this) {
+                if (unclaimed != this) {
+                    return;
+                }
+                unclaimed = null;
+                running = this;
+            }
+            try {
+                continueFrom(at, completion);
+            } finally {
+                synchronized (RequestSuspension.this) {
+                    running = null;
+                    RequestSuspension.this.notifyAll();
+                }
+            }
+        }
+
+        /** Runs the continuation on the timeout thread, which took it. */
+        void continueHere() {
+            continueFrom(at, completion);
         }
     }
 
@@ -169,14 +292,41 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
 
     /** The stages before the handler ran after the completion: an ASYNC dispatch runs the handler. */
     void dispatchHandler() {
-        release().dispatch();
+        AsyncContext context = release();
+        finish(context::dispatch);
     }
 
     /** Completes the async cycle a PENDING started, if the request is suspended. */
     void complete() {
         AsyncContext context = release();
         if (context != null) {
-            context.complete();
+            finish(context::complete);
+        }
+    }
+
+    /**
+     * Makes a continuation's final call on the async cycle, or hands it to the container's timeout thread if the
+     * timeout came meanwhile (the container refuses it from this thread then, see the class comment).
+     */
+    private void finish(Runnable call) {
+        synchronized (this) {
+            if (expiring != null && expiring != Thread.currentThread()) {
+                handedOver = call;
+                notifyAll();
+                return;
+            }
+        }
+        try {
+            call.run();
+        } catch (IllegalStateException e) {
+            // The timeout began before its thread reached this request's listener: it takes the call there (else
+            // the container already ended the async cycle, a client gone, and the call has nothing left to do).
+            LOG.log(System.Logger.Level.DEBUG, () -> "iisport: the async cycle refused the call ending a "
+                    + "suspension, left to its timeout: " + e);
+            synchronized (this) {
+                handedOver = call;
+                notifyAll();
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.iisport.httpserv.CHttpModule;
@@ -25,6 +26,13 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -448,6 +456,82 @@ class PipelineTest {
         List<String> recorded = new ArrayList<>(events.all());
         assertThat(recorded.remove("late refused"), is(true));
         assertEquals(List.of("A:RQ_LOG_REQUEST", "A:RQ_END_REQUEST", "A:dispose"), recorded);
+    }
+
+    /**
+     * Completions racing the {@code pendingTimeout}: whichever comes first decides, and the module learns which — an
+     * {@code indicateCompletion} that returned normally means the servlet runs and the client gets its 200; one
+     * refused with {@code IllegalStateException} means the module failed and the client gets the 500. The container
+     * times out while a completion's continuation is on its way in some of them (Jetty refuses the continuation's
+     * dispatch then unless the timeout's own thread makes it).
+     */
+    @Test
+    void aCompletionRacingThePendingTimeoutEitherRunsTheServletOrIsRefused() throws Exception {
+        int requests = 160;
+        long timeout = 40;
+        Map<String, String> outcomes = new ConcurrentHashMap<>();
+        Map<String, Integer> servletRuns = new ConcurrentHashMap<>();
+        ScheduledExecutorService completions = Executors.newScheduledThreadPool(2);
+        server.servlet("/race", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                servletRuns.merge(req.getParameter("id"), 1, Integer::sum);
+                resp.getWriter().print("from servlet " + req.getParameter("id"));
+            }
+        });
+        server.scripted("P").on(RequestNotification.RQ_BEGIN_REQUEST, (c, p) -> {
+            String id = c.getServletRequest().getParameter("id");
+            // Around the timeout, on either side of it.
+            long delayMicros = ThreadLocalRandom.current().nextLong((timeout - 10) * 1000, (timeout + 10) * 1000);
+            completions.schedule(() -> {
+                try {
+                    c.indicateCompletion(RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE);
+                    outcomes.put(id, "accepted");
+                } catch (IllegalStateException e) {
+                    outcomes.put(id, "refused");
+                } catch (RuntimeException e) {
+                    outcomes.put(id, "threw " + e);
+                }
+            }, delayMicros, TimeUnit.MICROSECONDS);
+            return RequestNotificationStatus.RQ_NOTIFICATION_PENDING;
+        });
+        server.moduleFilter("modules", "P=" + Scripted.class.getName(), "pendingTimeout", Long.toString(timeout));
+        server.start();
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<HttpTester.Response>> responses = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                String target = "/race?id=" + i;
+                responses.add(clients.submit(() -> server.get(target)));
+            }
+            Map<String, Integer> statuses = new java.util.TreeMap<>();
+            for (int i = 0; i < requests; i++) {
+                String id = Integer.toString(i);
+                HttpTester.Response response = responses.get(i).get(30, TimeUnit.SECONDS);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!outcomes.containsKey(id) && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                String outcome = outcomes.get(id);
+                String seen = "request " + id + ": " + response.getStatus() + " " + response.getContent() + ", completion "
+                        + outcome + ", servlet runs " + servletRuns.get(id);
+                if ("accepted".equals(outcome)) {
+                    assertThat(seen, response.getStatus(), is(200));
+                    assertThat(seen, response.getContent(), is("from servlet " + id));
+                    assertThat(seen, servletRuns.get(id), is(1));
+                } else {
+                    assertThat(seen, outcome, is("refused"));
+                    assertThat(seen, response.getStatus(), is(500));
+                    assertThat(seen, servletRuns.get(id), is(nullValue()));
+                }
+                statuses.merge(outcome, 1, Integer::sum);
+            }
+            // Both sides of the race happened, or the test proved nothing.
+            assertThat(statuses.toString(), statuses.keySet(), contains("accepted", "refused"));
+        } finally {
+            clients.shutdownNow();
+            completions.shutdownNow();
+        }
     }
 
     @Test

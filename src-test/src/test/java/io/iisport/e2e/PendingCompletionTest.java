@@ -5,6 +5,7 @@ import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_FINI
 import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_PENDING;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.both;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
@@ -46,11 +47,15 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.catalina.Context;
@@ -104,6 +109,8 @@ class PendingCompletionTest {
      * filters: a module's completion waits for it, so that it comes after PENDING freed that thread.
      */
     static final String REQUEST_THREAD_LEFT = "io.iisport.test.requestThreadLeft";
+    /** How each {@code ?pend=race} request's completion went, by its {@code a}: accepted or refused. */
+    static final Map<String, String> RACE_OUTCOMES = new ConcurrentHashMap<>();
     /** The context of the last request whose module never completes. */
     static final AtomicReference<IHttpContext> ABANDONED = new AtomicReference<>();
 
@@ -350,6 +357,44 @@ class PendingCompletionTest {
         assertThat(refused.getMessage(), is("indicateCompletion: no notification of this request is pending"));
     }
 
+    /**
+     * Completions racing the {@code pendingTimeout} (on Tomcat, its once-a-second check of async timeouts): whichever
+     * comes first decides, and the module learns which. A completion accepted runs the servlet, even when the timeout
+     * comes while the pipeline goes on from it; one refused means the module failed: the 500.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aCompletionRacingThePendingTimeoutEitherRunsTheServletOrIsRefused(Container container) throws Exception {
+        RACE_OUTCOMES.clear();
+        int requests = 40;
+        List<Future<HttpTester.Response>> responses = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            String target = LIMITED + "/echo?pend=race&a=" + i;
+            responses.add(clients.submit(() -> get(container, target)));
+        }
+        Set<String> seen = new TreeSet<>();
+        for (int i = 0; i < requests; i++) {
+            HttpTester.Response response = responses.get(i).get(20, TimeUnit.SECONDS);
+            String id = Integer.toString(i);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Wire.TIMEOUT_SECONDS);
+            while (!RACE_OUTCOMES.containsKey(id) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            String outcome = RACE_OUTCOMES.get(id);
+            String what = "request " + id + ": " + response.getStatus() + ", completion " + outcome;
+            if ("accepted".equals(outcome)) {
+                assertThat(what, response.getStatus(), is(200));
+                assertThat(what, response.getContent(), is("echo REQUEST a=[" + id + "] async-uri=null"));
+            } else {
+                assertThat(what, outcome, is("refused"));
+                assertThat(what, response.getStatus(), is(500));
+            }
+            seen.add(outcome);
+        }
+        // Both sides of the race happened, or the test proved nothing.
+        assertThat(seen, contains("accepted", "refused"));
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void morePendingRequestsThanThreadsAllComplete(Container container) throws Exception {
@@ -479,6 +524,25 @@ class PendingCompletionTest {
                         indicateLater(context);
                     }
                     case "never" -> ABANDONED.set(context);
+                    case "race" -> {
+                        String id = context.getServletRequest().getParameter("a");
+                        // From just before the pendingTimeout to past Tomcat's next check of async timeouts.
+                        long delay = ThreadLocalRandom.current().nextLong(PENDING_TIMEOUT - 100, PENDING_TIMEOUT + 1200);
+                        onItsOwnThread(() -> {
+                            try {
+                                Thread.sleep(delay);
+                                context.indicateCompletion(RQ_NOTIFICATION_CONTINUE);
+                                RACE_OUTCOMES.put(id, "accepted");
+                            } catch (IllegalStateException e) {
+                                RACE_OUTCOMES.put(id, "refused");
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            } catch (RuntimeException e) {
+                                RACE_OUTCOMES.put(id, "threw " + e);
+                            }
+                        });
+                        return RQ_NOTIFICATION_PENDING;
+                    }
                     case "barrier" -> {
                         CountDownLatch all = barrier;
                         all.countDown();
