@@ -73,11 +73,12 @@ record FilterSettings(String filterName, int responseBufferLimit, long requestBo
         for (String param : Collections.list(config.getInitParameterNames())) {
             params.put(param, config.getInitParameter(param));
         }
-        int limit = (int) parseByteCount(filterName, RESPONSE_BUFFER_LIMIT, params.remove(RESPONSE_BUFFER_LIMIT),
-                DEFAULT_RESPONSE_BUFFER_LIMIT, "no buffering");
-        long bodyLimit = parseByteCount(filterName, REQUEST_BODY_LIMIT, params.remove(REQUEST_BODY_LIMIT),
-                DEFAULT_REQUEST_BODY_LIMIT, "modules read no body");
-        long pendingTimeout = parsePendingTimeout(filterName, params.remove(PENDING_TIMEOUT));
+        int limit = (int) parseWholeNumber(filterName, RESPONSE_BUFFER_LIMIT, params.remove(RESPONSE_BUFFER_LIMIT),
+                DEFAULT_RESPONSE_BUFFER_LIMIT, MAX_RESPONSE_BUFFER_LIMIT, "bytes", "no buffering");
+        long bodyLimit = parseWholeNumber(filterName, REQUEST_BODY_LIMIT, params.remove(REQUEST_BODY_LIMIT),
+                DEFAULT_REQUEST_BODY_LIMIT, MAX_RESPONSE_BUFFER_LIMIT, "bytes", "modules read no body");
+        long pendingTimeout = parseWholeNumber(filterName, PENDING_TIMEOUT, params.remove(PENDING_TIMEOUT),
+                CONTAINER_ASYNC_TIMEOUT, MAX_PENDING_TIMEOUT, "milliseconds", "no limit");
         String modulesValue = params.remove(MODULES);
         if (modulesValue == null || modulesValue.isBlank()) {
             // A misspelt 'modules' is the likelier mistake: name it first.
@@ -112,49 +113,27 @@ record FilterSettings(String filterName, int responseBufferLimit, long requestBo
     }
 
     /**
-     * Parses {@link #PENDING_TIMEOUT}: milliseconds from 0 (no limit) to {@link #MAX_PENDING_TIMEOUT}.
+     * Parses a whole number from 0 to {@code max}.
      *
-     * @return the timeout, or {@link #CONTAINER_ASYNC_TIMEOUT} when the init-param is absent
-     */
-    private static long parsePendingTimeout(String filterName, String value) throws ServletException {
-        if (value == null) {
-            return CONTAINER_ASYNC_TIMEOUT;
-        }
-        long timeout;
-        try {
-            timeout = Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw error(filterName, PENDING_TIMEOUT, value, "is not a whole number of milliseconds");
-        }
-        if (timeout < 0 || timeout > MAX_PENDING_TIMEOUT) {
-            throw error(filterName, PENDING_TIMEOUT, value,
-                    "must be from 0 (no limit) to " + MAX_PENDING_TIMEOUT + " milliseconds");
-        }
-        return timeout;
-    }
-
-    /**
-     * Parses a byte count from 0 to {@link #MAX_RESPONSE_BUFFER_LIMIT}.
-     *
+     * @param unit the number's unit, for the message ("bytes", "milliseconds")
      * @param zeroMeans what 0 means, for the message
-     * @return the count, or {@code defaultValue} when the init-param is absent
+     * @return the number, or {@code defaultValue} when the init-param is absent
      */
-    private static long parseByteCount(String filterName, String param, String value, long defaultValue,
-            String zeroMeans) throws ServletException {
+    private static long parseWholeNumber(String filterName, String param, String value, long defaultValue, long max,
+            String unit, String zeroMeans) throws ServletException {
         if (value == null) {
             return defaultValue;
         }
-        long limit;
+        long number;
         try {
-            limit = Long.parseLong(value.trim());
+            number = Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-            throw error(filterName, param, value, "is not a whole number of bytes");
+            throw error(filterName, param, value, "is not a whole number of " + unit);
         }
-        if (limit < 0 || limit > MAX_RESPONSE_BUFFER_LIMIT) {
-            throw error(filterName, param, value,
-                    "must be from 0 (" + zeroMeans + ") to " + MAX_RESPONSE_BUFFER_LIMIT + " bytes");
+        if (number < 0 || number > max) {
+            throw error(filterName, param, value, "must be from 0 (" + zeroMeans + ") to " + max + " " + unit);
         }
-        return limit;
+        return number;
     }
 
     /** Parses {@code name=class} entries, one per line (commas also separate), '#' starting a comment. */
