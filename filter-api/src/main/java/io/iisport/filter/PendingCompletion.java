@@ -181,12 +181,16 @@ final class PendingCompletion {
     /**
      * The suspension's async cycle timed out (the {@code pendingTimeout}, or the container's async timeout): a
      * suspended notification's module failed; otherwise nothing.
+     *
+     * @return whether a suspended notification timed out
      */
-    void timeOut() {
+    boolean timeOut() {
         State current = state;
         if (current instanceof State.Suspended suspended && STATE.compareAndSet(this, current, RESUMING)) {
             resumer.resume(suspended.at(), TIMED_OUT);
+            return true;
         }
+        return false;
     }
 
     /** @return whether a completion was accepted and its continuation has not reached the module yet */

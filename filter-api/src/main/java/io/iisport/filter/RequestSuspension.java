@@ -197,42 +197,48 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
      * out ({@link PendingCompletion#timeOut}).
      */
     void timedOut(PendingCompletion pending) {
-        Continuation here = null;
-        Runnable call = null;
-        synchronized (this) {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONTINUATION_WAIT_MILLIS);
-            try {
-                // A completion just accepted publishes its continuation at once (see resume).
-                while (unclaimed == null && running == null && pending.resuming() && waitUntil(deadline)) {
-                    // waited
-                }
-                if (unclaimed != null) {
-                    here = unclaimed;
-                    unclaimed = null;
-                } else {
-                    if (running != null) {
-                        expiring = Thread.currentThread();
-                        while (running != null && handedOver == null && waitUntil(deadline)) {
-                            // waited
-                        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONTINUATION_WAIT_MILLIS);
+        while (true) {
+            Continuation here = null;
+            Runnable call = null;
+            synchronized (this) {
+                try {
+                    // A completion just accepted publishes its continuation at once (see resume).
+                    while (unclaimed == null && running == null && pending.resuming() && waitUntil(deadline)) {
+                        // waited
                     }
-                    // Handed over while running, or before this thread reached the listener.
-                    call = handedOver;
-                    handedOver = null;
+                    if (unclaimed != null) {
+                        here = unclaimed;
+                        unclaimed = null;
+                    } else {
+                        if (running != null) {
+                            expiring = Thread.currentThread();
+                            while (running != null && handedOver == null && waitUntil(deadline)) {
+                                // waited
+                            }
+                        }
+                        // Handed over while running, or before this thread reached the listener.
+                        call = handedOver;
+                        handedOver = null;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } finally {
+                    expiring = null;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                expiring = null;
+            }
+            if (here != null) {
+                here.continueHere();
+            } else if (call != null) {
+                call.run();
+            }
+            // The suspended notification timed out (also one a continuation suspended again meanwhile), unless a
+            // completion came first just now: then its continuation is taken on the next round.
+            if (pending.timeOut() || !pending.resuming() || System.nanoTime() - deadline >= 0) {
+                return;
             }
         }
-        if (here != null) {
-            here.continueHere();
-        } else if (call != null) {
-            call.run();
-        }
-        // A continuation may have suspended the request again meanwhile: that notification timed out.
-        pending.timeOut();
     }
 
     /** Waits on this object's lock until notified or {@code deadline}; {@code false} once it passed. */
