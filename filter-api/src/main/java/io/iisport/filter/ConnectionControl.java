@@ -4,8 +4,6 @@ import io.iisport.spi.ConnectionBridge;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.function.UnaryOperator;
@@ -61,7 +59,6 @@ final class ConnectionControl {
         }
     }
 
-    private static final VarHandle STATE = FieldHandles.of(MethodHandles.lookup(), "state", State.class);
 
     /**
      * What the calls need of the request, read at the first.
@@ -93,8 +90,8 @@ final class ConnectionControl {
     private boolean ended;
 
     /**
-     * Changed through {@link #STATE}, under this object's lock (the compare-and-set keeps each change whole for the
-     * readers, who take no lock): a field rather than an {@code AtomicReference}, one object fewer a request.
+     * Written only under this object's lock, one immutable {@link State} at a time, so a reader without the lock
+     * sees each change whole.
      */
     private volatile State state = State.INITIAL;
 
@@ -127,15 +124,13 @@ final class ConnectionControl {
         ended = true;
     }
 
-    /** Raises the level to {@code to}; {@code false} if it already was as strong. */
+    /** Raises the level to {@code to}; {@code false} if it already was as strong (under this object's lock). */
     private boolean raiseTo(Level to) {
-        State current;
-        do {
-            current = state;
-            if (current.level().compareTo(to) >= 0) {
-                return false;
-            }
-        } while (!STATE.compareAndSet(this, current, current.raisedTo(to)));
+        State current = state;
+        if (current.level().compareTo(to) >= 0) {
+            return false;
+        }
+        state = current.raisedTo(to);
         return true;
     }
 
@@ -150,11 +145,9 @@ final class ConnectionControl {
         return state.level().compareTo(to) < 0;
     }
 
+    /** Changes the state (under this object's lock). */
     private void update(UnaryOperator<State> change) {
-        State current;
-        do {
-            current = state;
-        } while (!STATE.compareAndSet(this, current, change.apply(current)));
+        state = change.apply(state);
     }
 
     /**
@@ -197,10 +190,10 @@ final class ConnectionControl {
     private void settlePendingDisconnect(int status, BooleanSupplier committed) {
         State current = state;
         Bound actions = bound();
-        if (actions == null || !current.pendingDisconnect() || !STATE.compareAndSet(this, current,
-                new State(current.level(), false, current.closeHeaderWanted(), current.abortDegraded()))) {
+        if (actions == null || !current.pendingDisconnect()) {
             return;
         }
+        state = new State(current.level(), false, current.closeHeaderWanted(), current.abortDegraded());
         if (status == HttpServletResponse.SC_SWITCHING_PROTOCOLS) {
             LOG.log(System.Logger.Level.DEBUG, () -> "iisport: disconnect of " + request.getRequestURI()
                     + " left to the upgraded protocol");
