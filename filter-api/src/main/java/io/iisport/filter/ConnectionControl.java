@@ -315,14 +315,36 @@ final class ConnectionControl {
             return null;
         }
         if (real.isCommitted()) {
-            return new IOException("iisport: the response was committed when the connection reset was asked, "
+            return abortException(real, "iisport: the response was committed when the connection reset was asked, "
                     + "and the container has no iisport extension: the response is aborted");
         }
         real.reset();
         real.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
-        real.setHeader("Connection", "close");
+        if (!request.getProtocol().startsWith("HTTP/2")) {
+            // RFC 9113 section 8.2.2: HTTP/2 has no connection-specific fields; a stream ends with the response.
+            real.setHeader("Connection", "close");
+        }
         real.setContentLength(0);
         return null;
+    }
+
+    /**
+     * The exception the filter rethrows to abort a committed response. Any {@link IOException} makes the container
+     * abort it; on Tomcat it is Tomcat's own {@code org.apache.coyote.CloseNowException}, which Tomcat takes as
+     * "close the connection now" and logs at DEBUG, where any other exception is logged as the servlet's failure on
+     * every request (the degradation is already logged once, by {@link Degradation}).
+     */
+    private static IOException abortException(HttpServletResponse real, String message) {
+        try {
+            Class<?> closeNow = Class.forName("org.apache.coyote.CloseNowException", false,
+                    real.getClass().getClassLoader());
+            if (IOException.class.isAssignableFrom(closeNow)) {
+                return (IOException) closeNow.getConstructor(String.class).newInstance(message);
+            }
+        } catch (ReflectiveOperationException | LinkageError | SecurityException notTomcat) {
+            // Another container: a plain IOException.
+        }
+        return new IOException(message);
     }
 
     /** @return whether a disconnect is the strongest action asked */

@@ -4,6 +4,7 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.nio.charset.Charset;
 
 /**
@@ -75,6 +76,31 @@ final class ContainerOutput {
             }
         }
         return sink;
+    }
+
+    /**
+     * The servlet asks for its writer: the container's writer is taken now, as the servlet takes it without the
+     * filter. The container fixes the charset in the content type as its own {@code getWriter()} does, and what it
+     * runs after the filter (an error page included into a committed response) finds its writer in use, as without
+     * the filter; the servlet's bytes go to it as the characters they encode.
+     *
+     * @return the charset the container's writer encodes with; {@code null} if the container's stream is in use
+     *     already (a module sent before the servlet asked): the bytes go on to the stream
+     * @throws java.io.UnsupportedEncodingException if the container's writer refuses its charset
+     */
+    String takeWriter() throws IOException {
+        if (sink != null || stream != null) {
+            return null;
+        }
+        PrintWriter writer;
+        try {
+            writer = real.getWriter();
+        } catch (IllegalStateException streamInUse) {
+            return null;
+        }
+        String encoding = real.getCharacterEncoding();
+        sink = new DecodingOutputStream(writer, Charset.forName(encoding));
+        return encoding;
     }
 
     /** The servlet writes through its writer, whose charset is {@code encoding}: the bytes go to the container's. */

@@ -26,8 +26,12 @@ import java.util.Locale;
  *   <li>While buffered, {@code Content-Length} set through any setter is held back (and reported back by the
  *       getters, see {@link ServletResponseHeaders}), and {@code sendError}/{@code sendRedirect} are deferred to
  *       the final send so that modules still see them and the container's error pages still apply.
- *   <li>The writer encodes into the buffer on every write; its charset is fixed as the container fixes it.
- *   <li>{@code close()} ends the servlet's output; later writes are dropped, as after {@code sendError}.
+ *   <li>The writer encodes into the buffer on every write; its charset is the container's writer's.
+ *   <li>{@code close()} ends the servlet's output and commits the response as the servlet sees it; later writes are
+ *       dropped and later status and header changes ignored, as the container does.
+ *   <li>{@code getWriter()} takes the container's writer too, when the servlet asks: the container fixes the
+ *       charset as it does without the filter, and what runs after the filter (an error page included into a
+ *       committed response) finds the writer in use; the buffered bytes go to it as characters.
  * </ul>
  */
 final class IisResponse extends ServletIisResponse {
@@ -38,7 +42,7 @@ final class IisResponse extends ServletIisResponse {
 
     /** The servlet closed its output, or sent an error or redirect: its later writes are dropped. */
     private boolean servletClosed;
-    /** The servlet wrote past the container's buffer size: it sees the response committed. */
+    /** The servlet wrote past the container's buffer size, or closed its output: it sees the response committed. */
     private boolean committedForServlet;
     private final Sink sink = new Sink();
     private ServletOutputStream servletStream;
@@ -258,16 +262,21 @@ final class IisResponse extends ServletIisResponse {
             throw new IllegalStateException("getOutputStream() has already been called for this response");
         }
         if (writer == null) {
-            String encoding = real.getCharacterEncoding();
+            // The container's own writer, taken when the servlet takes it without the filter.
+            String encoding = output.takeContainerWriter();
+            if (encoding == null) {
+                // The container's stream is in use already (a module sent first).
+                encoding = real.getCharacterEncoding();
+                if (!impliedByContentType(encoding)) {
+                    // What the container's getWriter() does: the charset becomes part of the content type.
+                    real.setCharacterEncoding(encoding);
+                }
+            }
             Charset charset;
             try {
                 charset = Charset.forName(encoding);
             } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
                 throw new UnsupportedEncodingException(encoding);
-            }
-            if (!impliedByContentType(encoding)) {
-                // What the container's getWriter() does: the charset becomes part of the content type.
-                real.setCharacterEncoding(encoding);
             }
             writer = new ServletOutput.Writer(sink, charset, encoding);
         }
@@ -332,6 +341,8 @@ final class IisResponse extends ServletIisResponse {
         public void close() {
             encodeWriter();
             servletClosed = true;
+            // The container commits the response when the servlet closes its output.
+            committedForServlet = true;
         }
 
         @Override

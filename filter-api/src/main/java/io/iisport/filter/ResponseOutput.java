@@ -229,6 +229,15 @@ final class ResponseOutput {
     }
 
     /**
+     * The servlet asks for its writer: the container's is taken too (see {@link ContainerOutput#takeWriter}).
+     *
+     * @return the charset the container's writer encodes with; {@code null} if the container's stream is in use
+     */
+    String takeContainerWriter() throws IOException {
+        return container.takeWriter();
+    }
+
+    /**
      * Puts what is buffered into the container's own buffer without sending it, and keeps no buffer from then on if
      * {@code passThrough}: for an async dispatch (whose target the filter may not see) and a switch to non-blocking
      * output, so that the container has the body in order.

@@ -155,14 +155,41 @@ class IisResponseTest {
     }
 
     @Test
-    void theWriterFixesTheEncodingInTheContainerResponse() throws IOException {
+    void theWriterIsTheContainersOwnTakenWhenTheServletTakesIt() throws IOException {
+        real = spy(real);
         IisResponse response = response(1024);
-        assertThat(real.isCharset(), is(false));
-        response.getWriter();
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write("d\u00e9j\u00e0");
+        // Taken at once, so the container fixes its charset and sees its writer in use as without the filter.
+        org.mockito.Mockito.verify(real).getWriter();
+        response.setCharacterEncoding("ISO-8859-1");
+        assertThat(real.getCharacterEncoding(), is("UTF-8"));
+        response.flushBuffer();
+        assertThat(real.getContentAsByteArray(), is("d\u00e9j\u00e0".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void theWriterAfterAModuleSentThroughTheContainersStreamFixesTheCharsetItself() throws IOException {
+        IisResponse response = response(1024);
+        real.getOutputStream();
+        response.getWriter().write("x");
         assertThat(real.isCharset(), is(true));
         assertThat(real.getCharacterEncoding(), is("ISO-8859-1"));
-        response.setCharacterEncoding("UTF-8");
-        assertThat(real.getCharacterEncoding(), is("ISO-8859-1"));
+    }
+
+    @Test
+    void closingTheOutputCommitsTheResponseAsTheServletSeesIt() throws IOException {
+        IisResponse response = response(1024);
+        response.getWriter().write("closed");
+        response.getWriter().close();
+        assertThat(response.isCommitted(), is(true));
+        response.setStatus(500);
+        response.setHeader("X-After-Close", "1");
+        assertThrows(IllegalStateException.class, response::reset);
+        response.complete();
+        assertThat(real.getStatus(), is(200));
+        assertThat(real.getHeader("X-After-Close"), nullValue());
+        assertThat(body(), is("closed"));
     }
 
     @Test

@@ -103,6 +103,10 @@ public final class Catalogue {
                 "a few lines written, then sendError(404)"));
         cases.add(get("error.flushThenSendError", "{p}/error?mode=flushThenSendError&code=500",
                 "flushBuffer, then sendError (IllegalStateException)"));
+        cases.add(get("error.throwAfterFlush", "{p}/error?mode=throwAfterFlush",
+                "flushBuffer, then a ServletException: the committed response is aborted"));
+        cases.add(get("error.throwAfterFlush.mapped", "{p}/error?mode=throwMappedAfterFlush",
+                "the writer flushed, then an exception with an <error-page>: included, then the response is aborted"));
         cases.add(get("error.exception.mapped", "{p}/error?mode=throwMapped", "an exception with an <error-page>"));
         cases.add(get("error.exception.servlet", "{p}/error?mode=throwServlet", "a ServletException: the container's 500"));
         cases.add(get("error.exception.runtime", "{p}/error?mode=throwRuntime", "a RuntimeException: the container's 500"));
@@ -152,6 +156,10 @@ public final class Catalogue {
                 "isCommitted after flushBuffer; setStatus(500) and setHeader after it"));
         cases.add(get("commit.flush.thenHeader", "{p}/commit?mode=flushThenHeader",
                 "isCommitted after the writer's flush; setHeader and setContentType after it"));
+        cases.add(get("commit.close.thenStatus", "{p}/commit?mode=closeThenStatus",
+                "the writer closed, then setStatus(500) and setHeader, which a committed response ignores"));
+        cases.add(get("commit.closeStream.thenStatus", "{p}/commit?mode=closeStreamThenStatus",
+                "the stream closed, then setStatus(500), setHeader and setContentType"));
         cases.add(get("commit.bigWrite", "{p}/commit?mode=bigWrite", "isCommitted after 40000 bytes"));
         cases.add(get("commit.reset", "{p}/commit?mode=reset", "status, header and output, then reset()"));
         cases.add(get("commit.resetBuffer", "{p}/commit?mode=resetBuffer", "output, then resetBuffer()"));

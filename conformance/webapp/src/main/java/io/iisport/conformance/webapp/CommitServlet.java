@@ -9,7 +9,8 @@ import java.io.PrintWriter;
 /**
  * The buffer and commit rules, by {@code mode}: {@code flushBufferThenStatus} (isCommitted after flushBuffer, then
  * setStatus and setHeader, which a committed response ignores), {@code flushThenHeader} (the same after the writer's
- * flush), {@code bigWrite} (isCommitted after 40000 bytes, more than the container's buffer), {@code reset},
+ * flush), {@code closeThenStatus} and {@code closeStreamThenStatus} (the writer or the stream closed, then
+ * setStatus and setHeader, which the committed response ignores), {@code bigWrite} (isCommitted after 40000 bytes, more than the container's buffer), {@code reset},
  * {@code resetBuffer}, {@code resetAfterCommit}, {@code bufferSize} (setBufferSize(1024), getBufferSize, 3000 bytes)
  * and {@code bufferSizeAfterWrite}.
  */
@@ -36,6 +37,20 @@ public class CommitServlet extends HttpServlet {
                 response.setHeader("X-After-Commit", "1");
                 response.setContentType("text/html");
                 writer.write("end\n");
+            }
+            case "closeThenStatus" -> {
+                PrintWriter writer = response.getWriter();
+                writer.write("closed\n");
+                writer.close();
+                response.setStatus(500);
+                response.setHeader("X-After-Close", String.valueOf(response.isCommitted()));
+            }
+            case "closeStreamThenStatus" -> {
+                response.getOutputStream().write("closed\n".getBytes());
+                response.getOutputStream().close();
+                response.setStatus(500);
+                response.setHeader("X-After-Close", String.valueOf(response.isCommitted()));
+                response.setContentType("text/html");
             }
             case "bigWrite" -> {
                 response.getOutputStream().write(Params.pattern(0, 40000));

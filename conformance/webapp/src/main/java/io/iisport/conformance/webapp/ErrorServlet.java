@@ -9,7 +9,11 @@ import java.io.IOException;
 /**
  * Errors and redirects, by {@code mode}: {@code sendError} ({@code code}, optional {@code message}),
  * {@code writeThenSendError}, {@code flushThenSendError}, {@code throwMapped} (an exception with an
- * {@code <error-page>}), {@code throwServlet} and {@code throwRuntime} (the container's 500), {@code redirect}
+ * {@code <error-page>}), {@code throwServlet} and {@code throwRuntime} (the container's 500),
+ * {@code throwAfterFlush} (the writer's "partial", flushBuffer, then a ServletException: the container aborts the
+ * committed response), {@code throwMappedAfterFlush} (the same through the writer's flush and an exception with an
+ * {@code <error-page>}, which the container includes after the partial body through the writer),
+ * {@code redirect}
  * (relative) and {@code redirectAbsolute} (a path).
  */
 public class ErrorServlet extends HttpServlet {
@@ -38,6 +42,16 @@ public class ErrorServlet extends HttpServlet {
                 } catch (IllegalStateException e) {
                     response.getWriter().write("sendError after commit: IllegalStateException\n");
                 }
+            }
+            case "throwAfterFlush" -> {
+                response.getWriter().write("partial");
+                response.flushBuffer();
+                throw new ServletException("after the response was committed");
+            }
+            case "throwMappedAfterFlush" -> {
+                response.getWriter().write("partial");
+                response.getWriter().flush();
+                throw new MappedException("mapped, after the response was committed");
             }
             case "throwMapped" -> throw new MappedException("mapped by type");
             case "throwServlet" -> throw new ServletException("not mapped");
