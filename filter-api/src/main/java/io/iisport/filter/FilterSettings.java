@@ -161,7 +161,8 @@ record FilterSettings(String filterName, int responseBufferLimit, long requestBo
             }
             String previous = lowerNames.put(name.toLowerCase(Locale.ROOT), name);
             if (previous != null) {
-                throw error(filterName, MODULES, entry, "duplicate module name '" + name + "' (names ignore case)");
+                throw error(filterName, MODULES, entry, "repeats the module name '" + previous
+                        + "' of an earlier entry: each module needs its own name (names ignore case)");
             }
             classes.put(name, className);
         }

@@ -64,7 +64,7 @@ class ConfigurationTest {
                 Arguments.of(Named.of("no subscription", new String[] {"modules", "X=" + Silent.class.getName()}),
                         new String[] {"'modules'", "called neither setRequestNotifications nor setGlobalNotifications"}),
                 Arguments.of(Named.of("duplicate name", new String[] {"modules", "A=" + RECORDER + "\na=" + RECORDER}),
-                        new String[] {"'modules'", "duplicate module name 'a'"}),
+                        new String[] {"'modules'", "'a=" + RECORDER + "' repeats the module name 'A' of an earlier entry"}),
                 Arguments.of(Named.of("non-numeric limit", new String[] {"modules", "A=" + RECORDER, "responseBufferLimit", "4MB"}),
                         new String[] {"'responseBufferLimit'", "'4MB'", "not a whole number"}),
                 Arguments.of(Named.of("negative limit", new String[] {"modules", "A=" + RECORDER, "responseBufferLimit", "-1"}),
