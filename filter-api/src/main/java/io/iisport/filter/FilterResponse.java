@@ -39,6 +39,8 @@ final class FilterResponse {
     private volatile Parts parts;
     /** The handler writes to the container's own response. */
     private volatile boolean handedToContainer;
+    /** The request ended: objects built from now on discard what they are given (see {@link #requestEnded()}). */
+    private volatile boolean requestEnded;
 
     FilterResponse(HttpServletRequest servletRequest, HttpServletResponse real, IisRequest request,
             ConnectionControl connection, ModulePipeline pipeline, SendResponse sendResponse) {
@@ -64,8 +66,25 @@ final class FilterResponse {
             if (handedToContainer) {
                 built.output().handToContainer();
             }
+            if (requestEnded) {
+                built.output().requestEnded();
+            }
         }
         return built;
+    }
+
+    /**
+     * The request ended, and the container may recycle its request and response for another request: the output,
+     * built already or built later by a module's thread that kept its context, discards every later write, flush and
+     * header change, as IIS does once the response was sent. (Written, then read, through volatile fields on both
+     * sides, so objects built concurrently see one or the other.)
+     */
+    void requestEnded() {
+        requestEnded = true;
+        Parts built = parts;
+        if (built != null) {
+            built.output().requestEnded();
+        }
     }
 
     /** @return the filter's objects for the response, or {@code null} if nothing needed them yet */

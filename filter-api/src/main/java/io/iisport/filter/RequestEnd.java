@@ -206,6 +206,7 @@ final class RequestEnd {
                 failure = abort;
             }
             // Before the container may recycle the request for another one: a module's later call does nothing.
+            response.requestEnded();
             connection.ended();
         }
         return !suspendedHere;

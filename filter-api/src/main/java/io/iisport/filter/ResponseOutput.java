@@ -85,6 +85,14 @@ final class ResponseOutput {
         return sender.discarding();
     }
 
+    /**
+     * The request ended: later writes, flushes and header changes (a module's thread that kept its context) are
+     * discarded, as after the final send, since the container may now recycle its response for another request.
+     */
+    void requestEnded() {
+        sender.requestEnded();
+    }
+
     /** @return whether the final send was made */
     boolean isCompleted() {
         return sender.isCompleted();

@@ -48,6 +48,11 @@ final class ResponseSender {
     private State state = State.OPEN;
     /** Every send is also flushed to the client: {@code disableBuffering()} was called. */
     private boolean flushEachSend;
+    /**
+     * The request ended: the container may have recycled its response for another request, so whatever comes later
+     * (a module's thread) is discarded, whether or not this output made the final send.
+     */
+    private volatile boolean requestEnded;
 
     /**
      * @param body the buffer whose content each send hands to the container
@@ -78,9 +83,14 @@ final class ResponseSender {
         return state == State.COMPLETED;
     }
 
-    /** @return whether writes are discarded: a reset or close was asked, or the final send was made */
+    /** @return whether writes are discarded: a reset or close was asked, the final send was made, or the request ended */
     boolean discarding() {
-        return state == State.COMPLETED || connection.isAborted();
+        return state == State.COMPLETED || connection.isAborted() || requestEnded;
+    }
+
+    /** The request ended: everything later is discarded (see {@link #requestEnded}). */
+    void requestEnded() {
+        requestEnded = true;
     }
 
     /** @return whether nothing was asked of the sends yet: none completed, no flush of each send, no abort */

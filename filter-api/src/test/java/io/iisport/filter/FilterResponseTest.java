@@ -60,6 +60,32 @@ class FilterResponseTest {
     }
 
     @Test
+    void afterTheRequestEndedAModulesLateCallsReachNothingOfTheContainersResponse() throws IOException {
+        // The container may now recycle its response for another request: nothing of a module's thread reaches it.
+        FilterResponse builtBefore = filterResponse();
+        builtBefore.handToContainer();
+        FilterResponse.Parts early = builtBefore.get();
+        builtBefore.requestEnded();
+        FilterResponse builtAfter = filterResponse();
+        builtAfter.handToContainer();
+        builtAfter.requestEnded();
+        FilterResponse.Parts late = builtAfter.get();
+
+        for (FilterResponse.Parts parts : List.of(early, late)) {
+            parts.modules().setHeader("X-Late", "1", true);
+            parts.modules().setStatus(503, "Late");
+            parts.modules().clearHeaders();
+            parts.servlet().getOutputStream().write("late".getBytes(StandardCharsets.US_ASCII));
+            parts.modules().flush(false, true);
+            assertThat(parts.output().discarding(), is(true));
+        }
+        assertThat(real.getHeader("X-Late"), nullValue());
+        assertThat(real.getStatus(), is(200));
+        assertThat(real.getContentAsString(), is(""));
+        assertThat(real.isCommitted(), is(false));
+    }
+
+    @Test
     void anOutputBuiltAfterTheHandlerGotTheContainersResponseWritesThere() throws IOException {
         FilterResponse response = filterResponse();
         response.handToContainer();
