@@ -16,10 +16,11 @@ import java.nio.charset.CodingErrorAction;
  * on with {@code getWriter()}). A character split across two writes is kept until its last byte comes.
  */
 final class DecodingOutputStream extends OutputStream {
+    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0).asReadOnlyBuffer();
     private final Writer writer;
     private final CharsetDecoder decoder;
     /** Bytes of a character not complete yet (at most a few). */
-    private ByteBuffer pending = ByteBuffer.allocate(0);
+    private ByteBuffer pending = NOTHING;
     private final CharBuffer chars = CharBuffer.allocate(8192);
 
     DecodingOutputStream(Writer writer, Charset charset) {
@@ -51,11 +52,17 @@ final class DecodingOutputStream extends OutputStream {
                 break;
             }
         }
-        pending = in.hasRemaining() ? ByteBuffer.allocate(in.remaining()).put(in).flip() : ByteBuffer.allocate(0);
+        pending = in.hasRemaining() ? ByteBuffer.allocate(in.remaining()).put(in).flip() : NOTHING;
     }
 
     @Override
     public void flush() throws IOException {
         writer.flush();
+    }
+
+    /** Closes the writer: the container completes the response, as when the servlet closes its writer. */
+    @Override
+    public void close() throws IOException {
+        writer.close();
     }
 }
