@@ -17,11 +17,13 @@ import java.nio.charset.CodingErrorAction;
  */
 final class DecodingOutputStream extends OutputStream {
     private static final ByteBuffer NOTHING = ByteBuffer.allocate(0).asReadOnlyBuffer();
+    private static final int MAX_CHARS = 8192;
     private final Writer writer;
     private final CharsetDecoder decoder;
     /** Bytes of a character not complete yet (at most a few). */
     private ByteBuffer pending = NOTHING;
-    private final CharBuffer chars = CharBuffer.allocate(8192);
+    /** Sized to the writes seen, up to {@link #MAX_CHARS}: a short response's decoding allocates little. */
+    private CharBuffer chars = CharBuffer.allocate(0);
 
     DecodingOutputStream(Writer writer, Charset charset) {
         this.writer = writer;
@@ -42,6 +44,9 @@ final class DecodingOutputStream extends OutputStream {
             in.put(pending).put(b, off, len).flip();
         } else {
             in = ByteBuffer.wrap(b, off, len);
+        }
+        if (chars.capacity() < MAX_CHARS && chars.capacity() < in.remaining()) {
+            chars = CharBuffer.allocate(Math.min(MAX_CHARS, Math.max(in.remaining(), 256)));
         }
         while (true) {
             CoderResult result = decoder.decode(in, chars, false);
