@@ -17,9 +17,11 @@ final class Degradation {
         DISCONNECT_HTTP2("setNeedDisconnect()/setNeedGoAway() on HTTP/2 cannot send GOAWAY (HTTP/2 drops "
                 + "Connection: close); the stream completes and the session stays open"),
         RESET("resetConnection()/resetStream() cannot reset the connection; the client receives an empty 500 "
-                + "response with Connection: close instead, or an aborted response if it was already committed"),
+                + "response with Connection: close instead (HTTP/2: an empty 500 that ends the stream), or an "
+                + "aborted response if it was already committed"),
         CLOSE("closeConnection() cannot close the connection at once; the client receives an empty 500 response "
-                + "with Connection: close instead, or an aborted response if it was already committed"),
+                + "with Connection: close instead (HTTP/2: an empty 500 that ends the stream), or an aborted "
+                + "response if it was already committed"),
         AFTER_SEND("resetConnection()/resetStream()/closeConnection() after the response was sent whole cannot "
                 + "undo it; the connection stays open");
 
