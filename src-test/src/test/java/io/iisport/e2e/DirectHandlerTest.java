@@ -132,28 +132,14 @@ class DirectHandlerTest {
         tomcatContext.addFilterMap(commitFirstMap);
         int n = 0;
         for (Map.Entry<String, String> filter : filters().entrySet()) {
-            tomcatFilter(tomcatContext, "modules" + n++, new IisModuleFilter(), filter.getKey(), filter.getValue());
+            TomcatTest.addModuleFilter(tomcatContext, "modules" + n++, new IisModuleFilter(), filter.getValue(),
+                    filter.getKey(), DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.FORWARD);
         }
         Tomcat.addServlet(tomcatContext, "servlet", new Servlet()).setAsyncSupported(true);
         tomcatContext.addServletMappingDecoded("/*", "servlet");
         tomcat.start();
     }
 
-    private static void tomcatFilter(Context context, String name, Filter filter, String pattern, String modules) {
-        FilterDef def = new FilterDef();
-        def.setFilterName(name);
-        def.setFilter(filter);
-        def.addInitParameter("modules", modules);
-        def.setAsyncSupported("true");
-        context.addFilterDef(def);
-        FilterMap map = new FilterMap();
-        map.setFilterName(name);
-        map.addURLPattern(pattern);
-        map.setDispatcher(DispatcherType.REQUEST.name());
-        map.setDispatcher(DispatcherType.ASYNC.name());
-        map.setDispatcher(DispatcherType.FORWARD.name());
-        context.addFilterMap(map);
-    }
 
     @AfterAll
     static void stop() throws Exception {

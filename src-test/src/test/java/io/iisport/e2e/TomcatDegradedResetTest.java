@@ -35,11 +35,8 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,17 +146,8 @@ class TomcatDegradedResetTest {
     }
 
     private static void filter(Context context, String name, String pattern, Class<? extends RegisterModule> module) {
-        FilterDef def = new FilterDef();
-        def.setFilterName(name);
-        def.setFilter(new IisModuleFilter());
-        def.addInitParameter("modules", name + "=" + module.getName());
-        def.setAsyncSupported("true");
-        context.addFilterDef(def);
-        FilterMap map = new FilterMap();
-        map.setFilterName(name);
-        map.addURLPattern(pattern);
-        map.setDispatcher(DispatcherType.REQUEST.name());
-        context.addFilterMap(map);
+        TomcatTest.addModuleFilter(context, name, new IisModuleFilter(), name + "=" + module.getName(), pattern,
+                DispatcherType.REQUEST);
     }
 
     private static void servlet(Context context, String name, String pattern, HttpServlet servlet) {
@@ -241,7 +229,7 @@ class TomcatDegradedResetTest {
         for (int i = 0; i < 2; i++) {
             try (Socket socket = Wire.connect(port)) {
                 Wire.send(socket, Wire.get("/committed/reset"));
-                String wire = readToEofOrReset(socket.getInputStream());
+                String wire = Wire.readToEofOrReset(socket.getInputStream());
                 assertThat(wire, startsWith("HTTP/1.1 200 "));
                 int bodyStart = wire.indexOf("\r\n\r\n");
                 assertThat(wire, bodyStart > 0, is(true));
@@ -279,19 +267,6 @@ class TomcatDegradedResetTest {
         return body.toString();
     }
 
-    /** Reads until the connection ends, by EOF or reset; fails on timeout (the connection stayed open). */
-    private static String readToEofOrReset(InputStream input) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        try {
-            for (int read; (read = input.read(buffer)) >= 0;) {
-                bytes.write(buffer, 0, read);
-            }
-        } catch (SocketException reset) {
-            // Connection reset: as good as EOF here, an abort either way.
-        }
-        return bytes.toString(StandardCharsets.ISO_8859_1);
-    }
 
     /** Calls {@code resetConnection()} in BEGIN_REQUEST, before anything is sent. */
     public static final class ResetAtBeginRequest implements RegisterModule {

@@ -25,8 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.catalina.Context;
 import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.eclipse.jetty.http.HttpTester;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,30 +95,13 @@ class TomcatDispatchTest {
                 resp.getWriter().print(req.getRequestURI() + "?" + req.getQueryString() + params);
             }
         });
-        FilterDef rewrite = new FilterDef();
-        rewrite.setFilterName("set-url");
-        rewrite.setFilter(new IisModuleFilter());
-        rewrite.addInitParameter("modules", "SetUrl=" + SetUrlModule.class.getName());
-        rewrite.setAsyncSupported("true");
-        context.addFilterDef(rewrite);
-        FilterMap rewriteMap = new FilterMap();
-        rewriteMap.setFilterName("set-url");
-        rewriteMap.addURLPattern("/r/*");
-        context.addFilterMap(rewriteMap);
-        FilterDef filter = new FilterDef();
-        filter.setFilterName("iis-modules");
-        filter.setFilter(new IisModuleFilter());
-        filter.addInitParameter("modules", "Every=" + io.iisport.filter.Recorder.class.getName());
+        TomcatTest.addModuleFilter(context, "set-url", new IisModuleFilter(), "SetUrl=" + SetUrlModule.class.getName(),
+                "/r/*", DispatcherType.REQUEST);
         // The Recorder module records in the event log of its servlet context.
         context.addServletContainerInitializer((classes, servletContext) -> Events.install(servletContext), null);
-        filter.setAsyncSupported("true");
-        context.addFilterDef(filter);
-        FilterMap map = new FilterMap();
-        map.setFilterName("iis-modules");
-        map.addURLPattern("/f/*");
-        map.setDispatcher(DispatcherType.REQUEST.name());
-        map.setDispatcher(DispatcherType.ASYNC.name());
-        context.addFilterMap(map);
+        TomcatTest.addModuleFilter(context, "iis-modules", new IisModuleFilter(),
+                "Every=" + io.iisport.filter.Recorder.class.getName(), "/f/*", DispatcherType.REQUEST,
+                DispatcherType.ASYNC);
         tomcat.start();
         port = tomcat.getConnector().getLocalPort();
     }

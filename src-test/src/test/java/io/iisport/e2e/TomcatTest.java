@@ -13,6 +13,8 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -25,6 +27,8 @@ import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.apache.tomcat.util.scan.StandardJarScanner;
 import org.eclipse.jetty.http.HttpTester;
 import org.junit.jupiter.api.AfterAll;
@@ -66,6 +70,27 @@ class TomcatTest {
         connector.setProperty("address", "127.0.0.1");
         tomcat.setConnector(connector);
         return tomcat;
+    }
+
+    /**
+     * Declares {@code filter} on {@code context} as a WAR would: async-supported, with the {@code modules} init-param,
+     * mapped to {@code pattern} for the given dispatcher types.
+     */
+    static void addModuleFilter(Context context, String name, Filter filter, String modules, String pattern,
+            DispatcherType... dispatchers) {
+        FilterDef def = new FilterDef();
+        def.setFilterName(name);
+        def.setFilter(filter);
+        def.addInitParameter("modules", modules);
+        def.setAsyncSupported("true");
+        context.addFilterDef(def);
+        FilterMap map = new FilterMap();
+        map.setFilterName(name);
+        map.addURLPattern(pattern);
+        for (DispatcherType dispatcher : dispatchers) {
+            map.setDispatcher(dispatcher.name());
+        }
+        context.addFilterMap(map);
     }
 
     /** Deploys the built sample WAR at the root of the Tomcat's host, whose base directory is given. */

@@ -148,15 +148,31 @@ final class Wire {
     /** Reads until the connection fails; fails the test on EOF (a close is not a reset) or timeout. */
     static Reset readToReset(InputStream input) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        SocketException failure = readUntilEnd(input, bytes);
+        if (failure == null) {
+            throw new AssertionError("EOF instead of a reset, after: " + bytes.toString(StandardCharsets.ISO_8859_1));
+        }
+        return new Reset(bytes.toString(StandardCharsets.ISO_8859_1), failure);
+    }
+
+    /** Reads until the connection ends, by EOF or reset (an abort either way); fails on timeout (it stayed open). */
+    static String readToEofOrReset(InputStream input) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        readUntilEnd(input, bytes);
+        return bytes.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** @return the reset that ended the connection, or {@code null} for EOF; what was read is in {@code bytes} */
+    private static SocketException readUntilEnd(InputStream input, ByteArrayOutputStream bytes) throws IOException {
         byte[] buffer = new byte[8192];
         try {
             for (int read; (read = input.read(buffer)) >= 0;) {
                 bytes.write(buffer, 0, read);
             }
+            return null;
         } catch (SocketException e) {
-            return new Reset(bytes.toString(StandardCharsets.ISO_8859_1), e);
+            return e;
         }
-        throw new AssertionError("EOF instead of a reset, after: " + bytes.toString(StandardCharsets.ISO_8859_1));
     }
 
     static int count(String text, String token) {
