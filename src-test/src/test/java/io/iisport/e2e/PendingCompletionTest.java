@@ -55,7 +55,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.catalina.Context;
@@ -111,6 +110,8 @@ class PendingCompletionTest {
     static final String REQUEST_THREAD_LEFT = "io.iisport.test.requestThreadLeft";
     /** How each {@code ?pend=race} request's completion went, by its {@code a}: accepted or refused. */
     static final Map<String, String> RACE_OUTCOMES = new ConcurrentHashMap<>();
+    /** How many {@code ?pend=race} requests the race test sends; their completions are spread over 1.7 s. */
+    private static final int RACE_REQUESTS = 40;
     /** The context of the last request whose module never completes. */
     static final AtomicReference<IHttpContext> ABANDONED = new AtomicReference<>();
 
@@ -366,7 +367,7 @@ class PendingCompletionTest {
     @EnumSource(Container.class)
     void aCompletionRacingThePendingTimeoutEitherRunsTheServletOrIsRefused(Container container) throws Exception {
         RACE_OUTCOMES.clear();
-        int requests = 40;
+        int requests = RACE_REQUESTS;
         List<Future<HttpTester.Response>> responses = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
             String target = LIMITED + "/echo?pend=race&a=" + i;
@@ -526,8 +527,10 @@ class PendingCompletionTest {
                     case "never" -> ABANDONED.set(context);
                     case "race" -> {
                         String id = context.getServletRequest().getParameter("a");
-                        // From just before the pendingTimeout to past Tomcat's next check of async timeouts.
-                        long delay = ThreadLocalRandom.current().nextLong(PENDING_TIMEOUT - 100, PENDING_TIMEOUT + 1200);
+                        // Spread evenly from well before the pendingTimeout to past Tomcat's next check of async
+                        // timeouts: the first few are surely accepted and the last few surely refused, whatever the
+                        // machine's speed, and those between race the timeout.
+                        long delay = PENDING_TIMEOUT - 300 + Integer.parseInt(id) * 1700L / RACE_REQUESTS;
                         onItsOwnThread(() -> {
                             try {
                                 Thread.sleep(delay);
