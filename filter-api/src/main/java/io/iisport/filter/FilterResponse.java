@@ -76,10 +76,12 @@ final class FilterResponse {
     /**
      * The request ended, and the container may recycle its request and response for another request: the output,
      * built already or built later by a module's thread that kept its context, discards every later write, flush and
-     * header change, as IIS does once the response was sent. (Written, then read, through volatile fields on both
-     * sides, so objects built concurrently see one or the other.)
+     * header change, as IIS does once the response was sent; the request refuses the modules' calls that read or
+     * change it ({@link IisRequest#ended}). (Written, then read, through volatile fields on both sides, so objects
+     * built concurrently see one or the other.)
      */
     void requestEnded() {
+        request.ended();
         requestEnded = true;
         Parts built = parts;
         if (built != null) {
@@ -125,7 +127,8 @@ final class FilterResponse {
                 connection, pipeline.responseBufferLimit, sendResponseModules ? sendResponse::raise : null);
         ModuleResponse modules = new ModuleResponse(real, request, output, metadata, connection,
                 this::keepWriterCharset);
-        IisResponse servlet = new IisResponse(real, output, metadata, servletRequest.getServletContext(), modules);
+        // Nothing here may read the container's request or response: a module's thread may build them after the end.
+        IisResponse servlet = new IisResponse(real, output, metadata, servletRequest, modules);
         return new Parts(output, modules, servlet);
     }
 

@@ -64,12 +64,36 @@ final class IisRequest extends HttpServletRequestWrapper {
     private volatile RequestBody body;
     /** The body as the servlet takes it once modules took part of it; made then. */
     private HandlerBody handlerBody;
+    /** The request ended: the container may already serve another request with the objects under this one. */
+    private volatile boolean ended;
 
     IisRequest(HttpServletRequest request, Run context, long requestBodyLimit) {
         super(request);
         this.context = context;
         this.given = request;
         this.requestBodyLimit = requestBodyLimit;
+    }
+
+    /**
+     * The request ended (after RQ_END_REQUEST and the modules' disposal): from now on {@link #checkRunning} refuses
+     * the modules' calls that read or change the request, whose objects the container may recycle for another.
+     */
+    void ended() {
+        ended = true;
+    }
+
+    /**
+     * Refuses a module's call once the request ended: a thread of the module's own that kept its {@code IHttpContext}
+     * would otherwise read another request's data, or change it, where the container recycles its request objects.
+     *
+     * @param call the IIS call, for the message
+     * @throws IllegalStateException if the request ended
+     */
+    void checkRunning(String call) {
+        if (ended) {
+            throw new IllegalStateException(call + ": the request ended; a module's IHttpContext and what it gives "
+                    + "are valid only until the request's RQ_END_REQUEST notifications returned");
+        }
     }
 
     /** @return whether the servlet would see the request as the container has it: no SetUrl, header or body change */

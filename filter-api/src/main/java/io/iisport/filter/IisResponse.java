@@ -1,9 +1,9 @@
 package io.iisport.filter;
 
 import io.iisport.httpserv.IHttpResponse;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -38,7 +38,8 @@ final class IisResponse extends ServletIisResponse {
     private final HttpServletResponse real;
     private final ResponseOutput output;
     private final ResponseMetadata metadata;
-    private final ServletContext servletContext;
+    /** The request, for its servlet context (read only when the servlet takes its writer: see {@link FilterResponse}). */
+    private final HttpServletRequest request;
 
     /** The servlet closed its output, or sent an error or redirect: its later writes are dropped. */
     private boolean servletClosed;
@@ -49,12 +50,12 @@ final class IisResponse extends ServletIisResponse {
     private ServletOutput.Writer writer;
 
     IisResponse(HttpServletResponse real, ResponseOutput output, ResponseMetadata metadata,
-            ServletContext servletContext, IHttpResponse modules) {
+            HttpServletRequest request, IHttpResponse modules) {
         super(real, metadata, output, modules);
         this.real = real;
         this.output = output;
         this.metadata = metadata;
-        this.servletContext = servletContext;
+        this.request = request;
     }
 
     // ---------------------------------------------------------------- the filter's side
@@ -293,7 +294,7 @@ final class IisResponse extends ServletIisResponse {
         if (type == null || type.toLowerCase(Locale.ROOT).contains("charset=")) {
             return false;
         }
-        String contextDefault = servletContext.getResponseCharacterEncoding();
+        String contextDefault = request.getServletContext().getResponseCharacterEncoding();
         return !encoding.equalsIgnoreCase(contextDefault != null ? contextDefault : "ISO-8859-1");
     }
 

@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * The {@link IHttpContext} modules get: the request, the response, the server variables, IndicateCompletion and
- * PostCompletion.
+ * PostCompletion. The calls that read or change the request throw {@link IllegalStateException} once it ended (see
+ * {@link IisRequest#checkRunning}).
  */
 final class ModuleContext implements IHttpContext {
     /** The prefix of the request attributes that carry server variables a module set, for the servlet. */
@@ -48,11 +49,13 @@ final class ModuleContext implements IHttpContext {
 
     @Override
     public Principal getUser() {
+        servletRequest.checkRunning("GetUser");
         return servletRequest.getUserPrincipal();
     }
 
     @Override
     public String getServerVariable(String variableName) {
+        servletRequest.checkRunning("GetServerVariable");
         if (setVariables != null && variableName != null) {
             String name = variableName.toUpperCase(Locale.ROOT);
             if (setVariables.containsKey(name)) {
@@ -64,6 +67,7 @@ final class ModuleContext implements IHttpContext {
 
     @Override
     public void setServerVariable(String variableName, String variableValue) {
+        servletRequest.checkRunning("SetServerVariable");
         if (variableName == null || variableName.isBlank()) {
             throw new IllegalArgumentException("server variable name is empty");
         }
@@ -114,6 +118,7 @@ final class ModuleContext implements IHttpContext {
 
     @Override
     public HttpServletRequest getServletRequest() {
+        servletRequest.checkRunning("getServletRequest");
         return servletRequest;
     }
 }

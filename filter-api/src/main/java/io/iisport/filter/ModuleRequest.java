@@ -6,7 +6,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
-/** The {@link IHttpRequest} modules get: the request as the servlet will see it, with the modules' header changes. */
+/**
+ * The {@link IHttpRequest} modules get: the request as the servlet will see it, with the modules' header changes.
+ * Every call throws {@link IllegalStateException} once the request ended (see {@link IisRequest#checkRunning}).
+ */
 final class ModuleRequest implements IHttpRequest {
     private final IisRequest request;
 
@@ -16,16 +19,19 @@ final class ModuleRequest implements IHttpRequest {
 
     @Override
     public String getHttpMethod() {
+        request.checkRunning("GetHttpMethod");
         return request.getMethod();
     }
 
     @Override
     public String getHeader(String headerName) {
+        request.checkRunning("GetHeader");
         return ServerVariables.header(request, headerName);
     }
 
     @Override
     public void setHeader(String headerName, String headerValue, boolean replace) {
+        request.checkRunning("SetHeader");
         HttpSyntax.checkName(headerName);
         HttpSyntax.checkValue("header '" + headerName + "' value", headerValue);
         request.setHeader(headerName, headerValue, replace);
@@ -33,6 +39,7 @@ final class ModuleRequest implements IHttpRequest {
 
     @Override
     public void deleteHeader(String headerName) {
+        request.checkRunning("DeleteHeader");
         if (headerName != null) {
             request.deleteHeader(headerName);
         }
@@ -40,11 +47,13 @@ final class ModuleRequest implements IHttpRequest {
 
     @Override
     public InetSocketAddress getRemoteAddress() {
+        request.checkRunning("GetRemoteAddress");
         return address(request.getRemoteAddr(), request.getRemotePort());
     }
 
     @Override
     public InetSocketAddress getLocalAddress() {
+        request.checkRunning("GetLocalAddress");
         return address(request.getLocalAddr(), request.getLocalPort());
     }
 
@@ -59,38 +68,45 @@ final class ModuleRequest implements IHttpRequest {
 
     @Override
     public String getRawUrl() {
+        request.checkRunning("GetRawUrl");
         return ServerVariables.rawUrl(request);
     }
 
     @Override
     public String getHttpVersion() {
+        request.checkRunning("GetHttpVersion");
         return request.getProtocol();
     }
 
     @Override
     public void setUrl(String url, boolean resetQueryString) {
+        request.checkRunning("SetUrl");
         request.setUrl(url, resetQueryString);
     }
 
     @Override
     public int readEntityBody(byte[] buffer, int offset, int length) {
+        request.checkRunning("ReadEntityBody");
         request.checkBodyForModules("ReadEntityBody");
         return request.body().readForModule(buffer, offset, length);
     }
 
     @Override
     public long getRemainingEntityBytes() {
+        request.checkRunning("GetRemainingEntityBytes");
         return request.body().remaining();
     }
 
     @Override
     public void insertEntityBody(byte[] buffer, int offset, int length) {
+        request.checkRunning("InsertEntityBody");
         request.checkBodyForModules("InsertEntityBody");
         request.body().insert(buffer, offset, length);
     }
 
     @Override
     public HttpServletRequest getServletRequest() {
+        request.checkRunning("getServletRequest");
         return request;
     }
 }

@@ -3,7 +3,6 @@ package io.iisport.filter;
 import io.iisport.httpserv.HttpDataChunk;
 import io.iisport.httpserv.IHttpResponse;
 import io.iisport.spi.ConnectionBridge;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,11 +13,13 @@ import java.util.List;
  * The {@link IHttpResponse} modules get: IIS's response calls over the container's response and the filter's
  * {@link ResponseOutput}. Headers and status go to the container's response until it is committed; the body goes
  * through the same buffer as the servlet's; the connection actions go to {@link ConnectionControl}. After a reset or
- * close, every call succeeds and does nothing (IIS: "this method succeeds even if the connection has been reset").
+ * close, every call succeeds and does nothing (IIS: "this method succeeds even if the connection has been reset"), and
+ * so do the calls that change the response once the request ended; {@link #getHeader} and {@link #getStatus}, which
+ * read the container's response, throw then instead (see {@link IisRequest#checkRunning}).
  */
 final class ModuleResponse implements IHttpResponse {
     private final HttpServletResponse real;
-    private final HttpServletRequest request;
+    private final IisRequest request;
     private final ResponseOutput output;
     private final ResponseMetadata metadata;
     private final ConnectionControl connection;
@@ -26,7 +27,7 @@ final class ModuleResponse implements IHttpResponse {
     private final Runnable afterHeadersCleared;
     private EntityChunks entity;
 
-    ModuleResponse(HttpServletResponse real, HttpServletRequest request, ResponseOutput output,
+    ModuleResponse(HttpServletResponse real, IisRequest request, ResponseOutput output,
             ResponseMetadata metadata, ConnectionControl connection, Runnable afterHeadersCleared) {
         this.real = real;
         this.request = request;
@@ -89,6 +90,7 @@ final class ModuleResponse implements IHttpResponse {
 
     @Override
     public String getHeader(String headerName) {
+        request.checkRunning("GetHeader");
         if (isContentLength(headerName) && metadata.contentLength >= 0) {
             return Long.toString(metadata.contentLength);
         }
@@ -176,6 +178,7 @@ final class ModuleResponse implements IHttpResponse {
 
     @Override
     public int getStatus() {
+        request.checkRunning("GetStatus");
         return real.getStatus();
     }
 

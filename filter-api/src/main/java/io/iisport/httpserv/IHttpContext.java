@@ -5,6 +5,11 @@ import java.security.Principal;
 
 /**
  * Ports {@code IHttpContext}: the request, the response and what belongs to one request.
+ *
+ * <p>Valid until the request's {@code RQ_END_REQUEST} notifications returned, as in IIS, where the context is freed
+ * with the request. A module's own thread that keeps it longer finds its response calls doing nothing, and its calls
+ * that read or change the request, the server variables, the user, or the response's header fields and status
+ * throwing {@link IllegalStateException}: the container may already serve another request with the same objects.
  */
 public interface IHttpContext {
     /**

@@ -2,8 +2,12 @@ package io.iisport.e2e;
 
 import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.iisport.filter.IisModuleFilter;
 import io.iisport.httpserv.CHttpModule;
@@ -28,6 +32,8 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +42,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.catalina.Context;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
@@ -49,6 +58,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -63,6 +73,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 class DirectHandlerTest {
     /** What the modules and servlets did, in order. */
     static final ConcurrentLinkedQueue<String> EVENTS = new ConcurrentLinkedQueue<>();
+    /** The context a module kept past its request ({@code act=keep}). */
+    static final AtomicReference<IHttpContext> KEPT = new AtomicReference<>();
+    /** Counted down when the servlet holds a request ({@code op=hold}); it answers once {@link #release} is. */
+    static volatile CountDownLatch holding = new CountDownLatch(1);
+    static volatile CountDownLatch release = new CountDownLatch(1);
 
     enum Container { JETTY, TOMCAT }
 
@@ -187,6 +202,17 @@ class DirectHandlerTest {
                 req.startAsync().dispatch();
                 return;
             }
+            if ("hold".equals(op)) {
+                holding.countDown();
+                try {
+                    if (!release.await(Wire.TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                        throw new IOException("the test did not release the request");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
+            }
             resp.setContentType("text/plain");
             if ("frames".equals(op)) {
                 resp.getWriter().print(filterFrames());
@@ -242,6 +268,7 @@ class DirectHandlerTest {
                         HttpDataChunk.fromString("module+", StandardCharsets.UTF_8)}, false, true);
                 case "status" -> context.getResponse().setStatus(202, "Accepted");
                 case "seturl" -> context.getRequest().setUrl("/d/other?op=plain", true);
+                case "keep" -> KEPT.set(context);
                 default -> {
                 }
             }
@@ -283,6 +310,54 @@ class DirectHandlerTest {
             Thread.sleep(10);
         }
         assertThat(List.copyOf(EVENTS), hasItem(event));
+    }
+
+    /**
+     * A module's own thread that kept its {@code IHttpContext} past the request's end, while the container serves the
+     * connection's next request (Jetty with the same request objects, Tomcat with recycled ones): the calls that
+     * would read or change a request throw, and the response changes do nothing, on the direct path and through the
+     * filter's objects.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aContextKeptPastTheRequestsEndNeitherReadsNorChangesTheNextRequest(Container container) throws Exception {
+        for (String path : List.of("/d/", "/w/")) {
+            EVENTS.clear();
+            KEPT.set(null);
+            holding = new CountDownLatch(1);
+            release = new CountDownLatch(1);
+            try (Socket socket = Wire.connect(port(container))) {
+                InputStream in = socket.getInputStream();
+                Wire.send(socket, Wire.get(path + "first?act=keep"));
+                assertThat(Wire.readResponse(in).getStatus(), is(200));
+                awaitEvent("dispose");
+                IHttpContext kept = KEPT.get();
+                Wire.send(socket, Wire.get(path + "next?op=hold"));
+                assertThat(path, holding.await(Wire.TIMEOUT_SECONDS, TimeUnit.SECONDS), is(true));
+
+                for (Executable late : List.<Executable>of(
+                        () -> kept.getRequest().getHeader("Host"),
+                        () -> kept.getRequest().getRawUrl(),
+                        () -> kept.getRequest().setHeader("X-Late", "1", true),
+                        () -> kept.getServerVariable("URL"),
+                        () -> kept.setServerVariable("LATE", "1"),
+                        () -> kept.getServletRequest(),
+                        () -> kept.getResponse().getStatus())) {
+                    IllegalStateException refused = assertThrows(IllegalStateException.class, late, path);
+                    assertThat(refused.getMessage(), containsString("the request ended"));
+                }
+                kept.getResponse().setHeader("X-Late", "1", true);
+                kept.getResponse().setStatus(503, "Late");
+                release.countDown();
+
+                HttpTester.Response next = Wire.readResponse(in);
+                assertThat(path, next.getStatus(), is(200));
+                assertThat(path, next.get("X-Late"), nullValue());
+                assertThat(path, next.getContent(), endsWith("header=null"));
+            } finally {
+                release.countDown();
+            }
+        }
     }
 
     @ParameterizedTest
