@@ -128,7 +128,7 @@ final class FilterResponse {
         ModuleResponse modules = new ModuleResponse(real, request, output, metadata, connection,
                 this::keepWriterCharset);
         // Nothing here may read the container's request or response: a module's thread may build them after the end.
-        IisResponse servlet = new IisResponse(real, output, metadata, servletRequest, modules);
+        IisResponse servlet = new IisResponse(real, output, metadata, servletRequest, pipeline, modules);
         return new Parts(output, modules, servlet);
     }
 

@@ -338,7 +338,7 @@ final class IisRequest extends HttpServletRequestWrapper {
     public RequestDispatcher getRequestDispatcher(String path) {
         RequestDispatcher dispatcher = super.getRequestDispatcher(path);
         return dispatcher == null ? null : new ForwardDispatcher(dispatcher, context.response(),
-                context.pipeline().opaqueForward(getServletContext()));
+                context.pipeline().onTomcat(getServletContext()));
     }
 
     /**

@@ -38,24 +38,31 @@ final class IisResponse extends ServletIisResponse {
     private final HttpServletResponse real;
     private final ResponseOutput output;
     private final ResponseMetadata metadata;
-    /** The request, for its servlet context (read only when the servlet takes its writer: see {@link FilterResponse}). */
+    /** The request, for its servlet context (read only by the servlet's calls: see {@link FilterResponse}). */
     private final HttpServletRequest request;
+    private final ModulePipeline pipeline;
 
     /** The servlet closed its output, or sent an error or redirect: its later writes are dropped. */
     private boolean servletClosed;
-    /** The servlet wrote past the container's buffer size, or closed its output: it sees the response committed. */
+    /**
+     * The servlet wrote past the container's buffer size, closed its output or wrote the Content-Length it set: it
+     * sees the response committed.
+     */
     private boolean committedForServlet;
+    /** The bytes the servlet wrote since the last reset, for its Content-Length (see {@link #closeAtContentLength}). */
+    private long servletWritten;
     private final Sink sink = new Sink();
     private ServletOutputStream servletStream;
     private ServletOutput.Writer writer;
 
     IisResponse(HttpServletResponse real, ResponseOutput output, ResponseMetadata metadata,
-            HttpServletRequest request, IHttpResponse modules) {
+            HttpServletRequest request, ModulePipeline pipeline, IHttpResponse modules) {
         super(real, metadata, output, modules);
         this.real = real;
         this.output = output;
         this.metadata = metadata;
         this.request = request;
+        this.pipeline = pipeline;
     }
 
     // ---------------------------------------------------------------- the filter's side
@@ -120,9 +127,34 @@ final class IisResponse extends ServletIisResponse {
             return;
         }
         output.write(b, off, len);
+        servletWritten += len;
         if (!committedForServlet && output.state() == ResponseOutput.State.BUFFERING
                 && output.buffered() > real.getBufferSize()) {
             committedForServlet = true;
+        }
+        closeAtContentLength();
+    }
+
+    /**
+     * Closes the output as the container does once the servlet wrote the Content-Length it set, more than zero
+     * (Servlet 6.0 §5.7, "Closure of Response Object"): the response is committed, later writes are dropped and
+     * header and status changes ignored. Only a length the filter holds back counts: one it passed to the container,
+     * the container applies itself. Checked at each write, as Jetty and Tomcat do, and when the length is set on
+     * Tomcat, which counts the bytes already written against a length set after them (Jetty does not).
+     */
+    private void closeAtContentLength() {
+        long length = metadata.contentLength;
+        if (length > 0 && servletWritten >= length && output.state() != ResponseOutput.State.PASS_THROUGH) {
+            servletClosed = true;
+            committedForServlet = true;
+        }
+    }
+
+    @Override
+    public void setContentLengthLong(long len) {
+        super.setContentLengthLong(len);
+        if (len > 0 && servletWritten >= len && pipeline.onTomcat(request.getServletContext())) {
+            closeAtContentLength();
         }
     }
 
@@ -152,6 +184,7 @@ final class IisResponse extends ServletIisResponse {
         servletStream = null;
         writer = null;
         servletClosed = false;
+        servletWritten = 0;
     }
 
     @Override
@@ -160,6 +193,7 @@ final class IisResponse extends ServletIisResponse {
             throw new IllegalStateException("the response is committed");
         }
         output.clear();
+        servletWritten = 0;
         if (output.containerHoldsBody()) {
             real.resetBuffer();
         }

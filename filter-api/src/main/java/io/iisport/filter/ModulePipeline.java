@@ -47,8 +47,8 @@ final class ModulePipeline {
      * {@link DirectHandler}).
      */
     final boolean observesHandler;
-    /** Whether forwards need an opaque response (see ForwardDispatcher): known from the first request. */
-    private volatile Boolean opaqueForward;
+    /** Whether the container is Tomcat, whose rules the filter follows where containers differ: known at first need. */
+    private volatile Boolean tomcat;
 
     ModulePipeline(List<RegisteredModule> modules, int responseBufferLimit) {
         this(modules, responseBufferLimit, FilterSettings.DEFAULT_REQUEST_BODY_LIMIT,
@@ -112,16 +112,23 @@ final class ModulePipeline {
         return isPost ? post[stage.ordinal()] : pre[stage.ordinal()];
     }
 
-    /** @return whether a forward must hand the container an opaque response (Tomcat; see ForwardDispatcher) */
-    boolean opaqueForward(ServletContext servletContext) {
-        Boolean needed = opaqueForward;
-        if (needed == null) {
-            // Tomcat suspends a wrapped response after a forward (see ForwardDispatcher).
+    /**
+     * Whether the container is Apache Tomcat, where its rules differ from Jetty's and the filter follows the
+     * container's: a forward must hand it an opaque response (it suspends a wrapped one after a forward; see
+     * {@link ForwardDispatcher}), and it closes a response as soon as a Content-Length at or below what was written is
+     * set (see {@link IisResponse}).
+     *
+     * @param servletContext the filter's servlet context, whose server info tells (read once)
+     * @return whether the container is Tomcat
+     */
+    boolean onTomcat(ServletContext servletContext) {
+        Boolean known = tomcat;
+        if (known == null) {
             String serverInfo = servletContext.getServerInfo();
-            needed = serverInfo != null && serverInfo.startsWith("Apache Tomcat/");
-            opaqueForward = needed;
+            known = serverInfo != null && serverInfo.startsWith("Apache Tomcat/");
+            tomcat = known;
         }
-        return needed;
+        return known;
     }
 
     /**

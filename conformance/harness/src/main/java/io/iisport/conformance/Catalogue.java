@@ -160,6 +160,16 @@ public final class Catalogue {
                 "the writer closed, then setStatus(500) and setHeader, which a committed response ignores"));
         cases.add(get("commit.closeStream.thenStatus", "{p}/commit?mode=closeStreamThenStatus",
                 "the stream closed, then setStatus(500), setHeader and setContentType"));
+        cases.add(get("commit.contentLength.thenStatus", "{p}/commit?mode=lengthThenStatus",
+                "setContentLength(5), 5 bytes through the stream, then setStatus(404) and setContentLength(99)"));
+        cases.add(get("commit.contentLength.writer.thenStatus", "{p}/commit?mode=lengthWriterThenStatus",
+                "setContentLength(5), 5 characters through the writer, then setStatus(404) and more characters"));
+        cases.add(get("commit.contentLength.afterWrite", "{p}/commit?mode=lengthAfterWriteThenStatus",
+                "5 bytes, then setContentLength(5), then setStatus(404)"));
+        cases.add(get("commit.contentLength.thenReset", "{p}/commit?mode=lengthThenReset",
+                "setContentLength(5), 5 bytes, then reset()"));
+        cases.add(get("commit.contentLength.thenSendError", "{p}/commit?mode=lengthThenSendError",
+                "setContentLength(5), 5 bytes, then sendError(503)"));
         cases.add(get("commit.bigWrite", "{p}/commit?mode=bigWrite", "isCommitted after 40000 bytes"));
         cases.add(get("commit.reset", "{p}/commit?mode=reset", "status, header and output, then reset()"));
         cases.add(get("commit.resetBuffer", "{p}/commit?mode=resetBuffer", "output, then resetBuffer()"));

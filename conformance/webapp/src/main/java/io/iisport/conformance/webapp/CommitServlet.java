@@ -10,7 +10,10 @@ import java.io.PrintWriter;
  * The buffer and commit rules, by {@code mode}: {@code flushBufferThenStatus} (isCommitted after flushBuffer, then
  * setStatus and setHeader, which a committed response ignores), {@code flushThenHeader} (the same after the writer's
  * flush), {@code closeThenStatus} and {@code closeStreamThenStatus} (the writer or the stream closed, then
- * setStatus and setHeader, which the committed response ignores), {@code bigWrite} (isCommitted after 40000 bytes, more than the container's buffer), {@code reset},
+ * setStatus and setHeader, which the committed response ignores), {@code lengthThenStatus},
+ * {@code lengthWriterThenStatus}, {@code lengthAfterWriteThenStatus}, {@code lengthThenReset} and
+ * {@code lengthThenSendError} (the Content-Length set and written, which closes the response, then changes that the
+ * closed response ignores), {@code bigWrite} (isCommitted after 40000 bytes, more than the container's buffer), {@code reset},
  * {@code resetBuffer}, {@code resetAfterCommit}, {@code bufferSize} (setBufferSize(1024), getBufferSize, 3000 bytes)
  * and {@code bufferSizeAfterWrite}.
  */
@@ -51,6 +54,45 @@ public class CommitServlet extends HttpServlet {
                 response.setStatus(500);
                 response.setHeader("X-After-Close", String.valueOf(response.isCommitted()));
                 response.setContentType("text/html");
+            }
+            case "lengthThenStatus" -> {
+                response.setContentLength(5);
+                response.getOutputStream().write("body\n".getBytes());
+                response.setHeader("X-After-Length", String.valueOf(response.isCommitted()));
+                response.setStatus(404);
+                response.setContentLength(99);
+            }
+            case "lengthWriterThenStatus" -> {
+                response.setContentLength(5);
+                response.getWriter().print("body\n");
+                response.setHeader("X-After-Length", String.valueOf(response.isCommitted()));
+                response.setStatus(404);
+                response.getWriter().print("more");
+            }
+            case "lengthAfterWriteThenStatus" -> {
+                response.getOutputStream().write("body\n".getBytes());
+                response.setContentLength(5);
+                response.setHeader("X-After-Length", String.valueOf(response.isCommitted()));
+                response.setStatus(404);
+            }
+            case "lengthThenReset" -> {
+                response.setContentLength(5);
+                response.getOutputStream().write("body\n".getBytes());
+                try {
+                    response.reset();
+                    response.setHeader("X-Reset", "accepted");
+                } catch (IllegalStateException e) {
+                    response.setHeader("X-Reset", "IllegalStateException");
+                }
+            }
+            case "lengthThenSendError" -> {
+                response.setContentLength(5);
+                response.getOutputStream().write("body\n".getBytes());
+                try {
+                    response.sendError(503);
+                } catch (IllegalStateException e) {
+                    // The committed response stays as it is.
+                }
             }
             case "bigWrite" -> {
                 response.getOutputStream().write(Params.pattern(0, 40000));
