@@ -1,5 +1,6 @@
 package io.iisport.filter;
 
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.util.Collection;
@@ -14,7 +15,8 @@ import java.util.function.Supplier;
  * The servlet's header and status calls: a {@code Content-Length} set through any of the six setters is held back
  * while the body is buffered (so that a module that changes the body does not send a wrong length) and reported
  * back by {@code getHeader}, {@code getHeaders}, {@code getHeaderNames} and {@code containsHeader}; and every
- * change is ignored once the servlet sees the response committed, as the container ignores it. Its
+ * change (cookies included) is ignored once the servlet sees the response committed, as the container ignores it,
+ * and trailers are refused then, as the container refuses them. Its
  * {@code setTrailerFields} supplier is merged with the modules' trailers (see {@link ResponseTrailers}).
  */
 abstract class ServletResponseHeaders extends HttpServletResponseWrapper {
@@ -128,6 +130,13 @@ abstract class ServletResponseHeaders extends HttpServletResponseWrapper {
     }
 
     @Override
+    public void addCookie(Cookie cookie) {
+        if (!ignoresHeaderChanges()) {
+            super.addCookie(cookie);
+        }
+    }
+
+    @Override
     public void setStatus(int sc) {
         if (!ignoresHeaderChanges()) {
             super.setStatus(sc);
@@ -198,6 +207,10 @@ abstract class ServletResponseHeaders extends HttpServletResponseWrapper {
     /** The servlet's trailers, merged with the modules' into the supplier the container reads at the end. */
     @Override
     public void setTrailerFields(Supplier<Map<String, String>> supplier) {
+        if (ignoresHeaderChanges()) {
+            // As the container refuses trailers once its response is committed (Servlet 6.0, setTrailerFields).
+            throw new IllegalStateException("the response is committed");
+        }
         if (getResponse() != real) {
             // A container's wrapper below the filter's (an include): its rules apply.
             super.setTrailerFields(supplier);

@@ -160,6 +160,12 @@ public final class Catalogue {
                 "the writer closed, then setStatus(500) and setHeader, which a committed response ignores"));
         cases.add(get("commit.closeStream.thenStatus", "{p}/commit?mode=closeStreamThenStatus",
                 "the stream closed, then setStatus(500), setHeader and setContentType"));
+        cases.add(get("commit.close.thenCookie", "{p}/commit?mode=closeThenCookie",
+                "the stream closed, then addCookie, which a committed response ignores"));
+        cases.add(get("commit.close.thenSession", "{p}/commit?mode=closeThenSession",
+                "the stream closed, then getSession(true): no session cookie goes out"));
+        cases.add(get("commit.close.thenTrailers", "{p}/commit?mode=closeThenTrailers",
+                "the stream closed, then setTrailerFields, which a committed response refuses"));
         cases.add(get("commit.contentLength.thenStatus", "{p}/commit?mode=lengthThenStatus",
                 "setContentLength(5), 5 bytes through the stream, then setStatus(404) and setContentLength(99)"));
         cases.add(get("commit.contentLength.writer.thenStatus", "{p}/commit?mode=lengthWriterThenStatus",

@@ -10,7 +10,8 @@ import java.io.PrintWriter;
  * The buffer and commit rules, by {@code mode}: {@code flushBufferThenStatus} (isCommitted after flushBuffer, then
  * setStatus and setHeader, which a committed response ignores), {@code flushThenHeader} (the same after the writer's
  * flush), {@code closeThenStatus} and {@code closeStreamThenStatus} (the writer or the stream closed, then
- * setStatus and setHeader, which the committed response ignores), {@code lengthThenStatus},
+ * setStatus and setHeader, which the committed response ignores), {@code closeThenCookie}, {@code closeThenSession}
+ * and {@code closeThenTrailers} (the stream closed, then a cookie, a new session or trailers), {@code lengthThenStatus},
  * {@code lengthWriterThenStatus}, {@code lengthAfterWriteThenStatus}, {@code lengthThenReset} and
  * {@code lengthThenSendError} (the Content-Length set and written, which closes the response, then changes that the
  * closed response ignores), {@code bigWrite} (isCommitted after 40000 bytes, more than the container's buffer), {@code reset},
@@ -54,6 +55,29 @@ public class CommitServlet extends HttpServlet {
                 response.setStatus(500);
                 response.setHeader("X-After-Close", String.valueOf(response.isCommitted()));
                 response.setContentType("text/html");
+            }
+            case "closeThenCookie" -> {
+                response.getOutputStream().write("closed\n".getBytes());
+                response.getOutputStream().close();
+                response.addCookie(new jakarta.servlet.http.Cookie("late", "1"));
+            }
+            case "closeThenSession" -> {
+                response.getOutputStream().write("closed\n".getBytes());
+                response.getOutputStream().close();
+                try {
+                    request.getSession(true).setAttribute("late", "1");
+                } catch (IllegalStateException e) {
+                    // Tomcat refuses a session once the response is committed.
+                }
+            }
+            case "closeThenTrailers" -> {
+                response.getOutputStream().write("closed\n".getBytes());
+                response.getOutputStream().close();
+                try {
+                    response.setTrailerFields(() -> java.util.Map.of("x-late", "1"));
+                } catch (IllegalStateException e) {
+                    // Refused once the response is committed.
+                }
             }
             case "lengthThenStatus" -> {
                 response.setContentLength(5);
