@@ -73,6 +73,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class DirectHandlerTest {
     /** What the modules and servlets did, in order. */
     static final ConcurrentLinkedQueue<String> EVENTS = new ConcurrentLinkedQueue<>();
+    /** The status {@link EndModule} saw at END_REQUEST. */
+    static volatile int endStatus;
     /** The context a module kept past its request ({@code act=keep}). */
     static final AtomicReference<IHttpContext> KEPT = new AtomicReference<>();
     /** Counted down when the servlet holds a request ({@code op=hold}); it answers once {@link #release} is. */
@@ -289,6 +291,7 @@ class DirectHandlerTest {
             moduleInfo.setRequestNotifications(() -> new CHttpModule() {
                 @Override
                 public RequestNotificationStatus onEndRequest(IHttpContext context, IHttpEventProvider provider) {
+                    endStatus = context.getResponse().getStatus();
                     EVENTS.add("END_REQUEST");
                     return RQ_NOTIFICATION_CONTINUE;
                 }
@@ -310,6 +313,22 @@ class DirectHandlerTest {
             Thread.sleep(10);
         }
         assertThat(List.copyOf(EVENTS), hasItem(event));
+    }
+
+    /**
+     * A malformed query ({@code getParameter} on {@code %ZZ}): Jetty fails the servlet with its 400, and the stages
+     * after the handler see that status, not a 500; Tomcat 10.1 drops the parameter and answers 200 (Tomcat 11 fails
+     * with its {@code InvalidParameterException}'s 400: see {@code RequestEndTest}).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void theStagesAfterTheHandlerSeeTheStatusTheContainerAnswersAMalformedQueryWith(Container container)
+            throws Exception {
+        endStatus = 0;
+        HttpTester.Response response = get(container, "/w/x?p=%ZZ");
+        assertThat(response.getStatus(), is(container == Container.JETTY ? 400 : 200));
+        awaitEvent("END_REQUEST");
+        assertThat(endStatus, is(response.getStatus()));
     }
 
     /**
