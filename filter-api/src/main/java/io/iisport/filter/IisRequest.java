@@ -357,7 +357,7 @@ final class IisRequest extends HttpServletRequestWrapper {
         if (existing != null) {
             return existing;
         }
-        if (context.pipeline().onTomcat(getServletContext())) {
+        if (context.pipeline().containerRules(getServletContext()) == ContainerRules.TOMCAT) {
             throw new IllegalStateException("Cannot create a session after the response has been committed");
         }
         // The session's header fields (its cookie, Jetty's Expires) are taken back.
@@ -389,7 +389,7 @@ final class IisRequest extends HttpServletRequestWrapper {
     public RequestDispatcher getRequestDispatcher(String path) {
         RequestDispatcher dispatcher = super.getRequestDispatcher(path);
         return dispatcher == null ? null : new ForwardDispatcher(dispatcher, context.response(),
-                context.pipeline().onTomcat(getServletContext()));
+                context.pipeline().containerRules(getServletContext()).opaqueForward());
     }
 
     /**

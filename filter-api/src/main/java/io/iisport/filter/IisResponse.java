@@ -41,12 +41,16 @@ final class IisResponse extends ServletIisResponse {
     /** The request, for its servlet context (read only by the servlet's calls: see {@link FilterResponse}). */
     private final HttpServletRequest request;
     private final ModulePipeline pipeline;
+    /** The container's rules, read at the first need (see {@link ContainerRules}). */
+    private ContainerRules rules;
+    /** The servlet set the buffer size (Jetty's aggregation size is the buffer size then). */
+    private boolean bufferSizeSet;
 
     /** The servlet closed its output, or sent an error or redirect: its later writes are dropped. */
     private boolean servletClosed;
     /**
-     * The servlet wrote past the container's buffer size, closed its output or wrote the Content-Length it set: it
-     * sees the response committed.
+     * The servlet wrote where the container would have committed (see {@link ContainerRules#commitsAt}), closed its
+     * output or wrote the Content-Length it set: it sees the response committed.
      */
     private boolean committedForServlet;
     /** The bytes the servlet wrote since the last reset, for its Content-Length (see {@link #closeAtContentLength}). */
@@ -127,12 +131,23 @@ final class IisResponse extends ServletIisResponse {
             return;
         }
         output.write(b, off, len);
+        long before = servletWritten;
         servletWritten += len;
         if (!committedForServlet && output.state() == ResponseOutput.State.BUFFERING
-                && output.buffered() > real.getBufferSize()) {
+                && rules().commitsAt(len, before, writer != null, real.getBufferSize(), bufferSizeSet)) {
+            // Where the container would have committed the same writes: from now on the servlet sees it committed.
             committedForServlet = true;
         }
         closeAtContentLength();
+    }
+
+    private ContainerRules rules() {
+        ContainerRules known = rules;
+        if (known == null) {
+            known = pipeline.containerRules(request.getServletContext());
+            rules = known;
+        }
+        return known;
     }
 
     /**
@@ -153,7 +168,7 @@ final class IisResponse extends ServletIisResponse {
     @Override
     public void setContentLengthLong(long len) {
         super.setContentLengthLong(len);
-        if (len > 0 && servletWritten >= len && pipeline.onTomcat(request.getServletContext())) {
+        if (len > 0 && servletWritten >= len && rules().closesAtLengthSetAfterTheBytes()) {
             closeAtContentLength();
         }
     }
@@ -205,6 +220,7 @@ final class IisResponse extends ServletIisResponse {
             throw new IllegalStateException("content has already been written");
         }
         super.setBufferSize(size);
+        bufferSizeSet = true;
     }
 
     // ---------------------------------------------------------------- endings

@@ -47,8 +47,8 @@ final class ModulePipeline {
      * {@link DirectHandler}).
      */
     final boolean observesHandler;
-    /** Whether the container is Tomcat, whose rules the filter follows where containers differ: known at first need. */
-    private volatile Boolean tomcat;
+    /** The container's rules where containers differ (see {@link ContainerRules}): known at first need. */
+    private volatile ContainerRules containerRules;
 
     ModulePipeline(List<RegisteredModule> modules, int responseBufferLimit) {
         this(modules, responseBufferLimit, FilterSettings.DEFAULT_REQUEST_BODY_LIMIT,
@@ -113,20 +113,14 @@ final class ModulePipeline {
     }
 
     /**
-     * Whether the container is Apache Tomcat, where its rules differ from Jetty's and the filter follows the
-     * container's: a forward must hand it an opaque response (it suspends a wrapped one after a forward; see
-     * {@link ForwardDispatcher}), and it closes a response as soon as a Content-Length at or below what was written is
-     * set (see {@link IisResponse}).
-     *
-     * @param servletContext the filter's servlet context, whose server info tells (read once)
-     * @return whether the container is Tomcat
+     * @param servletContext the filter's servlet context, whose server info names the container (read once)
+     * @return the container's rules where containers differ
      */
-    boolean onTomcat(ServletContext servletContext) {
-        Boolean known = tomcat;
+    ContainerRules containerRules(ServletContext servletContext) {
+        ContainerRules known = containerRules;
         if (known == null) {
-            String serverInfo = servletContext.getServerInfo();
-            known = serverInfo != null && serverInfo.startsWith("Apache Tomcat/");
-            tomcat = known;
+            known = ContainerRules.of(servletContext);
+            containerRules = known;
         }
         return known;
     }

@@ -176,6 +176,24 @@ public final class Catalogue {
                 "setContentLength(5), 5 bytes, then reset()"));
         cases.add(get("commit.contentLength.thenSendError", "{p}/commit?mode=lengthThenSendError",
                 "setContentLength(5), 5 bytes, then sendError(503)"));
+        cases.add(get("commit.points.stream.8192", "{p}/commit?mode=points&api=stream&writes=8192",
+                "one stream write of 8192 bytes: isCommitted after each write"));
+        cases.add(get("commit.points.stream.8193", "{p}/commit?mode=points&api=stream&writes=8193",
+                "one stream write of 8193 bytes (Jetty's aggregation size + 1): isCommitted after each write"));
+        cases.add(get("commit.points.stream.32768", "{p}/commit?mode=points&api=stream&writes=32768",
+                "one stream write of 32768 bytes: isCommitted after each write"));
+        cases.add(get("commit.points.stream.1000s", "{p}/commit?mode=points&api=stream&writes=1000x40",
+                "40 stream writes of 1000 bytes: isCommitted after each write"));
+        cases.add(get("commit.points.stream.1s", "{p}/commit?mode=points&api=stream&writes=1x9000",
+                "9000 stream writes of 1 byte: isCommitted after each write"));
+        cases.add(get("commit.points.writer.16384", "{p}/commit?mode=points&api=writer&writes=16384",
+                "one writer write of 16384 characters: isCommitted after each write"));
+        cases.add(get("commit.points.writer.16385", "{p}/commit?mode=points&api=writer&writes=16385",
+                "one writer write of 16385 characters (Tomcat's byte + char buffers + 1): isCommitted after each write"));
+        cases.add(get("commit.points.writer.32768", "{p}/commit?mode=points&api=writer&writes=32768",
+                "one writer write of 32768 characters: isCommitted after each write"));
+        cases.add(get("commit.points.writer.1000s", "{p}/commit?mode=points&api=writer&writes=1000x40",
+                "40 writer writes of 1000 characters: isCommitted after each write"));
         cases.add(get("commit.bigWrite", "{p}/commit?mode=bigWrite", "isCommitted after 40000 bytes"));
         cases.add(get("commit.reset", "{p}/commit?mode=reset", "status, header and output, then reset()"));
         cases.add(get("commit.resetBuffer", "{p}/commit?mode=resetBuffer", "output, then resetBuffer()"));

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 
 /**
- * The buffer and commit rules, by {@code mode}: {@code flushBufferThenStatus} (isCommitted after flushBuffer, then
+ * The buffer and commit rules, by {@code mode}: {@code points} (where the response is committed as the servlet
+ * writes: {@code writes=N} or {@code NxK}, {@code api=stream} or {@code writer}, {@code buffer=B}),
+ * {@code flushBufferThenStatus} (isCommitted after flushBuffer, then
  * setStatus and setHeader, which a committed response ignores), {@code flushThenHeader} (the same after the writer's
  * flush), {@code closeThenStatus} and {@code closeStreamThenStatus} (the writer or the stream closed, then
  * setStatus and setHeader, which the committed response ignores), {@code closeThenCookie}, {@code closeThenSession}
@@ -55,6 +57,36 @@ public class CommitServlet extends HttpServlet {
                 response.setStatus(500);
                 response.setHeader("X-After-Close", String.valueOf(response.isCommitted()));
                 response.setContentType("text/html");
+            }
+            case "points" -> {
+                // writes=N or NxK (K writes of N), through api=stream or writer, after setBufferSize(buffer) if
+                // given; then whether the response was committed after each write, in write order.
+                int buffer = Params.integer(request, "buffer", 0);
+                if (buffer > 0) {
+                    response.setBufferSize(buffer);
+                }
+                String[] writes = Params.string(request, "writes", "1000").split("x");
+                int size = Integer.parseInt(writes[0]);
+                int count = writes.length > 1 ? Integer.parseInt(writes[1]) : 1;
+                boolean writer = Params.string(request, "api", "stream").equals("writer");
+                StringBuilder committed = new StringBuilder();
+                long offset = 0;
+                for (int i = 0; i < count; i++) {
+                    byte[] bytes = Params.pattern(offset, size);
+                    offset += size;
+                    if (writer) {
+                        response.getWriter().write(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1));
+                    } else {
+                        response.getOutputStream().write(bytes);
+                    }
+                    committed.append(response.isCommitted() ? '1' : '0');
+                }
+                String report = "\ncommitted after each write: " + committed + "\n";
+                if (writer) {
+                    response.getWriter().write(report);
+                } else {
+                    response.getOutputStream().write(report.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                }
             }
             case "closeThenCookie" -> {
                 response.getOutputStream().write("closed\n".getBytes());
