@@ -77,6 +77,30 @@ final class IisResponse extends ServletIisResponse {
         output.complete();
     }
 
+    /**
+     * The handler failed after the servlet saw its response committed (it wrote where the container commits, closed
+     * its output, or wrote its Content-Length) while the container's is not: what the container would have sent by
+     * then goes out — the final send if the servlet closed its output, else a flush — so that the container handles
+     * the failure on a committed response as it does without the filter (it aborts it, or finds it whole).
+     *
+     * @return whether it sent: if not, the container answers the failure with its error page
+     * @throws IOException if the send failed (the client is gone)
+     */
+    boolean sendAfterFailure() throws IOException {
+        if (!committedForServlet || real.isCommitted() || output.discarding()) {
+            return false;
+        }
+        encodeWriter();
+        if (servletClosed) {
+            output.complete();
+            // Closed on the wire too: the container then finds its response whole, as without the filter.
+            output.finishOnWire();
+        } else {
+            output.flush(true);
+        }
+        return true;
+    }
+
     /** @return whether neither a module nor the servlet decided or wrote anything of the response yet */
     boolean untouched() {
         return metadata.untouched() && output.untouched() && writer == null && servletStream == null;

@@ -168,9 +168,21 @@ final class RequestEnd {
                         + HttpSyntax.printable(servletRequest.getRequestURI()) + " failed: " + e);
                 failure = e;
             }
-        } else if (!real.isCommitted()) {
+        } else if (!real.isCommitted() && !sentAfterFailure()) {
             // The stages after the handler (LOG_REQUEST) see the status the container will answer with.
             real.setStatus(statusFor(failure));
+        }
+    }
+
+    /** @return whether the output the servlet saw committed went out after its failure (see IisResponse) */
+    private boolean sentAfterFailure() {
+        FilterResponse.Parts parts = response.ifBuilt();
+        try {
+            return parts != null && parts.servlet().sendAfterFailure();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "iisport: sending the committed output of "
+                    + HttpSyntax.printable(servletRequest.getRequestURI()) + " after the handler failed failed: " + e);
+            return true;
         }
     }
 

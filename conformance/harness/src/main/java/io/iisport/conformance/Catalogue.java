@@ -107,6 +107,12 @@ public final class Catalogue {
                 "flushBuffer, then a ServletException: the committed response is aborted"));
         cases.add(get("error.throwAfterFlush.mapped", "{p}/error?mode=throwMappedAfterFlush",
                 "the writer flushed, then an exception with an <error-page>: included, then the response is aborted"));
+        cases.add(get("error.throwAfterCommit", "{p}/error?mode=throwAfterCommit",
+                "40000 bytes, then a ServletException: the response the container committed is aborted"));
+        cases.add(get("error.throwAfterCommit.mapped", "{p}/error?mode=throwMappedAfterCommit",
+                "40000 characters, then an exception with an <error-page>, after the container committed"));
+        cases.add(get("error.throwAfterClose", "{p}/error?mode=throwAfterClose",
+                "the writer closed, then a ServletException: the response is already whole"));
         cases.add(get("error.exception.mapped", "{p}/error?mode=throwMapped", "an exception with an <error-page>"));
         cases.add(get("error.exception.servlet", "{p}/error?mode=throwServlet", "a ServletException: the container's 500"));
         cases.add(get("error.exception.runtime", "{p}/error?mode=throwRuntime", "a RuntimeException: the container's 500"));

@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Errors and redirects, by {@code mode}: {@code sendError} ({@code code}, optional {@code message}),
@@ -13,7 +14,9 @@ import java.io.IOException;
  * {@code throwAfterFlush} (the writer's "partial", flushBuffer, then a ServletException: the container aborts the
  * committed response), {@code throwMappedAfterFlush} (the same through the writer's flush and an exception with an
  * {@code <error-page>}, which the container includes after the partial body through the writer),
- * {@code redirect}
+ * {@code throwAfterCommit} (40000 bytes through the stream, more than the container buffers, then a ServletException),
+ * {@code throwMappedAfterCommit} (40000 characters through the writer, then an exception with an {@code <error-page>}),
+ * {@code throwAfterClose} (the writer closed, then a ServletException), {@code redirect}
  * (relative) and {@code redirectAbsolute} (a path).
  */
 public class ErrorServlet extends HttpServlet {
@@ -52,6 +55,19 @@ public class ErrorServlet extends HttpServlet {
                 response.getWriter().write("partial");
                 response.getWriter().flush();
                 throw new MappedException("mapped, after the response was committed");
+            }
+            case "throwAfterCommit" -> {
+                response.getOutputStream().write(Params.pattern(0, 40000));
+                throw new ServletException("after the container committed the response");
+            }
+            case "throwMappedAfterCommit" -> {
+                response.getWriter().write(new String(Params.pattern(0, 40000), StandardCharsets.ISO_8859_1));
+                throw new MappedException("mapped, after the container committed the response");
+            }
+            case "throwAfterClose" -> {
+                response.getWriter().write("whole");
+                response.getWriter().close();
+                throw new ServletException("after the response was closed");
             }
             case "throwMapped" -> throw new MappedException("mapped by type");
             case "throwServlet" -> throw new ServletException("not mapped");
