@@ -78,19 +78,26 @@ final class IisResponse extends ServletIisResponse {
     }
 
     /**
-     * The handler failed after the servlet saw its response committed (it wrote where the container commits, closed
-     * its output, or wrote its Content-Length) while the container's is not: what the container would have sent by
-     * then goes out — the final send if the servlet closed its output, else a flush — so that the container handles
-     * the failure on a committed response as it does without the filter (it aborts it, or finds it whole).
+     * The handler failed, the container's response not committed: the container gets the servlet's output as it would
+     * hold it without the filter, and answers the failure from there. If the servlet saw its response committed (it
+     * wrote where the container commits, closed its output, or wrote its Content-Length), what the container would
+     * have sent by then goes out — the final send if the servlet closed its output, else a flush — and the container
+     * aborts the response, or finds it whole. Otherwise the output goes into the container's buffer unsent, as it
+     * would be there: Tomcat then sends its 500 with that body where no error page is mapped, and error pages replace
+     * it as they replace the container's own buffer.
      *
      * @return whether it sent: if not, the container answers the failure with its error page
      * @throws IOException if the send failed (the client is gone)
      */
     boolean sendAfterFailure() throws IOException {
-        if (!committedForServlet || real.isCommitted() || output.discarding()) {
+        if (real.isCommitted() || output.discarding() || metadata.ending != null) {
             return false;
         }
         encodeWriter();
+        if (!committedForServlet) {
+            output.handOver(false, writer == null ? null : writer.encoding);
+            return false;
+        }
         if (servletClosed) {
             output.complete();
             // Closed on the wire too: the container then finds its response whole, as without the filter.

@@ -168,20 +168,29 @@ final class RequestEnd {
                         + HttpSyntax.printable(servletRequest.getRequestURI()) + " failed: " + e);
                 failure = e;
             }
-        } else if (!real.isCommitted() && !sentAfterFailure()) {
+        } else if (!real.isCommitted() && !outputGivenAfterFailure()) {
             // The stages after the handler (LOG_REQUEST) see the status the container will answer with.
             real.setStatus(statusFor(failure));
         }
     }
 
-    /** @return whether the output the servlet saw committed went out after its failure (see IisResponse) */
-    private boolean sentAfterFailure() {
+    /**
+     * The handler failed: the container gets the output as it would have it without the filter, and answers the
+     * failure from there (see {@link IisResponse#sendAfterFailure}).
+     *
+     * @return whether the output went out (the container then aborts the response, or finds it whole)
+     */
+    private boolean outputGivenAfterFailure() {
         FilterResponse.Parts parts = response.ifBuilt();
+        if (parts == null) {
+            return false;
+        }
         try {
-            return parts != null && parts.servlet().sendAfterFailure();
+            return parts.servlet().sendAfterFailure();
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.DEBUG, () -> "iisport: sending the committed output of "
-                    + HttpSyntax.printable(servletRequest.getRequestURI()) + " after the handler failed failed: " + e);
+            LOG.log(Level.DEBUG, () -> "iisport: giving the output of "
+                    + HttpSyntax.printable(servletRequest.getRequestURI()) + " to the container after the handler "
+                    + "failed failed: " + e);
             return true;
         }
     }

@@ -107,6 +107,10 @@ public final class Catalogue {
                 "flushBuffer, then a ServletException: the committed response is aborted"));
         cases.add(get("error.throwAfterFlush.mapped", "{p}/error?mode=throwMappedAfterFlush",
                 "the writer flushed, then an exception with an <error-page>: included, then the response is aborted"));
+        cases.add(get("error.writeThenThrow", "{p}/error?mode=writeThenThrow",
+                "\"partial\" unflushed through the writer, then a ServletException with no <error-page>"));
+        cases.add(get("error.writeThenThrow.mapped", "{p}/error?mode=writeThenThrowMapped",
+                "\"partial\" unflushed through the stream, then an exception with an <error-page>"));
         cases.add(get("error.throwAfterCommit", "{p}/error?mode=throwAfterCommit",
                 "40000 bytes, then a ServletException: the response the container committed is aborted"));
         cases.add(get("error.throwAfterCommit.mapped", "{p}/error?mode=throwMappedAfterCommit",

@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
  * {@code throwAfterFlush} (the writer's "partial", flushBuffer, then a ServletException: the container aborts the
  * committed response), {@code throwMappedAfterFlush} (the same through the writer's flush and an exception with an
  * {@code <error-page>}, which the container includes after the partial body through the writer),
- * {@code throwAfterCommit} (40000 bytes through the stream, more than the container buffers, then a ServletException),
+ * {@code writeThenThrow} (the writer's "partial", unflushed, then a ServletException), {@code writeThenThrowMapped}
+ * (the stream's "partial", then an exception with an {@code <error-page>}), {@code throwAfterCommit} (40000 bytes through the stream, more than the container buffers, then a ServletException),
  * {@code throwMappedAfterCommit} (40000 characters through the writer, then an exception with an {@code <error-page>}),
  * {@code throwAfterClose} (the writer closed, then a ServletException), {@code redirect}
  * (relative) and {@code redirectAbsolute} (a path).
@@ -55,6 +56,14 @@ public class ErrorServlet extends HttpServlet {
                 response.getWriter().write("partial");
                 response.getWriter().flush();
                 throw new MappedException("mapped, after the response was committed");
+            }
+            case "writeThenThrow" -> {
+                response.getWriter().write("partial\n");
+                throw new ServletException("not mapped, with output in the buffer");
+            }
+            case "writeThenThrowMapped" -> {
+                response.getOutputStream().write("partial\n".getBytes(StandardCharsets.US_ASCII));
+                throw new MappedException("mapped, with output in the buffer");
             }
             case "throwAfterCommit" -> {
                 response.getOutputStream().write(Params.pattern(0, 40000));
