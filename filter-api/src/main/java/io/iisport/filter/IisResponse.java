@@ -77,26 +77,43 @@ final class IisResponse extends ServletIisResponse {
         output.complete();
     }
 
+    /** What became of the output when the handler failed (see {@link #sendAfterFailure}). */
+    enum AfterFailure {
+        /** Nothing to give: the container answers the failure with its error page. */
+        CONTAINER_ANSWERS,
+        /** {@code RQ_SEND_RESPONSE} saw the error response; the container answers it from its own buffer. */
+        CONTAINER_ANSWERS_AFTER_MODULES,
+        /** A module took over the error response in {@code RQ_SEND_RESPONSE}: it was sent, nothing is rethrown. */
+        MODULE_ANSWERED,
+        /** Sent as the container would have sent it by then: the container aborts the response, or finds it whole. */
+        SENT
+    }
+
     /**
      * The handler failed, the container's response not committed: the container gets the servlet's output as it would
      * hold it without the filter, and answers the failure from there. If the servlet saw its response committed (it
      * wrote where the container commits, closed its output, or wrote its Content-Length), what the container would
-     * have sent by then goes out — the final send if the servlet closed its output, else a flush — and the container
-     * aborts the response, or finds it whole. Otherwise the output goes into the container's buffer unsent, as it
-     * would be there: Tomcat then sends its 500 with that body where no error page is mapped, and error pages replace
-     * it as they replace the container's own buffer.
+     * have sent by then goes out — the final send if the servlet closed its output, else a flush. Otherwise this is
+     * the final send of an error response ({@link DeferredEnding.HandlerFailed}): {@code RQ_SEND_RESPONSE} modules see
+     * it with {@code status}, and its body goes into the container's buffer unsent, as it would be there (Tomcat sends
+     * its 500 with that body where no error page is mapped; error pages replace it as they replace the container's
+     * own buffer).
      *
-     * @return whether it sent: if not, the container answers the failure with its error page
+     * @param status the status the container will answer the failure with
+     * @return what became of the output
      * @throws IOException if the send failed (the client is gone)
      */
-    boolean sendAfterFailure() throws IOException {
+    AfterFailure sendAfterFailure(int status) throws IOException {
         if (real.isCommitted() || output.discarding() || metadata.ending != null) {
-            return false;
+            return AfterFailure.CONTAINER_ANSWERS;
         }
         encodeWriter();
         if (!committedForServlet) {
-            output.handOver(false, writer == null ? null : writer.encoding);
-            return false;
+            real.setStatus(status);
+            metadata.ending = new DeferredEnding.HandlerFailed();
+            output.complete();
+            return metadata.ending instanceof DeferredEnding.HandlerFailed
+                    ? AfterFailure.CONTAINER_ANSWERS_AFTER_MODULES : AfterFailure.MODULE_ANSWERED;
         }
         if (servletClosed) {
             output.complete();
@@ -105,7 +122,7 @@ final class IisResponse extends ServletIisResponse {
         } else {
             output.flush(true);
         }
-        return true;
+        return AfterFailure.SENT;
     }
 
     /** @return whether neither a module nor the servlet decided or wrote anything of the response yet */

@@ -168,30 +168,37 @@ final class RequestEnd {
                         + HttpSyntax.printable(servletRequest.getRequestURI()) + " failed: " + e);
                 failure = e;
             }
-        } else if (!real.isCommitted() && !outputGivenAfterFailure()) {
-            // The stages after the handler (LOG_REQUEST) see the status the container will answer with.
-            real.setStatus(statusFor(failure));
+        } else if (!real.isCommitted()) {
+            afterFailure();
         }
     }
 
     /**
-     * The handler failed: the container gets the output as it would have it without the filter, and answers the
-     * failure from there (see {@link IisResponse#sendAfterFailure}).
-     *
-     * @return whether the output went out (the container then aborts the response, or finds it whole)
+     * The handler failed before the container committed its response: the container gets the output as it would have
+     * it without the filter (see {@link IisResponse#sendAfterFailure}), and the stages after the handler (LOG_REQUEST)
+     * see the status the container answers with. A module that answered the error itself in RQ_SEND_RESPONSE, as IIS
+     * lets it, leaves nothing to rethrow: the handler's failure is logged here instead.
      */
-    private boolean outputGivenAfterFailure() {
+    private void afterFailure() {
+        int status = statusFor(failure);
         FilterResponse.Parts parts = response.ifBuilt();
-        if (parts == null) {
-            return false;
-        }
+        IisResponse.AfterFailure outcome;
         try {
-            return parts.servlet().sendAfterFailure();
+            outcome = parts == null ? IisResponse.AfterFailure.CONTAINER_ANSWERS
+                    : parts.servlet().sendAfterFailure(status);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, () -> "iisport: giving the output of "
                     + HttpSyntax.printable(servletRequest.getRequestURI()) + " to the container after the handler "
                     + "failed failed: " + e);
-            return true;
+            return;
+        }
+        if (outcome == IisResponse.AfterFailure.CONTAINER_ANSWERS) {
+            real.setStatus(status);
+        } else if (outcome == IisResponse.AfterFailure.MODULE_ANSWERED) {
+            Throwable handled = failure;
+            LOG.log(Level.WARNING, "iisport: the handler of " + HttpSyntax.printable(servletRequest.getRequestURI())
+                    + " failed; a module's RQ_SEND_RESPONSE answered instead of the container's error page", handled);
+            failure = null;
         }
     }
 

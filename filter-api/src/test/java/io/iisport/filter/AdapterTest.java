@@ -70,6 +70,55 @@ class AdapterTest {
         assertThat(response.getContent(), is("hello"));
     }
 
+    /**
+     * A servlet that throws before its response is committed: RQ_SEND_RESPONSE sees the error response the container
+     * answers with (IIS: the custom error response goes through it), and a header it sets goes out with the
+     * container's error page.
+     */
+    @Test
+    void theContainersErrorResponseToAFailedServletGoesThroughOnSendResponse() throws Exception {
+        server.handle("/*", (req, resp) -> {
+            resp.getWriter().print("partial");
+            throw new jakarta.servlet.ServletException("servlet failed");
+        });
+        onSend((c, p) -> {
+            events.add("send status=" + c.getResponse().getStatus() + " headersBeingSent=" + ((ISendResponseProvider) p).getHeadersBeingSent());
+            c.getResponse().setHeader("X-Frame-Options", "DENY", true);
+            return RQ_NOTIFICATION_CONTINUE;
+        });
+        start();
+
+        HttpTester.Response response = server.get("/");
+        assertThat(response.getStatus(), is(500));
+        assertThat(response.get("X-Frame-Options"), is("DENY"));
+        assertThat(response.getContent(), org.hamcrest.Matchers.not(containsString("partial")));
+        assertThat(events.all(), hasItem("send status=500 headersBeingSent=true"));
+    }
+
+    /**
+     * A module that answers the error itself in RQ_SEND_RESPONSE (a body of its own): its response is sent, and the
+     * container has no failure left to answer.
+     */
+    @Test
+    void aModuleThatWritesItsOwnErrorBodyInOnSendResponseAnswersForTheContainer() throws Exception {
+        server.handle("/*", (req, resp) -> {
+            throw new IllegalStateException("servlet failed");
+        });
+        onSend((c, p) -> {
+            if (c.getResponse().getStatus() == 500) {
+                c.getResponse().clear();
+                c.getResponse().writeEntityChunks(new HttpDataChunk[] {
+                        HttpDataChunk.fromString("module's error page", StandardCharsets.UTF_8)}, false, false);
+            }
+            return RQ_NOTIFICATION_CONTINUE;
+        });
+        start();
+
+        HttpTester.Response response = server.get("/");
+        assertThat(response.getStatus(), is(500));
+        assertThat(response.getContent(), is("module's error page"));
+    }
+
     @Test
     void onSendResponseClearsWhatTheHandlerWroteAndWritesItsOwn() throws Exception {
         server.handle("/*", (req, resp) -> {

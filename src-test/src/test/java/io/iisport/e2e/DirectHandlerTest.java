@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -88,7 +89,8 @@ class DirectHandlerTest {
     private static Tomcat tomcat;
 
     /**
-     * The module filters: BEGIN_REQUEST alone on /d/* and /c/*, BEGIN_REQUEST and END_REQUEST on /w/*. On /c/* and
+     * The module filters: BEGIN_REQUEST alone on /d/* and /c/*, BEGIN_REQUEST and END_REQUEST on /w/*, SEND_RESPONSE
+     * on /s/*. On /c/* and
      * /b/* (no module filter) {@link CommitFirst} runs before them.
      */
     private static Map<String, String> filters() {
@@ -96,6 +98,7 @@ class DirectHandlerTest {
         filters.put("/d/*", "Begin=" + BeginModule.class.getName());
         filters.put("/w/*", "Begin=" + BeginModule.class.getName() + "\nEnd=" + EndModule.class.getName());
         filters.put("/c/*", "Begin=" + BeginModule.class.getName());
+        filters.put("/s/*", "Send=" + SendModule.class.getName());
         return filters;
     }
 
@@ -204,6 +207,10 @@ class DirectHandlerTest {
                 req.startAsync().dispatch();
                 return;
             }
+            if ("throw".equals(op)) {
+                resp.getWriter().print("partial");
+                throw new IOException("servlet failed");
+            }
             if ("hold".equals(op)) {
                 holding.countDown();
                 try {
@@ -283,6 +290,22 @@ class DirectHandlerTest {
         }
     }
 
+    /** SEND_RESPONSE: sets a header on every response, as a security-headers module does. */
+    public static final class SendModule implements RegisterModule {
+        @Override
+        public void registerModule(int serverVersion, IHttpModuleRegistrationInfo moduleInfo,
+                IHttpServer globalInfo) {
+            moduleInfo.setRequestNotifications(() -> new CHttpModule() {
+                @Override
+                public RequestNotificationStatus onSendResponse(IHttpContext context,
+                        io.iisport.httpserv.ISendResponseProvider provider) {
+                    context.getResponse().setHeader("X-Frame-Options", "DENY", true);
+                    return RQ_NOTIFICATION_CONTINUE;
+                }
+            }, RequestNotification.RQ_SEND_RESPONSE, 0);
+        }
+    }
+
     /** END_REQUEST: a module that sees the request's end, so the servlet's output must pass the filter. */
     public static final class EndModule implements RegisterModule {
         @Override
@@ -313,6 +336,17 @@ class DirectHandlerTest {
             Thread.sleep(10);
         }
         assertThat(List.copyOf(EVENTS), hasItem(event));
+    }
+
+    /** The container's error page for a servlet's exception carries what an RQ_SEND_RESPONSE module set on it. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void theErrorPageForAServletsExceptionGoesThroughSendResponse(Container container) throws Exception {
+        HttpTester.Response response = get(container, "/s/x?op=throw");
+        assertThat(response.getStatus(), is(500));
+        assertThat(response.get("X-Frame-Options"), is("DENY"));
+        // As without the filter: Jetty's error page replaces the servlet's unsent output, Tomcat's 500 keeps it.
+        assertThat(response.getContent(), container == Container.JETTY ? not(containsString("partial")) : is("partial"));
     }
 
     /**
