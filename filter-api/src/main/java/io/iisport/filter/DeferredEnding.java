@@ -2,8 +2,9 @@ package io.iisport.filter;
 
 /**
  * How a buffered response ends when the servlet asked for an ending the container carries out: the servlet's
- * {@code sendError} or {@code sendRedirect}, or its failure, is held until the final send, so that {@code RQ_SEND_RESPONSE} modules
- * still see (and may replace) the response, and the container's own error pages and redirect rules still apply.
+ * {@code sendError} or {@code sendRedirect}, or its failure, is held until the final send, so that
+ * {@code RQ_SEND_RESPONSE} modules still see (and may replace) the response, and the container's own error pages and
+ * redirect rules still apply.
  */
 sealed interface DeferredEnding {
     /**

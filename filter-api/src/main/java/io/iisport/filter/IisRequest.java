@@ -343,10 +343,9 @@ final class IisRequest extends HttpServletRequestWrapper {
 
     /**
      * The container's session, but as the container does once its response is committed when the servlet sees the
-     * filter's committed (it wrote past the buffer, closed its output or wrote its Content-Length) and the container's
-     * is not: no new session cookie goes out (Jetty creates the session without one, nor its other header fields), or
-     * the creation is refused
-     * (Tomcat: "Cannot create a session after the response has been committed").
+     * filter's committed (it wrote where the container commits, closed its output or wrote its Content-Length) and the
+     * container's is not: no new session cookie goes out (Jetty creates the session without one, nor its other header
+     * fields), or the creation is refused (Tomcat: "Cannot create a session after the response has been committed").
      */
     @Override
     public HttpSession getSession(boolean create) {

@@ -46,13 +46,27 @@ final class IisResponse extends ServletIisResponse {
     /** The servlet set the buffer size (Jetty's aggregation size is the buffer size then). */
     private boolean bufferSizeSet;
 
-    /** The servlet closed its output, or sent an error or redirect: its later writes are dropped. */
-    private boolean servletClosed;
-    /**
-     * The servlet wrote where the container would have committed (see {@link ContainerRules#commitsAt}), closed its
-     * output or wrote the Content-Length it set: it sees the response committed.
-     */
-    private boolean committedForServlet;
+    /** The response as the servlet sees it. */
+    private enum ServletView {
+        /** Not committed: writes are buffered, headers and status still change. */
+        OPEN,
+        /** Committed where the container commits the same writes (see {@link ContainerRules#commitsAt}). */
+        COMMITTED,
+        /** Its output closed ({@code close()}, or its Content-Length written): committed, later writes dropped. */
+        CLOSED,
+        /** Ended by {@code sendError}, {@code sendRedirect} or a module's failure: later writes dropped. */
+        ENDED;
+
+        boolean committed() {
+            return this == COMMITTED || this == CLOSED;
+        }
+
+        boolean dropsWrites() {
+            return this == CLOSED || this == ENDED;
+        }
+    }
+
+    private ServletView view = ServletView.OPEN;
     /** The bytes the servlet wrote since the last reset, for its Content-Length (see {@link #closeAtContentLength}). */
     private long servletWritten;
     private final Sink sink = new Sink();
@@ -108,14 +122,14 @@ final class IisResponse extends ServletIisResponse {
             return AfterFailure.CONTAINER_ANSWERS;
         }
         encodeWriter();
-        if (!committedForServlet) {
+        if (!view.committed()) {
             real.setStatus(status);
             metadata.ending = new DeferredEnding.HandlerFailed();
             output.complete();
             return metadata.ending instanceof DeferredEnding.HandlerFailed
                     ? AfterFailure.CONTAINER_ANSWERS_AFTER_MODULES : AfterFailure.MODULE_ANSWERED;
         }
-        if (servletClosed) {
+        if (view == ServletView.CLOSED) {
             output.complete();
             // Closed on the wire too: the container then finds its response whole, as without the filter.
             output.finishOnWire();
@@ -152,7 +166,13 @@ final class IisResponse extends ServletIisResponse {
         metadata.bodyEdited = true;
         real.setStatus(status);
         metadata.ending = new DeferredEnding.SendError(null);
-        servletClosed = true;
+        endForServlet();
+    }
+
+    /** The servlet's response ends as the container will carry it out: later writes are dropped. */
+    private void endForServlet() {
+        // A response the servlet already saw committed (a module failing then) keeps that.
+        view = view.committed() ? ServletView.CLOSED : ServletView.ENDED;
     }
 
     private void encodeWriter() {
@@ -165,26 +185,26 @@ final class IisResponse extends ServletIisResponse {
 
     @Override
     public boolean isCommitted() {
-        return real.isCommitted() || metadata.ending != null || committedForServlet;
+        return real.isCommitted() || metadata.ending != null || view.committed();
     }
 
     /** @return whether a header or status change of the servlet is ignored, as the container ignores it once committed */
     @Override
     boolean ignoresHeaderChanges() {
-        return committedForServlet && !real.isCommitted();
+        return view.committed() && !real.isCommitted();
     }
 
     private void servletWrite(byte[] b, int off, int len) throws IOException {
-        if (servletClosed) {
+        if (view.dropsWrites()) {
             return;
         }
         output.write(b, off, len);
         long before = servletWritten;
         servletWritten += len;
-        if (!committedForServlet && output.state() == ResponseOutput.State.BUFFERING
+        if (view == ServletView.OPEN && output.state() == ResponseOutput.State.BUFFERING
                 && rules().commitsAt(len, before, writer != null, real.getBufferSize(), bufferSizeSet)) {
             // Where the container would have committed the same writes: from now on the servlet sees it committed.
-            committedForServlet = true;
+            view = ServletView.COMMITTED;
         }
         closeAtContentLength();
     }
@@ -208,8 +228,7 @@ final class IisResponse extends ServletIisResponse {
     private void closeAtContentLength() {
         long length = metadata.contentLength;
         if (length > 0 && servletWritten >= length && output.state() != ResponseOutput.State.PASS_THROUGH) {
-            servletClosed = true;
-            committedForServlet = true;
+            view = ServletView.CLOSED;
         }
     }
 
@@ -222,7 +241,7 @@ final class IisResponse extends ServletIisResponse {
     }
 
     private void servletFlush() throws IOException {
-        if (servletClosed || output.inSendResponse()) {
+        if (view.dropsWrites() || output.inSendResponse()) {
             return;
         }
         output.flush(true);
@@ -246,7 +265,7 @@ final class IisResponse extends ServletIisResponse {
         metadata.reset();
         servletStream = null;
         writer = null;
-        servletClosed = false;
+        view = ServletView.OPEN;
         servletWritten = 0;
     }
 
@@ -293,7 +312,7 @@ final class IisResponse extends ServletIisResponse {
         output.clear();
         real.setStatus(sc);
         metadata.ending = new DeferredEnding.SendError(msg);
-        servletClosed = true;
+        endForServlet();
     }
 
     @Override
@@ -338,7 +357,7 @@ final class IisResponse extends ServletIisResponse {
         if (!passThrough) {
             metadata.ending = sc == SC_FOUND && clearBuffer ? new DeferredEnding.SendRedirect(location)
                     : new DeferredEnding.AsIs();
-            servletClosed = true;
+            endForServlet();
         }
     }
 
@@ -439,9 +458,8 @@ final class IisResponse extends ServletIisResponse {
         @Override
         public void close() {
             encodeWriter();
-            servletClosed = true;
             // The container commits the response when the servlet closes its output.
-            committedForServlet = true;
+            view = ServletView.CLOSED;
         }
 
         @Override
