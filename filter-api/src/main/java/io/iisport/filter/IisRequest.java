@@ -38,6 +38,9 @@ final class IisRequest extends HttpServletRequestWrapper {
 
         IisResponse response();
 
+        /** @return the servlet's response if the filter's response objects were built, else {@code null} */
+        IisResponse responseIfBuilt();
+
         /** The servlet started async with the container's {@code asyncContext}; returns the servlet's context. */
         AsyncContext asyncStarted(AsyncContext asyncContext, ServletRequest request, ServletResponse response);
 
@@ -349,7 +352,8 @@ final class IisRequest extends HttpServletRequestWrapper {
      */
     @Override
     public HttpSession getSession(boolean create) {
-        if (!create || !context.response().ignoresHeaderChanges()) {
+        IisResponse response = create ? context.responseIfBuilt() : null;
+        if (response == null || !response.ignoresHeaderChanges()) {
             return super.getSession(create);
         }
         HttpSession existing = super.getSession(false);
@@ -360,7 +364,7 @@ final class IisRequest extends HttpServletRequestWrapper {
             throw new IllegalStateException("Cannot create a session after the response has been committed");
         }
         // The session's header fields (its cookie, Jetty's Expires) are taken back.
-        HttpServletResponse real = (HttpServletResponse) context.response().getResponse();
+        HttpServletResponse real = (HttpServletResponse) response.getResponse();
         Map<String, List<String>> before = headerFields(real);
         HttpSession created = super.getSession(true);
         for (Map.Entry<String, List<String>> field : headerFields(real).entrySet()) {

@@ -134,6 +134,12 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     }
 
     @Override
+    public IisResponse responseIfBuilt() {
+        FilterResponse.Parts parts = response.ifBuilt();
+        return parts == null ? null : parts.servlet();
+    }
+
+    @Override
     public boolean handlerStarted() {
         return handler != Handler.NOT_STARTED;
     }
