@@ -12,17 +12,18 @@ import java.util.Locale;
  */
 enum ContainerRules {
     /**
-     * Jetty 12 ({@code HttpOutput.write}): a stream write longer than the aggregation size (a quarter of the buffer,
-     * or the whole buffer once the servlet set its size) commits, as does the write that fills the buffer (the pooled
-     * buffer's capacity, a multiple of 4 KiB); the writer writes pieces of at most 1024 characters, so it commits once
-     * the buffer is full.
+     * Jetty 12 ({@code HttpOutput.write}): a write longer than the aggregation size (a quarter of the buffer), or once
+     * the servlet set the buffer size one at least that size, goes out at once and commits, as does the write that
+     * fills the buffer (the pooled buffer's capacity, a multiple of 4 KiB); the writer writes in pieces of at most
+     * 1024 characters, so with the default buffer it commits only once the buffer is full.
      */
     JETTY {
         @Override
         boolean commitsAt(int len, long before, boolean writer, int bufferSize, boolean bufferSizeSet) {
             long capacity = (bufferSize + POOL_GRANULE - 1L) / POOL_GRANULE * POOL_GRANULE;
-            int aggregationSize = bufferSizeSet ? bufferSize : bufferSize / 4;
-            return (!writer && len > aggregationSize) || before + len >= capacity;
+            int piece = writer ? Math.min(len, JETTY_WRITER_PIECE) : len;
+            boolean direct = bufferSizeSet ? piece >= bufferSize : piece > bufferSize / 4;
+            return direct || before + len >= capacity;
         }
     },
     /**
@@ -55,6 +56,8 @@ enum ContainerRules {
 
     /** Jetty's {@code ArrayByteBufferPool} hands out buffers in multiples of this. */
     private static final int POOL_GRANULE = 4096;
+    /** The most characters Jetty's writer ({@code WriteThroughWriter}) passes to its output at once. */
+    private static final int JETTY_WRITER_PIECE = 1024;
     /** Tomcat's {@code OutputBuffer} char buffer, which the writer fills before the byte buffer. */
     private static final int TOMCAT_CHAR_BUFFER = 8192;
 

@@ -41,9 +41,13 @@ class ContainerRulesTest {
         assertThat(jetty.commitsAt(16384, 0, false, 16384, true), is(true));
         assertThat(firstCommit(jetty, 1000, false, 16384, true), is(17000L));
         assertThat(firstCommit(jetty, 1000, true, 65536, true), is(66000L));
-        // A buffer of 1024 is pooled as 4096.
+        // A buffer of 1024 is pooled as 4096; a write of the whole buffer size goes out at once.
         assertThat(firstCommit(jetty, 1, false, 1024, true), is(4096L));
         assertThat(firstCommit(jetty, 1000, false, 1024, true), is(5000L));
+        assertThat(jetty.commitsAt(1023, 0, false, 1024, true), is(false));
+        assertThat(jetty.commitsAt(1024, 0, false, 1024, true), is(true));
+        assertThat(jetty.commitsAt(1024, 0, true, 1024, true), is(true));
+        assertThat(jetty.commitsAt(24000, 0, true, 1024, true), is(true));
     }
 
     @Test
