@@ -454,6 +454,11 @@ public class ConnectionActionRaceTest extends AbstractConnectionActionsTest
                 Http2TestClient.Response response = acted.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 if (response.resetError() != Http2TestClient.NO_RESET || response.status() != 200 || !response.body().equals(body(uri)))
                     problems.add(act + ": acted stream " + response);
+                // The client has both responses; it closes only once both servlets returned, so that its close
+                // does not fail a servlet whose last write the server has not yet seen complete.
+                int servlets = 2 * (round + 1);
+                awaitUntil("both servlets of round " + round + " returned",
+                    () -> servletCompletions.size() + servletFailures.size() >= servlets);
             }
         }
         assertTrue(problems.isEmpty(), () -> problems.size() + " wrong outcomes of " + H2_DISCONNECT_ROUNDS + ":\n" + String.join("\n", problems));
