@@ -25,6 +25,11 @@ enum ContainerRules {
             boolean direct = bufferSizeSet ? piece >= bufferSize : piece > bufferSize / 4;
             return direct || before + len >= capacity;
         }
+
+        @Override
+        boolean refusesWritesPastContentLength() {
+            return true;
+        }
     },
     /**
      * Tomcat ({@code OutputBuffer}): the stream commits once more bytes than the buffer holds were written; the
@@ -43,6 +48,11 @@ enum ContainerRules {
 
         @Override
         boolean opaqueForward() {
+            return true;
+        }
+
+        @Override
+        boolean keepsUnsentBodyOnError() {
             return true;
         }
     },
@@ -91,6 +101,22 @@ enum ContainerRules {
 
     /** @return whether setting a Content-Length at or below the bytes already written closes the response */
     boolean closesAtLengthSetAfterTheBytes() {
+        return false;
+    }
+
+    /**
+     * @return whether a write that would take the body past the Content-Length the servlet set fails with
+     *     {@code IllegalStateException} ("too much content written") and is not written (Jetty)
+     */
+    boolean refusesWritesPastContentLength() {
+        return false;
+    }
+
+    /**
+     * @return whether the container answers a servlet's exception, where no error page is mapped, with its 500 and the
+     *     body the servlet wrote and it had not sent yet (Tomcat), rather than replacing that body (Jetty)
+     */
+    boolean keepsUnsentBodyOnError() {
         return false;
     }
 

@@ -10,7 +10,6 @@ import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
-import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.Part;
 import java.io.BufferedReader;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -345,10 +343,10 @@ final class IisRequest extends HttpServletRequestWrapper {
     }
 
     /**
-     * The container's session, but as the container does once its response is committed when the servlet sees the
-     * filter's committed (it wrote where the container commits, closed its output or wrote its Content-Length) and the
-     * container's is not: no new session cookie goes out (Jetty creates the session without one, nor its other header
-     * fields), or the creation is refused (Tomcat: "Cannot create a session after the response has been committed").
+     * The container's session; but a new one is refused, as Jetty ("Response is committed") and Tomcat ("Cannot create
+     * a session after the response has been committed") refuse it, when the servlet sees the filter's response
+     * committed (it wrote where the container commits, closed its output or wrote its Content-Length) while the
+     * container's is not.
      */
     @Override
     public HttpSession getSession(boolean create) {
@@ -360,31 +358,7 @@ final class IisRequest extends HttpServletRequestWrapper {
         if (existing != null) {
             return existing;
         }
-        if (context.pipeline().containerRules(getServletContext()) == ContainerRules.TOMCAT) {
-            throw new IllegalStateException("Cannot create a session after the response has been committed");
-        }
-        // The session's header fields (its cookie, Jetty's Expires) are taken back.
-        HttpServletResponse real = (HttpServletResponse) response.getResponse();
-        Map<String, List<String>> before = headerFields(real);
-        HttpSession created = super.getSession(true);
-        for (Map.Entry<String, List<String>> field : headerFields(real).entrySet()) {
-            List<String> was = before.getOrDefault(field.getKey(), List.of());
-            if (!was.equals(field.getValue())) {
-                real.setHeader(field.getKey(), null);
-                for (String value : was) {
-                    real.addHeader(field.getKey(), value);
-                }
-            }
-        }
-        return created;
-    }
-
-    private static Map<String, List<String>> headerFields(HttpServletResponse response) {
-        Map<String, List<String>> fields = new LinkedHashMap<>();
-        for (String name : response.getHeaderNames()) {
-            fields.put(name, List.copyOf(response.getHeaders(name)));
-        }
-        return fields;
+        throw new IllegalStateException("Cannot create a session after the response has been committed");
     }
 
     /** The container's dispatcher, whose forward also discards the filter's buffer (see {@link ForwardDispatcher}). */

@@ -88,7 +88,7 @@ final class IisResponse extends ServletIisResponse {
     /** The final send: the writer's last characters go into the buffer first. */
     void complete() throws IOException {
         encodeWriter();
-        output.complete();
+        output.complete(view == ServletView.OPEN);
     }
 
     /** What became of the output when the handler failed (see {@link #sendAfterFailure}). */
@@ -109,9 +109,9 @@ final class IisResponse extends ServletIisResponse {
      * wrote where the container commits, closed its output, or wrote its Content-Length), what the container would
      * have sent by then goes out — the final send if the servlet closed its output, else a flush. Otherwise this is
      * the final send of an error response ({@link DeferredEnding.HandlerFailed}): {@code RQ_SEND_RESPONSE} modules see
-     * it with {@code status}, and its body goes into the container's buffer unsent, as it would be there (Tomcat sends
-     * its 500 with that body where no error page is mapped; error pages replace it as they replace the container's
-     * own buffer).
+     * it with {@code status}, and on Tomcat its body goes into the container's buffer unsent, as it would be there
+     * (Tomcat sends its 500 with that body where no error page is mapped; error pages replace it); Jetty replaces it
+     * with its error page, so it is dropped.
      *
      * @param status the status the container will answer the failure with
      * @return what became of the output
@@ -125,6 +125,10 @@ final class IisResponse extends ServletIisResponse {
         if (!view.committed()) {
             real.setStatus(status);
             metadata.ending = new DeferredEnding.HandlerFailed();
+            if (!rules().keepsUnsentBodyOnError()) {
+                // The container's error page replaces it; given to the container, it could commit the response.
+                output.clear();
+            }
             output.complete();
             return metadata.ending instanceof DeferredEnding.HandlerFailed
                     ? AfterFailure.CONTAINER_ANSWERS_AFTER_MODULES : AfterFailure.MODULE_ANSWERED;
@@ -197,6 +201,11 @@ final class IisResponse extends ServletIisResponse {
     private void servletWrite(byte[] b, int off, int len) throws IOException {
         if (view.dropsWrites()) {
             return;
+        }
+        long length = metadata.contentLength;
+        if (length >= 0 && servletWritten + len > length && output.state() != ResponseOutput.State.PASS_THROUGH
+                && rules().refusesWritesPastContentLength()) {
+            throw new IllegalStateException("too much content written");
         }
         output.write(b, off, len);
         long before = servletWritten;

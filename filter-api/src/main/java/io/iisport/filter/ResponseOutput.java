@@ -275,7 +275,18 @@ final class ResponseOutput {
 
     /** The final send, when the request ends (see {@link ResponseSender#complete}). Called once. */
     void complete() throws IOException {
-        sender.complete(this::blank, nonBlocking);
+        complete(false);
+    }
+
+    /**
+     * The final send.
+     *
+     * @param uncommitted whether the container would not have committed the servlet's writes by now: then, if the
+     *     whole body is still in this buffer, it goes out with its Content-Length, as the container frames a response
+     *     it completes uncommitted
+     */
+    void complete(boolean uncommitted) throws IOException {
+        sender.complete(this::blank, nonBlocking, uncommitted && state == State.BUFFERING && !handedOver);
     }
 
     /** @return whether the response has no body so far: nothing buffered, and never streamed or handed over */

@@ -217,8 +217,10 @@ final class ResponseSender {
      *     asked after {@code RQ_SEND_RESPONSE}: IIS's custom error applies to it
      * @param nonBlocking whether the container's stream is non-blocking: what modules wrote is dropped if it is not
      *     ready
+     * @param wholeBody whether the buffer holds the whole body, which the container would not have committed: it goes
+     *     with its Content-Length then (Jetty and Tomcat frame a response they complete uncommitted so)
      */
-    void complete(BooleanSupplier blank, boolean nonBlocking) throws IOException {
+    void complete(BooleanSupplier blank, boolean nonBlocking, boolean wholeBody) throws IOException {
         if (state == State.COMPLETED) {
             return;
         }
@@ -242,6 +244,10 @@ final class ResponseSender {
             container.beforeCommit();
             if (metadata.endOn(request, real, blank.getAsBoolean())) {
                 return;
+            }
+            if (wholeBody && metadata.declaredLength() < 0 && body.size() > 0) {
+                // The container would still hold all of it, and so send it with its length.
+                real.setContentLengthLong(body.size());
             }
         }
         if (body.size() > 0) {

@@ -84,8 +84,8 @@ class ResponseSenderTest {
         ResponseSender sender = recording();
         real.setStatus(404);
         metadata.ending = new DeferredEnding.SendError("not here");
-        sender.complete(() -> true, false);
-        sender.complete(() -> true, false);
+        sender.complete(() -> true, false, false);
+        sender.complete(() -> true, false, false);
         assertThat(raised, contains("true/false 0"));
         assertThat(real.getErrorMessage(), is("not here"));
         assertThat(real.getStatus(), is(404));
@@ -100,7 +100,7 @@ class ResponseSenderTest {
         buffer("never sent");
         connection.reset(ConnectionBridge.CANCEL, false);
         assertThat(sender.discarding(), is(true));
-        sender.complete(() -> false, false);
+        sender.complete(() -> false, false, false);
         assertThat(raised.isEmpty(), is(true));
         assertThat(body.size(), is(0));
         assertThat(real.getContentAsByteArray().length, is(0));

@@ -111,6 +111,11 @@ public final class Catalogue {
                 "\"partial\" unflushed through the writer, then a ServletException with no <error-page>"));
         cases.add(get("error.writeThenThrow.mapped", "{p}/error?mode=writeThenThrowMapped",
                 "\"partial\" unflushed through the stream, then an exception with an <error-page>"));
+        cases.add(get("error.smallWritesThenThrow", "{p}/error?mode=smallWritesThenThrow",
+                "90 stream writes of 100 bytes, then a ServletException: the container's 500 page"));
+        cases.add(get("output.smallWrites.20000", "{p}/commit?mode=points&api=stream&writes=100x200",
+                "200 stream writes of 100 bytes: framed as the container frames a response it completes uncommitted")
+                .framed());
         cases.add(get("error.throwAfterCommit", "{p}/error?mode=throwAfterCommit",
                 "40000 bytes, then a ServletException: the response the container committed is aborted"));
         cases.add(get("error.throwAfterCommit.mapped", "{p}/error?mode=throwMappedAfterCommit",
@@ -173,7 +178,7 @@ public final class Catalogue {
         cases.add(get("commit.close.thenCookie", "{p}/commit?mode=closeThenCookie",
                 "the stream closed, then addCookie, which a committed response ignores"));
         cases.add(get("commit.close.thenSession", "{p}/commit?mode=closeThenSession",
-                "the stream closed, then getSession(true): no session cookie goes out"));
+                "the stream closed, then getSession(true), which a committed response refuses"));
         cases.add(get("commit.close.thenTrailers", "{p}/commit?mode=closeThenTrailers",
                 "the stream closed, then setTrailerFields, which a committed response refuses"));
         cases.add(get("commit.contentLength.thenStatus", "{p}/commit?mode=lengthThenStatus",
@@ -182,6 +187,8 @@ public final class Catalogue {
                 "setContentLength(5), 5 characters through the writer, then setStatus(404) and more characters"));
         cases.add(get("commit.contentLength.afterWrite", "{p}/commit?mode=lengthAfterWriteThenStatus",
                 "5 bytes, then setContentLength(5), then setStatus(404)"));
+        cases.add(get("commit.contentLength.afterWrite.thenMore", "{p}/commit?mode=lengthAfterWriteThenMore",
+                "10 bytes, setContentLength(10), then one byte more"));
         cases.add(get("commit.contentLength.thenReset", "{p}/commit?mode=lengthThenReset",
                 "setContentLength(5), 5 bytes, then reset()"));
         cases.add(get("commit.contentLength.thenSendError", "{p}/commit?mode=lengthThenSendError",

@@ -14,7 +14,8 @@ import java.io.PrintWriter;
  * flush), {@code closeThenStatus} and {@code closeStreamThenStatus} (the writer or the stream closed, then
  * setStatus and setHeader, which the committed response ignores), {@code closeThenCookie}, {@code closeThenSession}
  * and {@code closeThenTrailers} (the stream closed, then a cookie, a new session or trailers), {@code lengthThenStatus},
- * {@code lengthWriterThenStatus}, {@code lengthAfterWriteThenStatus}, {@code lengthThenReset} and
+ * {@code lengthWriterThenStatus}, {@code lengthAfterWriteThenStatus}, {@code lengthAfterWriteThenMore} (10 bytes,
+ * setContentLength(10), one byte more), {@code lengthThenReset} and
  * {@code lengthThenSendError} (the Content-Length set and written, which closes the response, then changes that the
  * closed response ignores), {@code bigWrite} (isCommitted after 40000 bytes, more than the container's buffer), {@code reset},
  * {@code resetBuffer}, {@code resetAfterCommit}, {@code bufferSize} (setBufferSize(1024), getBufferSize, 3000 bytes)
@@ -130,6 +131,15 @@ public class CommitServlet extends HttpServlet {
                 response.setContentLength(5);
                 response.setHeader("X-After-Length", String.valueOf(response.isCommitted()));
                 response.setStatus(404);
+            }
+            case "lengthAfterWriteThenMore" -> {
+                response.getOutputStream().write("0123456789".getBytes());
+                response.setContentLength(10);
+                try {
+                    response.getOutputStream().write('x');
+                } catch (IllegalStateException | IOException e) {
+                    // Jetty refuses content past the length.
+                }
             }
             case "lengthThenReset" -> {
                 response.setContentLength(5);

@@ -65,6 +65,12 @@ public class ErrorServlet extends HttpServlet {
                 response.getOutputStream().write("partial\n".getBytes(StandardCharsets.US_ASCII));
                 throw new MappedException("mapped, with output in the buffer");
             }
+            case "smallWritesThenThrow" -> {
+                for (int i = 0; i < 90; i++) {
+                    response.getOutputStream().write(Params.pattern(i * 100L, 100));
+                }
+                throw new ServletException("not mapped, after 9000 bytes in 100-byte writes");
+            }
             case "throwAfterCommit" -> {
                 response.getOutputStream().write(Params.pattern(0, 40000));
                 throw new ServletException("after the container committed the response");
