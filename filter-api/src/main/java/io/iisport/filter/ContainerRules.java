@@ -30,6 +30,11 @@ enum ContainerRules {
         boolean refusesWritesPastContentLength() {
             return true;
         }
+
+        @Override
+        boolean keepsSendErrorOnException() {
+            return true;
+        }
     },
     /**
      * Tomcat ({@code OutputBuffer}): the stream commits once more bytes than the buffer holds were written; the
@@ -109,6 +114,14 @@ enum ContainerRules {
      *     {@code IllegalStateException} ("too much content written") and is not written (Jetty)
      */
     boolean refusesWritesPastContentLength() {
+        return false;
+    }
+
+    /**
+     * @return whether a servlet's {@code sendError} (or redirect) still decides the response when the servlet throws
+     *     after it (Jetty); on Tomcat the exception's 500 replaces it
+     */
+    boolean keepsSendErrorOnException() {
         return false;
     }
 

@@ -105,23 +105,33 @@ final class IisResponse extends ServletIisResponse {
 
     /**
      * The handler failed, the container's response not committed: the container gets the servlet's output as it would
-     * hold it without the filter, and answers the failure from there. If the servlet saw its response committed (it
-     * wrote where the container commits, closed its output, or wrote its Content-Length), what the container would
-     * have sent by then goes out — the final send if the servlet closed its output, else a flush. Otherwise this is
-     * the final send of an error response ({@link DeferredEnding.HandlerFailed}): {@code RQ_SEND_RESPONSE} modules see
-     * it with {@code status}, and on Tomcat its body goes into the container's buffer unsent, as it would be there
-     * (Tomcat sends its 500 with that body where no error page is mapped; error pages replace it); Jetty replaces it
-     * with its error page, so it is dropped.
+     * hold it without the filter, and answers the failure from there. A {@code sendError} or redirect the servlet made
+     * before it is carried out first where it survives the exception (Jetty), and dropped where it does not. If the
+     * servlet saw its response committed (it wrote where the container commits, closed its output, or wrote its
+     * Content-Length), what the container would have sent by then goes out — the final send if the servlet closed its
+     * output, else a flush. Otherwise this is the final send of an error response ({@link
+     * DeferredEnding.HandlerFailed}): {@code RQ_SEND_RESPONSE} modules see it with {@code status}, and on Tomcat its
+     * body goes into the container's buffer unsent, as it would be there (Tomcat sends its 500 with that body where no
+     * error page is mapped; error pages replace it); Jetty replaces it with its error page, so it is dropped.
      *
      * @param status the status the container will answer the failure with
      * @return what became of the output
      * @throws IOException if the send failed (the client is gone)
      */
     AfterFailure sendAfterFailure(int status) throws IOException {
-        if (real.isCommitted() || output.discarding() || metadata.ending != null) {
+        if (real.isCommitted() || output.discarding()) {
             return AfterFailure.CONTAINER_ANSWERS;
         }
         encodeWriter();
+        if (metadata.ending != null) {
+            if (rules().keepsSendErrorOnException()) {
+                // Jetty: the servlet's sendError or redirect still answers; the container then finds it so.
+                output.complete();
+                return AfterFailure.CONTAINER_ANSWERS_AFTER_MODULES;
+            }
+            // Tomcat: the exception's error response replaces the servlet's own ending.
+            metadata.ending = null;
+        }
         if (!view.committed()) {
             real.setStatus(status);
             metadata.ending = new DeferredEnding.HandlerFailed();

@@ -111,6 +111,8 @@ public final class Catalogue {
                 "\"partial\" unflushed through the writer, then a ServletException with no <error-page>"));
         cases.add(get("error.writeThenThrow.mapped", "{p}/error?mode=writeThenThrowMapped",
                 "\"partial\" unflushed through the stream, then an exception with an <error-page>"));
+        cases.add(get("error.sendErrorThenThrow", "{p}/error?mode=sendErrorThenThrow",
+                "sendError(503), then a ServletException"));
         cases.add(get("error.smallWritesThenThrow", "{p}/error?mode=smallWritesThenThrow",
                 "90 stream writes of 100 bytes, then a ServletException: the container's 500 page"));
         cases.add(get("output.smallWrites.20000", "{p}/commit?mode=points&api=stream&writes=100x200",

@@ -7,19 +7,18 @@ import java.io.IOException;
 import java.io.PrintWriter;
 
 /**
- * The buffer and commit rules, by {@code mode}: {@code points} (where the response is committed as the servlet
- * writes: {@code writes=N} or {@code NxK}, {@code api=stream} or {@code writer}, {@code buffer=B}),
- * {@code flushBufferThenStatus} (isCommitted after flushBuffer, then
- * setStatus and setHeader, which a committed response ignores), {@code flushThenHeader} (the same after the writer's
- * flush), {@code closeThenStatus} and {@code closeStreamThenStatus} (the writer or the stream closed, then
- * setStatus and setHeader, which the committed response ignores), {@code closeThenCookie}, {@code closeThenSession}
- * and {@code closeThenTrailers} (the stream closed, then a cookie, a new session or trailers), {@code lengthThenStatus},
- * {@code lengthWriterThenStatus}, {@code lengthAfterWriteThenStatus}, {@code lengthAfterWriteThenMore} (10 bytes,
- * setContentLength(10), one byte more), {@code lengthThenReset} and
- * {@code lengthThenSendError} (the Content-Length set and written, which closes the response, then changes that the
- * closed response ignores), {@code bigWrite} (isCommitted after 40000 bytes, more than the container's buffer), {@code reset},
- * {@code resetBuffer}, {@code resetAfterCommit}, {@code bufferSize} (setBufferSize(1024), getBufferSize, 3000 bytes)
- * and {@code bufferSizeAfterWrite}.
+ * The buffer and commit rules, by {@code mode}: {@code points} (where the response is committed as the servlet writes:
+ * {@code writes=N} or {@code NxK}, {@code api=stream} or {@code writer}, {@code buffer=B}), {@code
+ * flushBufferThenStatus} (isCommitted after flushBuffer, then setStatus and setHeader, which a committed response
+ * ignores), {@code flushThenHeader} (the same after the writer's flush), {@code closeThenStatus} and {@code
+ * closeStreamThenStatus} (the writer or the stream closed, then setStatus and setHeader, which the committed response
+ * ignores), {@code closeThenCookie}, {@code closeThenSession} and {@code closeThenTrailers} (the stream closed, then a
+ * cookie, a new session or trailers), {@code lengthThenStatus}, {@code lengthWriterThenStatus}, {@code
+ * lengthAfterWriteThenStatus}, {@code lengthAfterWriteThenMore} (10 bytes, setContentLength(10), one byte more), {@code
+ * lengthThenReset} and {@code lengthThenSendError} (the Content-Length set and written, which closes the response, then
+ * changes that the closed response ignores), {@code bigWrite} (isCommitted after 40000 bytes, more than the container's
+ * buffer), {@code reset}, {@code resetBuffer}, {@code resetAfterCommit}, {@code bufferSize} (setBufferSize(1024),
+ * getBufferSize, 3000 bytes) and {@code bufferSizeAfterWrite}.
  */
 public class CommitServlet extends HttpServlet {
     @Override

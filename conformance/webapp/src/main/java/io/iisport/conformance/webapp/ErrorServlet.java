@@ -8,17 +8,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Errors and redirects, by {@code mode}: {@code sendError} ({@code code}, optional {@code message}),
- * {@code writeThenSendError}, {@code flushThenSendError}, {@code throwMapped} (an exception with an
- * {@code <error-page>}), {@code throwServlet} and {@code throwRuntime} (the container's 500),
- * {@code throwAfterFlush} (the writer's "partial", flushBuffer, then a ServletException: the container aborts the
- * committed response), {@code throwMappedAfterFlush} (the same through the writer's flush and an exception with an
- * {@code <error-page>}, which the container includes after the partial body through the writer),
- * {@code writeThenThrow} (the writer's "partial", unflushed, then a ServletException), {@code writeThenThrowMapped}
- * (the stream's "partial", then an exception with an {@code <error-page>}), {@code throwAfterCommit} (40000 bytes through the stream, more than the container buffers, then a ServletException),
- * {@code throwMappedAfterCommit} (40000 characters through the writer, then an exception with an {@code <error-page>}),
- * {@code throwAfterClose} (the writer closed, then a ServletException), {@code redirect}
- * (relative) and {@code redirectAbsolute} (a path).
+ * Errors and redirects, by {@code mode}: {@code sendError} ({@code code}, optional {@code message}), {@code
+ * writeThenSendError}, {@code flushThenSendError}, {@code throwMapped} (an exception with an {@code <error-page>}),
+ * {@code throwServlet} and {@code throwRuntime} (the container's 500), {@code throwAfterFlush} (the writer's "partial",
+ * flushBuffer, then a ServletException: the container aborts the committed response), {@code throwMappedAfterFlush}
+ * (the same through the writer's flush and an exception with an {@code <error-page>}, which the container includes
+ * after the partial body through the writer), {@code writeThenThrow} (the writer's "partial", unflushed, then a
+ * ServletException), {@code writeThenThrowMapped} (the stream's "partial", then an exception with an {@code
+ * <error-page>}), {@code sendErrorThenThrow} (sendError(503), then a ServletException), {@code smallWritesThenThrow}
+ * (90 stream writes of 100 bytes, which no container commits, then a ServletException), {@code throwAfterCommit} (40000
+ * bytes through the stream, more than the container buffers, then a ServletException), {@code throwMappedAfterCommit}
+ * (40000 characters through the writer, then an exception with an {@code <error-page>}), {@code throwAfterClose} (the
+ * writer closed, then a ServletException), {@code redirect} (relative) and {@code redirectAbsolute} (a path).
  */
 public class ErrorServlet extends HttpServlet {
     @Override
@@ -64,6 +65,10 @@ public class ErrorServlet extends HttpServlet {
             case "writeThenThrowMapped" -> {
                 response.getOutputStream().write("partial\n".getBytes(StandardCharsets.US_ASCII));
                 throw new MappedException("mapped, with output in the buffer");
+            }
+            case "sendErrorThenThrow" -> {
+                response.sendError(503);
+                throw new ServletException("after sendError");
             }
             case "smallWritesThenThrow" -> {
                 for (int i = 0; i < 90; i++) {
