@@ -1,14 +1,16 @@
 package io.iisport.filter;
 
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.Locale;
 
 /**
  * Where Jetty's and Tomcat's own rules differ and the servlet behind the filter must see the container's: when a
  * response becomes committed as the servlet writes, whether a Content-Length set after the bytes closes it, whether a
- * forward needs an opaque response. The filter's buffer holds the servlet's output, so it tells the servlet
- * ({@code isCommitted()}, {@code sendError}, {@code reset}) what the container would have done with the same writes.
- * Measured on Jetty 12.1 (ee10, ee11) and Tomcat 10.1 and 11 with their default settings.
+ * forward needs an opaque response, how the container answers a servlet's exception. The filter's buffer holds the
+ * servlet's output, so it tells the servlet ({@code isCommitted()}, {@code sendError}, {@code reset}) what the
+ * container would have done with the same writes. Measured on Jetty 12.1 (ee10, ee11) and Tomcat 10.1 and 11 with
+ * their default settings.
  */
 enum ContainerRules {
     /**
@@ -136,5 +138,61 @@ enum ContainerRules {
     /** @return whether a forward must hand the container an opaque response (see {@link ForwardDispatcher}) */
     boolean opaqueForward() {
         return false;
+    }
+
+    /**
+     * The status the container answers a servlet's exception with, told by the exception alone: 400 for Tomcat's {@code
+     * BadRequestException}, the code of Tomcat's {@code InvalidParameterException} (thrown, or the cause of what was
+     * thrown: Tomcat 11 throws it from {@code getParameter} on a malformed query), as Tomcat's {@code
+     * StandardWrapperValve} does; the code of Jetty's {@code HttpException} ({@code BadMessageException}: Jetty's 400
+     * for a malformed query) anywhere in the causes, as Jetty's {@code ServletChannel} unwraps it; else 500.
+     */
+    static int statusFor(Throwable failure) {
+        if (is(failure, "org.apache.coyote.BadRequestException")) {
+            return HttpServletResponse.SC_BAD_REQUEST;
+        }
+        for (Throwable t : new Throwable[] {failure, failure.getCause()}) {
+            if (t != null && is(t, "org.apache.tomcat.util.http.InvalidParameterException")) {
+                return code(t, "getErrorCode");
+            }
+        }
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+            if (implementsJettyHttpException(t.getClass())) {
+                return code(t, "getCode");
+            }
+        }
+        return HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+    }
+
+    /** @return whether {@code t} is an instance of the class named {@code className}, by name (no container link) */
+    private static boolean is(Throwable t, String className) {
+        for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(className)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean implementsJettyHttpException(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Class<?> i : c.getInterfaces()) {
+                if (i.getName().equals("org.eclipse.jetty.http.HttpException")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static int code(Throwable t, String method) {
+        try {
+            Object code = t.getClass().getMethod(method).invoke(t);
+            return code instanceof Integer status && status >= 400 && status <= 599 ? status
+                    : HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+        }
     }
 }

@@ -180,16 +180,15 @@ final class RequestEnd {
      * lets it, leaves nothing to rethrow: the handler's failure is logged here instead.
      */
     private void afterFailure() {
-        int status = statusFor(failure);
+        int status = ContainerRules.statusFor(failure);
         FilterResponse.Parts parts = response.ifBuilt();
         IisResponse.AfterFailure outcome;
         try {
             outcome = parts == null ? IisResponse.AfterFailure.CONTAINER_ANSWERS
                     : parts.servlet().sendAfterFailure(status);
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.DEBUG, () -> "iisport: giving the output of "
-                    + HttpSyntax.printable(servletRequest.getRequestURI()) + " to the container after the handler "
-                    + "failed failed: " + e);
+            LOG.log(Level.DEBUG, () -> "iisport: the handler of " + HttpSyntax.printable(servletRequest.getRequestURI())
+                    + " failed, and giving its output to the container failed too: " + e);
             return;
         }
         if (outcome == IisResponse.AfterFailure.CONTAINER_ANSWERS) {
@@ -202,61 +201,6 @@ final class RequestEnd {
         }
     }
 
-    /**
-     * The status the container answers a handler's exception with: 400 for Tomcat's {@code BadRequestException}, the
-     * code of Tomcat's {@code InvalidParameterException} (thrown, or the cause of what was thrown: Tomcat 11 throws it
-     * from {@code getParameter} on a malformed query), as Tomcat's {@code StandardWrapperValve} does; the code of
-     * Jetty's {@code HttpException} ({@code BadMessageException}: Jetty's 400 for a malformed query) anywhere in the
-     * causes, as Jetty's {@code ServletChannel} unwraps it; else 500.
-     */
-    static int statusFor(Throwable failure) {
-        if (is(failure, "org.apache.coyote.BadRequestException")) {
-            return HttpServletResponse.SC_BAD_REQUEST;
-        }
-        for (Throwable t : new Throwable[] {failure, failure.getCause()}) {
-            if (t != null && is(t, "org.apache.tomcat.util.http.InvalidParameterException")) {
-                return code(t, "getErrorCode");
-            }
-        }
-        Throwable t = failure;
-        for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
-            if (implementsJettyHttpException(t.getClass())) {
-                return code(t, "getCode");
-            }
-        }
-        return HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
-    }
-
-    /** @return whether {@code t} is an instance of the class named {@code className}, by name (no container link) */
-    private static boolean is(Throwable t, String className) {
-        for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
-            if (c.getName().equals(className)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean implementsJettyHttpException(Class<?> type) {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            for (Class<?> i : c.getInterfaces()) {
-                if (i.getName().equals("org.eclipse.jetty.http.HttpException")) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static int code(Throwable t, String method) {
-        try {
-            Object code = t.getClass().getMethod(method).invoke(t);
-            return code instanceof Integer status && status >= 400 && status <= 599 ? status
-                    : HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            return HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
-        }
-    }
 
     /**
      * LOG_REQUEST and END_REQUEST after the notification at {@code index} ({@code -1}: from the start), then the

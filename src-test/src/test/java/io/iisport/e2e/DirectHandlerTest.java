@@ -352,7 +352,7 @@ class DirectHandlerTest {
     /**
      * A malformed query ({@code getParameter} on {@code %ZZ}): Jetty fails the servlet with its 400, and the stages
      * after the handler see that status, not a 500; Tomcat 10.1 drops the parameter and answers 200 (Tomcat 11 fails
-     * with its {@code InvalidParameterException}'s 400: see {@code RequestEndTest}).
+     * with its {@code InvalidParameterException}'s 400: see {@code ContainerRulesTest}).
      */
     @ParameterizedTest
     @EnumSource(Container.class)

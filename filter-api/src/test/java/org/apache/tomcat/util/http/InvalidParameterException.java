@@ -2,7 +2,7 @@ package org.apache.tomcat.util.http;
 
 /**
  * A stand-in with the name and shape of Tomcat 11's exception for a malformed request parameter (Tomcat is not on
- * this module's test class path), for {@code io.iisport.filter.RequestEndTest}.
+ * this module's test class path), for {@code io.iisport.filter.ContainerRulesTest}.
  */
 public class InvalidParameterException extends IllegalStateException {
     private final int errorCode;
