@@ -366,7 +366,7 @@ final class IisRequest extends HttpServletRequestWrapper {
     public RequestDispatcher getRequestDispatcher(String path) {
         RequestDispatcher dispatcher = super.getRequestDispatcher(path);
         return dispatcher == null ? null : new ForwardDispatcher(dispatcher, context.response(),
-                context.pipeline().containerRules(getServletContext()).opaqueForward());
+                context.pipeline().containerRules.opaqueForward());
     }
 
     /**

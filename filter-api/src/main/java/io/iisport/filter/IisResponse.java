@@ -41,8 +41,6 @@ final class IisResponse extends ServletIisResponse {
     /** The request, for its servlet context (read only by the servlet's calls: see {@link FilterResponse}). */
     private final HttpServletRequest request;
     private final ModulePipeline pipeline;
-    /** The container's rules, read at the first need (see {@link ContainerRules}). */
-    private ContainerRules rules;
     /** The servlet set the buffer size (Jetty's aggregation size is the buffer size then). */
     private boolean bufferSizeSet;
 
@@ -124,7 +122,7 @@ final class IisResponse extends ServletIisResponse {
         }
         encodeWriter();
         if (metadata.ending != null) {
-            if (rules().keepsSendErrorOnException()) {
+            if (pipeline.containerRules.keepsSendErrorOnException()) {
                 // Jetty: the servlet's sendError or redirect still answers; the container then finds it so.
                 output.complete();
                 return AfterFailure.CONTAINER_ANSWERS_AFTER_MODULES;
@@ -135,7 +133,7 @@ final class IisResponse extends ServletIisResponse {
         if (!view.committed()) {
             real.setStatus(status);
             metadata.ending = new DeferredEnding.HandlerFailed();
-            if (!rules().keepsUnsentBodyOnError()) {
+            if (!pipeline.containerRules.keepsUnsentBodyOnError()) {
                 // The container's error page replaces it; given to the container, it could commit the response.
                 output.clear();
             }
@@ -214,27 +212,18 @@ final class IisResponse extends ServletIisResponse {
         }
         long length = metadata.contentLength;
         if (length >= 0 && servletWritten + len > length && output.state() != ResponseOutput.State.PASS_THROUGH
-                && rules().refusesWritesPastContentLength()) {
+                && pipeline.containerRules.refusesWritesPastContentLength()) {
             throw new IllegalStateException("too much content written");
         }
         output.write(b, off, len);
         long before = servletWritten;
         servletWritten += len;
         if (view == ServletView.OPEN && output.state() == ResponseOutput.State.BUFFERING
-                && rules().commitsAt(len, before, writer != null, real.getBufferSize(), bufferSizeSet)) {
+                && pipeline.containerRules.commitsAt(len, before, writer != null, real.getBufferSize(), bufferSizeSet)) {
             // Where the container would have committed the same writes: from now on the servlet sees it committed.
             view = ServletView.COMMITTED;
         }
         closeAtContentLength();
-    }
-
-    private ContainerRules rules() {
-        ContainerRules known = rules;
-        if (known == null) {
-            known = pipeline.containerRules(request.getServletContext());
-            rules = known;
-        }
-        return known;
     }
 
     /**
@@ -254,7 +243,7 @@ final class IisResponse extends ServletIisResponse {
     @Override
     public void setContentLengthLong(long len) {
         super.setContentLengthLong(len);
-        if (len > 0 && servletWritten >= len && rules().closesAtLengthSetAfterTheBytes()) {
+        if (len > 0 && servletWritten >= len && pipeline.containerRules.closesAtLengthSetAfterTheBytes()) {
             closeAtContentLength();
         }
     }

@@ -1,6 +1,5 @@
 package io.iisport.filter;
 
-import jakarta.servlet.ServletContext;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,16 +46,18 @@ final class ModulePipeline {
      * {@link DirectHandler}).
      */
     final boolean observesHandler;
-    /** The container's rules where containers differ (see {@link ContainerRules}): known at first need. */
-    private volatile ContainerRules containerRules;
+    /** The container's rules where containers differ (see {@link ContainerRules}). */
+    final ContainerRules containerRules;
 
+    /** A pipeline with the default limits and no container's own rules (for a failed load's cleanup, and tests). */
     ModulePipeline(List<RegisteredModule> modules, int responseBufferLimit) {
         this(modules, responseBufferLimit, FilterSettings.DEFAULT_REQUEST_BODY_LIMIT,
-                FilterSettings.CONTAINER_ASYNC_TIMEOUT);
+                FilterSettings.CONTAINER_ASYNC_TIMEOUT, ContainerRules.OTHER);
     }
 
     ModulePipeline(List<RegisteredModule> modules, int responseBufferLimit, long requestBodyLimit,
-            long pendingTimeout) {
+            long pendingTimeout, ContainerRules containerRules) {
+        this.containerRules = containerRules;
         this.modules = modules.toArray(new RegisteredModule[0]);
         this.globals = new GlobalModules(this.modules);
         this.responseBufferLimit = responseBufferLimit;
@@ -112,18 +113,6 @@ final class ModulePipeline {
         return isPost ? post[stage.ordinal()] : pre[stage.ordinal()];
     }
 
-    /**
-     * @param servletContext the filter's servlet context, whose server info names the container (read once)
-     * @return the container's rules where containers differ
-     */
-    ContainerRules containerRules(ServletContext servletContext) {
-        ContainerRules known = containerRules;
-        if (known == null) {
-            known = ContainerRules.of(servletContext);
-            containerRules = known;
-        }
-        return known;
-    }
 
     /**
      * Calls every factory's and global module's {@code terminate()}, logging failures with the module's name. (On
