@@ -8,6 +8,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.net.StandardSocketOptions;
 import java.nio.channels.NetworkChannel;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -262,12 +263,15 @@ final class TomcatInternals {
         private final MethodHandle errorCode;
         private final MethodHandle closeConnection;
         private final VarHandle activeRemoteStreamCount;
+        /** {@code Http2UpgradeHandler#streams}: the connection's streams by id, a {@code Stream} while processed. */
+        private final VarHandle streams;
+        private final Class<?> streamClass;
 
         private Http2() throws ReflectiveOperationException {
             ClassLoader loader = Http11Processor.class.getClassLoader();
             String pkg = "org.apache.coyote.http2.";
             streamProcessor = Class.forName(pkg + "StreamProcessor", false, loader);
-            Class<?> streamClass = Class.forName(pkg + "Stream", false, loader);
+            streamClass = Class.forName(pkg + "Stream", false, loader);
             Class<?> handlerClass = Class.forName(pkg + "Http2UpgradeHandler", false, loader);
             Class<?> outputClass = Class.forName(pkg + "Stream$StreamOutputBuffer", false, loader);
             Class<?> exceptionClass = Class.forName(pkg + "StreamException", false, loader);
@@ -286,6 +290,23 @@ final class TomcatInternals {
             closeConnection = method(handlerClass, "closeConnection",
                     Class.forName(pkg + "Http2Exception", false, loader));
             activeRemoteStreamCount = field(handlerClass, "activeRemoteStreamCount", AtomicInteger.class);
+            streams = field(handlerClass, "streams", handlerClass.getDeclaredField("streams").getType());
+            if (!Map.class.isAssignableFrom(streams.varType())) {
+                throw new NoSuchFieldException("Http2UpgradeHandler.streams is a " + streams.varType().getName());
+            }
+        }
+
+        /**
+         * @return whether a stream of the connection is still being processed (its last frame perhaps not yet
+         * written): its entry in the connection's streams is still a {@code Stream}, not yet a {@code RecycledStream}
+         */
+        private boolean processesAStream(Object handler) {
+            for (Object stream : ((Map<?, ?>) streams.get(handler)).values()) {
+                if (streamClass.isInstance(stream)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** @return the {@code Http2Error} of the code; Tomcat has no other, so other codes are INTERNAL_ERROR */
@@ -305,11 +326,12 @@ final class TomcatInternals {
      *   <li>reset: later writes are discarded and the stream is reset, with RST_STREAM and the given code, as soon
      *   as the request returns to Tomcat, the way Tomcat cancels a stream itself ({@code Stream#doStreamCancel});
      *   codes that Tomcat's {@code Http2Error} does not define (above 0xd) are sent as INTERNAL_ERROR.</li>
-     *   <li>disconnect: once no stream of the connection is active any more (this one included), GOAWAY(NO_ERROR)
-     *   with the last stream processed, and the connection closes (TLS {@code close_notify}, then FIN), whether or
-     *   not the client answers. If a stream is still active at the first check ({@code Http2.POLL_MILLIS} after the
-     *   call; under load this one can be, its response not yet done), a GOAWAY(NO_ERROR, 2^31-1) is sent first, so
-     *   that the client opens no new stream meanwhile (RFC 9113 §6.8 allows both).</li>
+     *   <li>disconnect: once no stream of the connection is active or still being processed (this one included),
+     *   GOAWAY(NO_ERROR) with the last stream processed, and the connection closes (TLS {@code close_notify}, then
+     *   FIN), whether or not the client answers. If the streams are not done at the first check
+     *   ({@code Http2.POLL_MILLIS} after the call; under load this one can be, its response not yet done), a
+     *   GOAWAY(NO_ERROR, 2^31-1) is sent first, so that the client opens no new stream meanwhile (RFC 9113 §6.8
+     *   allows both).</li>
      *   <li>close: reset with CANCEL; once the request has returned, disconnect.</li>
      * </ul>
      */
@@ -362,7 +384,16 @@ final class TomcatInternals {
         }
     }
 
-    /** Closes an HTTP/2 connection with GOAWAY once none of its streams is active. */
+    /**
+     * Closes an HTTP/2 connection with GOAWAY once none of its streams is active or still being processed.
+     * <p>
+     * Tomcat counts a stream out of the active ones just <em>before</em> it writes the stream's last frame
+     * ({@code Http2UpgradeHandler#writeBody} calls {@code sentEndOfStream} first, in Tomcat 10.1 and 11), so the count
+     * alone can reach zero while that frame is still to be written: a GOAWAY then went out before the response's
+     * END_STREAM, and the close cut the response off. A stream's processor has written all of its frames when it
+     * replaces the stream, in the connection's map of streams, by a {@code RecycledStream}; so the connection closes
+     * once the count is zero and the map holds no {@code Stream} any more.
+     */
     private static final class GracefulClose implements Runnable {
         private final Object handler;
         private final ScheduledExecutorService executor;
@@ -384,7 +415,7 @@ final class TomcatInternals {
         public void run() {
             try {
                 AtomicInteger active = (AtomicInteger) HTTP2.activeRemoteStreamCount.get(handler);
-                if (active.get() <= 0) {
+                if (active.get() <= 0 && !HTTP2.processesAStream(handler)) {
                     onGoAway.run();
                     // GOAWAY(NO_ERROR, last stream processed), then the connection is closed.
                     HTTP2.closeConnection.invoke(handler, null);
