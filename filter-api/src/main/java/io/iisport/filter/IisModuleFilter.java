@@ -138,7 +138,18 @@ public class IisModuleFilter implements Filter {
             // A forward or include of a request this pipeline already runs for: one pipeline per request.
             chain.doFilter(request, response);
         } else {
-            new RequestRun(current, degradation, httpRequest, httpResponse).run(chain);
+            RequestRun run = new RequestRun(current, degradation, httpRequest, httpResponse);
+            if (run.start(chain)) {
+                // The servlet gets the container's own objects: called here, as any filter calls the chain (see
+                // RequestRun#start for why no frame of the filter's may be in between).
+                try {
+                    chain.doFilter(request, response);
+                } catch (IOException | ServletException | RuntimeException | Error e) {
+                    run.directHandlerFailed(e);
+                } finally {
+                    run.directHandlerReturned();
+                }
+            }
         }
     }
 

@@ -61,6 +61,10 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     /** The end, which holds what the filter rethrows to the container. */
     private final RequestEnd requestEnd;
     private Handler handler = Handler.NOT_STARTED;
+    /** On the direct path, between {@link #start} and {@link #directHandlerReturned}: the thread calling the chain. */
+    private Thread directThread;
+    /** On the direct path, likewise: the request run the thread ran before this one's handler (see DirectHandler). */
+    private IisRequest.Run directOuter;
 
     RequestRun(ModulePipeline pipeline, Degradation degradation, HttpServletRequest servletRequest,
             HttpServletResponse real) {
@@ -145,18 +149,24 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     }
 
     /**
-     * Runs the stages before the handler, the handler, and, unless the servlet went async or a module's PENDING
-     * suspended the request, the end.
+     * Runs the stages before the handler and then, unless the servlet is to get the container's own request and
+     * response ({@link DirectHandler}), the handler with the filter's objects and, unless the servlet went async or a
+     * module's PENDING suspended the request, the end.
      *
-     * <p>The servlet chain is called direct (see {@link DirectHandler}) from this method itself, one frame below the
-     * filter, as any filter calls it: the JIT inlines the servlet's code into the filter's compiled code only down to
-     * a fixed depth ({@code MaxInlineLevel}), so each frame in between leaves the servlet one level less, and a
-     * servlet whose string concatenation or lambdas no longer fit runs slower behind the filter than without it.
-     * Hence no lambda or helper around that call.
+     * <p>On the direct path the caller, {@link IisModuleFilter#doFilter}, calls the servlet chain itself, as any
+     * filter calls it, then {@link #directHandlerFailed} with what the chain threw and {@link #directHandlerReturned}
+     * in any case: no frame of the filter's lies between the filter and the servlet. The JIT inlines the servlet's code
+     * into the filter's compiled code only down to a fixed depth ({@code MaxInlineLevel}) and within a budget of
+     * inlined code, so each frame and each inlined part of the filter's own work around that call leaves the servlet
+     * less, and a servlet whose string concatenation, lambdas or container calls no longer fit runs slower behind the
+     * filter than without it.
+     *
+     * @return whether the caller must now call the servlet chain with the container's own request and response
      */
-    void run(FilterChain chain) throws IOException, ServletException {
+    boolean start(FilterChain chain) throws IOException, ServletException {
         suspension.drive();
         boolean handedOff = false;
+        boolean direct = false;
         try {
             notifier.raisePreBeginRequest();
             notifier.createModules();
@@ -166,21 +176,33 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
                 if (DirectHandler.allowed(pipeline, request, response, connection)) {
                     handler = Handler.DIRECT;
                     response.handToContainer();
-                    Thread thread = suspension.handlerStarts();
-                    IisRequest.Run outer = DirectHandler.enter(this);
-                    try {
-                        chain.doFilter(servletRequest, real);
-                    } catch (IOException | ServletException | RuntimeException | Error e) {
-                        requestEnd.handlerFailed(e);
-                    } finally {
-                        DirectHandler.exit(outer);
-                        suspension.handlerReturned(thread);
-                    }
-                    handedOff = handlerWentAsync();
+                    directThread = suspension.handlerStarts();
+                    directOuter = DirectHandler.enter(this);
+                    direct = true;
                 } else {
                     handedOff = handle(chain);
                 }
             }
+        } finally {
+            if (!direct) {
+                endUnlessHandedOff(handedOff);
+            }
+        }
+        return direct;
+    }
+
+    /** The servlet chain, called direct, threw {@code failure}: the request ends with the container's answer to it. */
+    void directHandlerFailed(Throwable failure) {
+        requestEnd.handlerFailed(failure);
+    }
+
+    /** The servlet chain, called direct, returned or threw: the end runs, unless the servlet went async. */
+    void directHandlerReturned() throws IOException, ServletException {
+        DirectHandler.exit(directOuter);
+        suspension.handlerReturned(directThread);
+        boolean handedOff = false;
+        try {
+            handedOff = handlerWentAsync();
         } finally {
             endUnlessHandedOff(handedOff);
         }
@@ -201,8 +223,8 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     }
 
     /**
-     * Runs the handler with the filter's request and response (the direct call is in {@link #run}): the servlet
-     * chain, or, after a {@code SetUrl}, a forward to the servlet mapped to the new path.
+     * Runs the handler with the filter's request and response (the direct call is the filter's, see {@link #start}):
+     * the servlet chain, or, after a {@code SetUrl}, a forward to the servlet mapped to the new path.
      *
      * @return whether the servlet went async (the end runs when it completes)
      */
