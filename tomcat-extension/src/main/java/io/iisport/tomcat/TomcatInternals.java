@@ -266,6 +266,8 @@ final class TomcatInternals {
         /** {@code Http2UpgradeHandler#streams}: the connection's streams by id, a {@code Stream} while processed. */
         private final VarHandle streams;
         private final Class<?> streamClass;
+        /** {@code Stream#getCoyoteRequest()}. */
+        private final MethodHandle streamRequest;
 
         private Http2() throws ReflectiveOperationException {
             ClassLoader loader = Http11Processor.class.getClassLoader();
@@ -291,22 +293,30 @@ final class TomcatInternals {
                     Class.forName(pkg + "Http2Exception", false, loader));
             activeRemoteStreamCount = field(handlerClass, "activeRemoteStreamCount", AtomicInteger.class);
             streams = field(handlerClass, "streams", handlerClass.getDeclaredField("streams").getType());
+            streamRequest = method(streamClass, "getCoyoteRequest");
             if (!Map.class.isAssignableFrom(streams.varType())) {
                 throw new NoSuchFieldException("Http2UpgradeHandler.streams is a " + streams.varType().getName());
             }
         }
 
         /**
-         * @return whether a stream of the connection is still being processed (its last frame perhaps not yet
-         * written): its entry in the connection's streams is still a {@code Stream}, not yet a {@code RecycledStream}
+         * Where the connection's streams are, for a graceful close. A stream's processor replaces the stream, in the
+         * connection's map of streams, by a {@code RecycledStream} once it has written all of its frames; a stream
+         * whose body goes by sendfile is never replaced (its processor returns before the file is sent), so for it only
+         * its count among the active streams tells.
          */
-        private boolean processesAStream(Object handler) {
+        private Streams streams(Object handler) throws Throwable {
+            Streams result = Streams.DONE;
             for (Object stream : ((Map<?, ?>) streams.get(handler)).values()) {
                 if (streamClass.isInstance(stream)) {
-                    return true;
+                    org.apache.coyote.Request request = (org.apache.coyote.Request) streamRequest.invoke(stream);
+                    if (request.getAttribute(org.apache.coyote.Constants.SENDFILE_FILENAME_ATTR) == null) {
+                        return Streams.PROCESSED;
+                    }
+                    result = Streams.SENDFILE;
                 }
             }
-            return false;
+            return result;
         }
 
         /** @return the {@code Http2Error} of the code; Tomcat has no other, so other codes are INTERNAL_ERROR */
@@ -384,6 +394,16 @@ final class TomcatInternals {
         }
     }
 
+    /** Where the streams of an HTTP/2 connection are, once none is active any more. */
+    private enum Streams {
+        /** Every stream's processor is done: every frame is written. */
+        DONE,
+        /** Only streams sent by sendfile are not known to be done: their last frame may still be being written. */
+        SENDFILE,
+        /** A stream's processor is not done: its last frame may not be written yet. */
+        PROCESSED
+    }
+
     /**
      * Closes an HTTP/2 connection with GOAWAY once none of its streams is active or still being processed.
      * <p>
@@ -392,7 +412,8 @@ final class TomcatInternals {
      * alone can reach zero while that frame is still to be written: a GOAWAY then went out before the response's
      * END_STREAM, and the close cut the response off. A stream's processor has written all of its frames when it
      * replaces the stream, in the connection's map of streams, by a {@code RecycledStream}; so the connection closes
-     * once the count is zero and the map holds no {@code Stream} any more.
+     * once the count is zero and the map holds no {@code Stream} any more, except streams sent by sendfile, which
+     * Tomcat does not replace and which must be inactive at two checks in a row (see {@link Streams}).
      */
     private static final class GracefulClose implements Runnable {
         private final Object handler;
@@ -400,6 +421,11 @@ final class TomcatInternals {
         private final Runnable onGoAway;
         private final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Http2.MAX_WAIT_MILLIS);
         private boolean paused;
+        /**
+         * Whether the previous check found no stream active and only sendfile streams not known to be done: a
+         * sendfile stream inactive at two checks in a row has had {@code Http2.POLL_MILLIS} to write its last frame.
+         */
+        private boolean sendfileQuiet;
 
         private GracefulClose(Object handler, ScheduledExecutorService executor, Runnable onGoAway) {
             this.handler = handler;
@@ -415,12 +441,14 @@ final class TomcatInternals {
         public void run() {
             try {
                 AtomicInteger active = (AtomicInteger) HTTP2.activeRemoteStreamCount.get(handler);
-                if (active.get() <= 0 && !HTTP2.processesAStream(handler)) {
+                Streams streams = active.get() <= 0 ? HTTP2.streams(handler) : Streams.PROCESSED;
+                if (streams == Streams.DONE || streams == Streams.SENDFILE && sendfileQuiet) {
                     onGoAway.run();
                     // GOAWAY(NO_ERROR, last stream processed), then the connection is closed.
                     HTTP2.closeConnection.invoke(handler, null);
                     return;
                 }
+                sendfileQuiet = streams == Streams.SENDFILE;
                 if (!paused) {
                     paused = true;
                     ((org.apache.coyote.http11.upgrade.InternalHttpUpgradeHandler) handler).pause();

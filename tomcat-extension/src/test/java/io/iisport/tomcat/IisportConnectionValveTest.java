@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
@@ -55,8 +56,11 @@ class IisportConnectionValveTest {
     /** Requests the servlet is running: it writes on after an action, so it can end after the client saw it. */
     private static final AtomicInteger RUNNING = new AtomicInteger();
     private static volatile CountDownLatch release = new CountDownLatch(0);
+    private static final int SENDFILE_BYTES = 60_000;
 
     private static Path baseDir;
+    /** A file over Tomcat's sendfile threshold (48 KiB) and under HTTP/2's initial flow-control window. */
+    private static Path sendfile;
     private static Tomcat tomcat;
     private static IisportConnectionValve valve;
     private static int port;
@@ -105,6 +109,17 @@ class IisportConnectionValveTest {
                         out.print("bye");
                     }
                     case "/slow-end" -> out.print("slow");
+                    case "/disconnect-sendfile" -> {
+                        disconnect.run();
+                        if (!Boolean.TRUE.equals(request.getAttribute("org.apache.tomcat.sendfile.support"))) {
+                            throw new IllegalStateException("no sendfile on this connector");
+                        }
+                        long size = Files.size(sendfile);
+                        response.setContentLengthLong(size);
+                        request.setAttribute("org.apache.tomcat.sendfile.filename", sendfile.toString());
+                        request.setAttribute("org.apache.tomcat.sendfile.start", 0L);
+                        request.setAttribute("org.apache.tomcat.sendfile.end", size);
+                    }
                     case "/wait" -> {
                         if (!release.await(10, TimeUnit.SECONDS)) {
                             throw new IllegalStateException("not released");
@@ -124,6 +139,8 @@ class IisportConnectionValveTest {
     @BeforeAll
     static void start() throws Exception {
         baseDir = Files.createTempDirectory("iisport-tomcat11");
+        sendfile = Files.write(baseDir.resolve("sendfile.txt"),
+                "x".repeat(SENDFILE_BYTES).getBytes(StandardCharsets.US_ASCII));
         tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
         Connector connector = new Connector();
@@ -360,6 +377,26 @@ class IisportConnectionValveTest {
             assertThat(frames.subList(frames.size() - 2, frames.size()), is(List.of("goaway:3:0", "eof")));
             assertThat(frames.indexOf("end:1"), greaterThan(frames.indexOf("data:1:slow")));
             assertThat(frames.indexOf("end:3"), greaterThan(frames.indexOf("data:3:bye")));
+        }
+        assertNoApplicationFailure();
+    }
+
+    /**
+     * Tomcat never replaces a stream whose body went by sendfile by a {@code RecycledStream}: the close must still
+     * follow its end at once (it waited for Tomcat's keep-alive timeout).
+     */
+    @Test
+    void h2DisconnectClosesAfterAStreamSentBySendfile() throws Exception {
+        try (RawH2 h2 = RawH2.h2c(port)) {
+            h2.get(1, "/disconnect-sendfile");
+            long start = System.nanoTime();
+            h2.readToEnd();
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            List<String> frames = withoutGracefulGoAway(h2.frames);
+            assertThat(frames.subList(frames.size() - 3, frames.size()), is(List.of("end:1", "goaway:1:0", "eof")));
+            int body = frames.stream().filter(f -> f.startsWith("data:1:")).mapToInt(f -> f.length() - 7).sum();
+            assertThat(body, is(SENDFILE_BYTES));
+            assertThat("closed after " + millis + " ms", millis, lessThan(5_000L));
         }
         assertNoApplicationFailure();
     }
