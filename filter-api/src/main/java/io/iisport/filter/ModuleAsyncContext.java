@@ -11,7 +11,8 @@ import java.io.IOException;
 
 /**
  * The {@link AsyncContext} an async servlet gets: {@link #complete()} first runs the stages after the handler and
- * the final send, then completes the container's context; a dispatch first hands what is buffered to the container
+ * the final send (after the dispatch that started the cycle returned, if it still runs), then completes the
+ * container's context; a dispatch first hands what is buffered to the container
  * (its target may be a path the filter is not mapped for); listeners get events carrying this context, so a listener
  * that completes the request through {@code event.getAsyncContext()} ends the pipeline the same way.
  */
@@ -20,6 +21,12 @@ final class ModuleAsyncContext implements AsyncContext {
     interface Ending {
         /** Ends the request (once, whoever calls first); a failure is logged, not thrown. */
         void endLogged();
+
+        /**
+         * The servlet called {@link #complete()}: ends the request, or, while the dispatch that started the async
+         * cycle still runs, once it returned (Servlet 6.0, {@code AsyncContext.complete()}).
+         */
+        void completeAsked();
 
         /** An async dispatch is about to happen: what is buffered goes to the container. */
         void beforeDispatch();
@@ -50,7 +57,7 @@ final class ModuleAsyncContext implements AsyncContext {
     @Override
     public void complete() {
         try {
-            context.endLogged();
+            context.completeAsked();
         } finally {
             delegate.complete();
         }

@@ -6,6 +6,12 @@ package io.iisport.filter;
  */
 enum RequestPhase {
     RUNNING,
+    /**
+     * The servlet completed its async cycle ({@code AsyncContext.complete()}) while the dispatch that started it still
+     * runs: as the Servlet spec defers such a completion until that dispatch returned to the container, the end
+     * follows the handler's return, so that what the servlet writes until then is sent.
+     */
+    COMPLETE_ASKED,
     /** The stages before the handler ended after a PENDING: the handler runs in the ASYNC dispatch asked for. */
     HANDLER_DISPATCH,
     ASYNC,

@@ -253,15 +253,21 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
      * another thread already ended it) and the end runs when the servlet completes.
      */
     private boolean handlerWentAsync() {
+        if (requestEnd.changePhase(RequestPhase.COMPLETE_ASKED, RequestPhase.RUNNING)) {
+            // The servlet completed its async cycle during the dispatch: the end follows now, on this thread.
+            return false;
+        }
         boolean async = requestEnd.failure() == null && request.isAsyncStarted();
         if (async && handler == Handler.DIRECT) {
             // The servlet's async cycle was started without the filter's request: its end is followed from here.
             async = DirectHandler.follow(servletRequest, started -> cycles().follow(started));
         }
-        if (async) {
-            // Unless another thread already ended it.
-            requestEnd.changePhase(RequestPhase.RUNNING, RequestPhase.ASYNC);
+        if (async && !requestEnd.changePhase(RequestPhase.RUNNING, RequestPhase.ASYNC)
+                && requestEnd.changePhase(RequestPhase.COMPLETE_ASKED, RequestPhase.RUNNING)) {
+            // Completed on another thread meanwhile, while this dispatch still ran: the end follows now, here.
+            return false;
         }
+        // Else ASYNC, unless another thread already ended it.
         return async;
     }
 
@@ -424,6 +430,14 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     @Override
     public void endLogged() {
         requestEnd.log(end());
+    }
+
+    @Override
+    public void completeAsked() {
+        if (!requestEnd.changePhase(RequestPhase.RUNNING, RequestPhase.COMPLETE_ASKED)) {
+            // The dispatch that started the async cycle returned (ASYNC), or the request already ends.
+            endLogged();
+        }
     }
 
     /** The end, once (see {@link RequestEnd#end}); what the filter must rethrow, or {@code null}. */

@@ -73,6 +73,10 @@ public final class Catalogue {
 
         // startAsync.
         cases.add(get("async.thread", "{p}/async?mode=thread", "startAsync; another thread writes and completes"));
+        cases.add(get("async.completeInDispatch", "{p}/async?mode=completeInDispatch",
+                "startAsync, a write, complete(), a write, all in the dispatch that started it"));
+        cases.add(get("async.completeDuringDispatch", "{p}/async?mode=completeDuringDispatch",
+                "another thread writes and completes while the dispatch that started async runs, which then writes"));
         cases.add(get("async.events.h1", "{p}/async?mode=events",
                 "startAsync; another thread writes three flushed events 300 ms apart").timedBy("\n\n"));
         cases.add(h2("async.events.h2c", "{p}/async?mode=events", "the same over h2c").timedBy("\n\n"));
@@ -92,6 +96,8 @@ public final class Catalogue {
         cases.add(get("dispatch.include", "{p}/dispatch?mode=include", "BEFORE-, an included servlet, -AFTER"));
         cases.add(get("dispatch.include.static", "{p}/dispatch?mode=includeStatic",
                 "BEFORE-, an included 11-byte static file, -AFTER"));
+        cases.add(get("dispatch.include.staticLarge", "{p}/dispatch?mode=includeStaticLarge",
+                "BEFORE-, an included 66000-byte static file, -AFTER"));
 
         // sendError, sendRedirect, error pages.
         cases.add(get("error.sendError.404", "{p}/error?mode=sendError&code=404", "sendError(404): the container's page"));

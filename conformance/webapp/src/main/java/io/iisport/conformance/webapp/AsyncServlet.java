@@ -8,9 +8,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
- * {@code startAsync} uses, by {@code mode}: {@code thread} (another thread writes and completes), {@code events}
+ * {@code startAsync} uses, by {@code mode}: {@code completeInDispatch} (a write, complete(), a write, in the
+ * dispatch), {@code completeDuringDispatch} (another thread writes and completes, then the dispatch writes),
+ * {@code thread} (another thread writes and completes), {@code events}
  * (another thread writes three flushed events 300 ms apart, then completes), {@code dispatch} (dispatch to
  * {@code /<prefix>/target}, a path the filter maps), {@code dispatchUnmapped} (to {@code /u/target}, which it does
  * not), {@code timeout} (nothing happens until the 200 ms timeout: the container's error), and {@code ticker}
@@ -26,6 +30,34 @@ public class AsyncServlet extends HttpServlet {
         response.setContentType("text/plain");
         AsyncContext async = request.startAsync();
         switch (mode) {
+            case "completeInDispatch" -> {
+                // Jetty's default servlet does this when it sends a large file, also within an include.
+                response.getWriter().write("before complete-");
+                async.complete();
+                response.getWriter().write("after complete, in the same dispatch\n");
+            }
+            case "completeDuringDispatch" -> {
+                CountDownLatch completed = new CountDownLatch(1);
+                async.start(() -> {
+                    try {
+                        async.getResponse().getWriter().write("another thread wrote and completed-");
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    } finally {
+                        async.complete();
+                        completed.countDown();
+                    }
+                });
+                try {
+                    if (!completed.await(5, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the other thread did not complete");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+                response.getWriter().write("then the dispatch that started it wrote\n");
+            }
             case "thread" -> async.start(() -> {
                 Params.sleep(20);
                 try {

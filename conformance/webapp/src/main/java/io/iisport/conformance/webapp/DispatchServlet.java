@@ -10,8 +10,8 @@ import java.io.PrintWriter;
 /**
  * RequestDispatcher uses, by {@code mode}: {@code forward} (after buffered output, which the forward discards),
  * {@code forwardThenWrite} (writes after the forward returned), {@code forwardStatic} (to a static file),
- * {@code include} (a servlet between two writes) and {@code includeStatic} (an 11-byte static file between two
- * writes). The targets are under {@code /u/}, which the filter does not map.
+ * {@code include} (a servlet between two writes), {@code includeStatic} and {@code includeStaticLarge} (an 11-byte
+ * and a 66000-byte static file between two writes). The targets are under {@code /u/}, which the filter does not map.
  */
 public class DispatchServlet extends HttpServlet {
     @Override
@@ -42,6 +42,12 @@ public class DispatchServlet extends HttpServlet {
                 response.getWriter().write("BEFORE-");
                 request.getRequestDispatcher("/u/static/small.txt").include(request, response);
                 response.getWriter().write("-AFTER");
+            }
+            case "includeStaticLarge" -> {
+                response.setContentType("text/html;charset=UTF-8");
+                response.getWriter().println("<html>BEFORE-");
+                request.getRequestDispatcher("/u/static/data.txt").include(request, response);
+                response.getWriter().println("-AFTER</html>");
             }
             default -> throw new IllegalArgumentException("unknown mode=" + mode);
         }
