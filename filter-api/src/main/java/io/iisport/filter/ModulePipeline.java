@@ -113,7 +113,6 @@ final class ModulePipeline {
         return isPost ? post[stage.ordinal()] : pre[stage.ordinal()];
     }
 
-
     /**
      * Calls every factory's and global module's {@code terminate()}, logging failures with the module's name. (On
      * filter destroy, {@link GlobalModules#applicationStop()} comes first.)

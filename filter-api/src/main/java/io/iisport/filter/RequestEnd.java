@@ -201,7 +201,6 @@ final class RequestEnd {
         }
     }
 
-
     /**
      * LOG_REQUEST and END_REQUEST after the notification at {@code index} ({@code -1}: from the start), then the
      * modules' disposal and the release of the request's resources.

@@ -263,7 +263,7 @@ final class TomcatInternals {
         private final MethodHandle errorCode;
         private final MethodHandle closeConnection;
         private final VarHandle activeRemoteStreamCount;
-        /** {@code Http2UpgradeHandler#streams}: the connection's streams by id, a {@code Stream} while processed. */
+        /** {@code Http2UpgradeHandler#streams}: the streams by id, a {@code Stream} while being processed. */
         private final VarHandle streams;
         private final Class<?> streamClass;
         /** {@code Stream#getCoyoteRequest()}. */
@@ -311,7 +311,7 @@ final class TomcatInternals {
                 if (streamClass.isInstance(stream)) {
                     org.apache.coyote.Request request = (org.apache.coyote.Request) streamRequest.invoke(stream);
                     if (request.getAttribute(org.apache.coyote.Constants.SENDFILE_FILENAME_ATTR) == null) {
-                        return Streams.PROCESSED;
+                        return Streams.PROCESSING;
                     }
                     result = Streams.SENDFILE;
                 }
@@ -401,7 +401,7 @@ final class TomcatInternals {
         /** Only streams sent by sendfile are not known to be done: their last frame may still be being written. */
         SENDFILE,
         /** A stream's processor is not done: its last frame may not be written yet. */
-        PROCESSED
+        PROCESSING
     }
 
     /**
@@ -441,7 +441,7 @@ final class TomcatInternals {
         public void run() {
             try {
                 AtomicInteger active = (AtomicInteger) HTTP2.activeRemoteStreamCount.get(handler);
-                Streams streams = active.get() <= 0 ? HTTP2.streams(handler) : Streams.PROCESSED;
+                Streams streams = active.get() <= 0 ? HTTP2.streams(handler) : Streams.PROCESSING;
                 if (streams == Streams.DONE || streams == Streams.SENDFILE && sendfileQuiet) {
                     onGoAway.run();
                     // GOAWAY(NO_ERROR, last stream processed), then the connection is closed.
