@@ -8,12 +8,14 @@ import java.util.function.Consumer;
 /**
  * The handler called with the container's own request and response (a request run's {@code Handler.DIRECT}): what IIS
  * gives for free — a notification no module subscribed to costs nothing — applied to the response path. When no
- * module is subscribed to a notification raised once the handler started (the stages after it, {@code
- * RQ_SEND_RESPONSE}, {@code RQ_LOG_REQUEST}, {@code RQ_END_REQUEST}), nothing can read or change the servlet's output
- * through the pipeline, so the filter does not buffer it: if the modules also left the request and response as the
- * container has them, the servlet runs exactly as without the filter, and only the end (the modules' disposal, the
- * stored contexts' cleanup) follows it. Request filtering, IP restriction, authorization and URL rewrite modules that
- * changed nothing for this request have that shape.
+ * module is subscribed to a notification raised once the handler started and before the response is sent (the stages
+ * after the handler, {@code RQ_SEND_RESPONSE}), nothing can change the servlet's output through the pipeline before
+ * the client gets it, so the filter does not buffer it: if the modules also left the request and response as the
+ * container has them, the servlet runs exactly as without the filter, and only the end follows it —
+ * {@code RQ_LOG_REQUEST} and {@code RQ_END_REQUEST}, whose modules read the response as the container has it (status,
+ * headers) and change nothing of it, as in IIS once the response was sent, then the modules' disposal and the stored
+ * contexts' cleanup. Request filtering, IP restriction, authorization, URL rewrite and logging modules that changed
+ * nothing for this request have that shape.
  *
  * <p>Whatever a module did before the handler that the servlet must see through the filter's objects keeps them: a
  * request header or server variable written as a header, {@code SetUrl}, a body read or inserted, a status, error
@@ -41,7 +43,7 @@ final class DirectHandler {
      */
     static boolean allowed(ModulePipeline pipeline, IisRequest request, FilterResponse response,
             ConnectionControl connection) {
-        return !pipeline.observesHandler && request.asTheContainerHasIt() && response.untouched()
+        return !pipeline.editsHandlerOutput && request.asTheContainerHasIt() && response.untouched()
                 && connection.leavesResponseAlone();
     }
 

@@ -11,10 +11,31 @@ import jakarta.servlet.http.HttpServletResponse;
  *
  * <p>A request whose modules never look at the response and whose servlet gets the container's own objects (see
  * {@link DirectHandler}) never builds them. Any thread may build them (a module's thread may call
- * {@code getResponse()} while the request runs): once the handler writes to the container's response
- * ({@link #handToContainer()}), the output built after that writes there too.
+ * {@code getResponse()} while the request runs, and a {@code RQ_LOG_REQUEST} module after the final send): objects
+ * built late take the {@link Course} the response has come to.
  */
 final class FilterResponse {
+
+    /**
+     * Where the response goes, in this order; a response the filter sends goes from {@code FILTER} to {@code ENDED}.
+     * Changed by the thread that drives the request; read by any that builds the objects.
+     */
+    enum Course {
+        /** Through the filter's output: its buffer, its sends, its final send. */
+        FILTER,
+        /**
+         * The handler writes to the container's own response ({@link #handToContainer()}): writes that still come to
+         * the filter's output go to the container's.
+         */
+        CONTAINER,
+        /**
+         * The handler wrote to the container's own response and is done with it ({@link #containerSends()}): the
+         * container sends it, and the filter's output discards what it is given, as after its own final send.
+         */
+        CONTAINER_SENDS,
+        /** The request ended ({@link #requestEnded()}): everything is discarded, and the request refuses calls. */
+        ENDED
+    }
 
     /** The built objects. */
     record Parts(ResponseOutput output, ModuleResponse modules, IisResponse servlet) {
@@ -37,10 +58,8 @@ final class FilterResponse {
     private final ModulePipeline pipeline;
     private final SendResponse sendResponse;
     private volatile Parts parts;
-    /** The handler writes to the container's own response. */
-    private volatile boolean handedToContainer;
-    /** The request ended: objects built from now on discard what they are given (see {@link #requestEnded()}). */
-    private volatile boolean requestEnded;
+    /** Written, then {@link #parts} read; {@link #get()} does the opposite: objects built meanwhile see it either way. */
+    private volatile Course course = Course.FILTER;
 
     FilterResponse(HttpServletRequest servletRequest, HttpServletResponse real, IisRequest request,
             ConnectionControl connection, ModulePipeline pipeline, SendResponse sendResponse) {
@@ -63,15 +82,25 @@ final class FilterResponse {
                     parts = built;
                 }
             }
-            if (handedToContainer) {
-                built.output().handToContainer();
-            }
-            if (requestEnded) {
-                built.output().requestEnded();
-            }
+            take(built.output(), course);
         }
         return built;
     }
+
+    /** Brings {@code output} to {@code now}, the course the response has come to (idempotent). */
+    private static void take(ResponseOutput output, Course now) {
+        switch (now) {
+            case FILTER -> {
+            }
+            case CONTAINER -> output.handToContainer();
+            case CONTAINER_SENDS -> {
+                output.handToContainer();
+                output.leftToContainer();
+            }
+            case ENDED -> output.requestEnded();
+        }
+    }
+
 
     /**
      * The request ended, and the container may recycle its request and response for another request: the output,
@@ -82,10 +111,14 @@ final class FilterResponse {
      */
     void requestEnded() {
         request.ended();
-        requestEnded = true;
+        changeCourse(Course.ENDED);
+    }
+
+    private void changeCourse(Course to) {
+        course = to;
         Parts built = parts;
         if (built != null) {
-            built.output().requestEnded();
+            take(built.output(), to);
         }
     }
 
@@ -95,11 +128,18 @@ final class FilterResponse {
     }
 
     /**
-     * @return the objects whose output the final send completes: {@code null} when the handler wrote to the
-     *     container's own response and nothing built them (the container completes its response itself)
+     * The final send, if the handler wrote to the container's own response: the container sends it as it has it, and
+     * the filter's output, built now or later (a {@code RQ_LOG_REQUEST} module's {@code GetResponse()}), discards
+     * what it is given, as IIS does once the response was sent.
+     *
+     * @return whether the container sends the response; {@code false}: the filter makes the final send
      */
-    Parts forFinalSend() {
-        return handedToContainer ? parts : get();
+    boolean containerSends() {
+        if (course != Course.CONTAINER) {
+            return false;
+        }
+        changeCourse(Course.CONTAINER_SENDS);
+        return true;
     }
 
     /** @return whether neither a module nor the servlet decided or wrote anything of the response yet */
@@ -113,11 +153,7 @@ final class FilterResponse {
      * the filter's output, built now or later, go to the container's.
      */
     void handToContainer() {
-        handedToContainer = true;
-        Parts built = parts;
-        if (built != null) {
-            built.output().handToContainer();
-        }
+        changeCourse(Course.CONTAINER);
     }
 
     private Parts build() {

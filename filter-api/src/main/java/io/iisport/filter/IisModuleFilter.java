@@ -53,10 +53,11 @@ import java.util.function.LongSupplier;
  * servlet that throws: LOG_REQUEST and END_REQUEST run with status 500, the buffered body is dropped and the
  * exception goes on to the container, whose error handling applies.
  *
- * <p>The servlet's output is buffered for the modules (up to {@code responseBufferLimit}) only when one can see it:
- * when no module of this filter is subscribed to a notification raised once the handler started (the stages after it,
- * SEND_RESPONSE, LOG_REQUEST, END_REQUEST), and the modules changed nothing before the handler that the servlet must
- * see through the filter (a request header, {@code SetUrl}, the request body, the status or error details, an entity
+ * <p>The servlet's output is buffered for the modules (up to {@code responseBufferLimit}) only when one can change it
+ * before it is sent: when no module of this filter is subscribed to a notification raised once the handler started
+ * and before the send (the stages after the handler, SEND_RESPONSE; LOG_REQUEST and END_REQUEST come once IIS sent the
+ * response, and read it as the container sends it), and the modules changed nothing before the handler that the
+ * servlet must see through the filter (a request header, {@code SetUrl}, the request body, the status or error details, an entity
  * chunk, a trailer, {@code disableBuffering}, a flush, a reset), the servlet gets the container's own request and
  * response and runs as without the filter; the modules are still disposed when the request ends.
  *

@@ -40,12 +40,13 @@ final class ModulePipeline {
     /** For each section (by ordinal), the indexes of its notifications some module is subscribed to, ascending. */
     private final int[][] subscribedInSection = new int[Stage.Section.values().length][];
     /**
-     * Whether a module is subscribed to a notification raised once the handler started (the stages after it,
-     * {@code RQ_SEND_RESPONSE}, {@code RQ_LOG_REQUEST}, {@code RQ_END_REQUEST}): only then can a module see or change
-     * what the servlet does, and only then must the servlet get the filter's request and response (see
-     * {@link DirectHandler}).
+     * Whether a module is subscribed to a notification raised once the handler started and before the response is
+     * sent (the stages after the handler, {@code RQ_SEND_RESPONSE}): only then can a module see or change what the
+     * servlet writes before the client gets it, and only then must the servlet get the filter's request and response
+     * (see {@link DirectHandler}). {@code RQ_LOG_REQUEST} and {@code RQ_END_REQUEST} come once the response was sent
+     * (IIS sends it before them): their modules read the response as the container has it, and change nothing of it.
      */
-    final boolean observesHandler;
+    final boolean editsHandlerOutput;
     /** The container's rules where containers differ (see {@link ContainerRules}). */
     final ContainerRules containerRules;
 
@@ -71,9 +72,8 @@ final class ModulePipeline {
             subscribedInSection[section.ordinal()] = IntStream.range(0, section.size())
                     .filter(i -> order(section.stage(i), section.post(i)).length > 0).toArray();
         }
-        this.observesHandler = pre[Stage.SEND_RESPONSE.ordinal()].length > 0
-                || subscribedIn(Stage.Section.AFTER_HANDLER).length > 0
-                || subscribedIn(Stage.Section.FINAL).length > 0;
+        this.editsHandlerOutput = pre[Stage.SEND_RESPONSE.ordinal()].length > 0
+                || subscribedIn(Stage.Section.AFTER_HANDLER).length > 0;
     }
 
     /**

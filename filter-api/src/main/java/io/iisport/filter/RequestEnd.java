@@ -156,13 +156,19 @@ final class RequestEnd {
         return finalStages(index, status, false);
     }
 
+    /**
+     * The final send: the filter's, or the container's for a response the handler wrote to itself (see
+     * {@link DirectHandler}); after a failure, what the container answers it with.
+     */
     private void finalSend() {
-        if (failure == null) {
+        if (response.containerSends()) {
+            if (failure != null && !real.isCommitted()) {
+                // The status the container answers with, for the modules' RQ_LOG_REQUEST.
+                real.setStatus(ContainerRules.statusFor(failure));
+            }
+        } else if (failure == null) {
             try {
-                FilterResponse.Parts parts = response.forFinalSend();
-                if (parts != null) {
-                    parts.servlet().complete();
-                }
+                response.get().servlet().complete();
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.DEBUG, () -> "iisport: final send of "
                         + HttpSyntax.printable(servletRequest.getRequestURI()) + " failed: " + e);

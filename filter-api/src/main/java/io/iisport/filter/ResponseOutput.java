@@ -294,6 +294,11 @@ final class ResponseOutput {
         return state == State.BUFFERING && !handedOver && body.size() == 0;
     }
 
+    /** See {@link ResponseSender#leftToContainer()}. */
+    void leftToContainer() {
+        sender.leftToContainer();
+    }
+
     /** The container's output is closed after the final send (see {@link ResponseSender#finishOnWire}). */
     void finishOnWire() {
         sender.finishOnWire();

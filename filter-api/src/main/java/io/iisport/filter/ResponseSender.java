@@ -16,6 +16,7 @@ import java.util.function.BooleanSupplier;
  *   OPEN --send, flush--&gt; IN_SEND_RESPONSE --the modules returned--&gt; OPEN
  *     |                   (their writes only fill the buffer)
  *     +--complete()--&gt; (RQ_SEND_RESPONSE, as above) --&gt; COMPLETED: every later write is discarded
+ *     +--leftToContainer()--&gt; LEFT_TO_CONTAINER: the same, without a send of its own
  * </pre>
  */
 final class ResponseSender {
@@ -33,7 +34,12 @@ final class ResponseSender {
         /** {@code RQ_SEND_RESPONSE} modules are running: their writes only fill the buffer. */
         IN_SEND_RESPONSE,
         /** The final send was made. */
-        COMPLETED
+        COMPLETED,
+        /**
+         * The handler wrote to the container's own response, which the container sends: nothing is sent from here,
+         * and every later write is discarded, as after the final send.
+         */
+        LEFT_TO_CONTAINER
     }
 
     /** The request, for the custom error page's attributes. */
@@ -79,13 +85,24 @@ final class ResponseSender {
         return state == State.IN_SEND_RESPONSE;
     }
 
+    /** @return whether the response was sent whole: the final send was made, or left to the container */
     boolean isCompleted() {
-        return state == State.COMPLETED;
+        return state == State.COMPLETED || state == State.LEFT_TO_CONTAINER;
     }
 
     /** @return whether writes are discarded: a reset or close was asked, the final send was made, or the request ended */
     boolean discarding() {
-        return state == State.COMPLETED || connection.isAborted() || requestEnded;
+        return isCompleted() || connection.isAborted() || requestEnded;
+    }
+
+    /**
+     * The final send of a response the handler wrote to the container's own (see {@link DirectHandler}): the container
+     * sends it as it has it; from now on this output discards what it is given, as after its own final send.
+     */
+    void leftToContainer() {
+        if (state == State.OPEN) {
+            state = State.LEFT_TO_CONTAINER;
+        }
     }
 
     /** The request ended: everything later is discarded (see {@link #requestEnded}). */
@@ -221,7 +238,7 @@ final class ResponseSender {
      *     with its Content-Length then (Jetty and Tomcat frame a response they complete uncommitted so)
      */
     void complete(BooleanSupplier blank, boolean nonBlocking, boolean wholeBody) throws IOException {
-        if (state == State.COMPLETED) {
+        if (isCompleted()) {
             return;
         }
         if (connection.isAborted()) {
@@ -266,6 +283,9 @@ final class ResponseSender {
      * After the final send, while the request's last notifications wait for a module ({@code RQ_NOTIFICATION_PENDING}
      * in LOG_REQUEST or END_REQUEST): the container's output is closed, so that the client has the whole response
      * now, as IIS sends it before {@code RQ_LOG_REQUEST}. A failure (the client gone) is logged; the request goes on.
+     * Not for a response {@link #leftToContainer() left to the container}: the servlet may have left it to the
+     * container's error handling (a {@code sendError} the container renders once the request completes), which a close
+     * would cut short; the container sends it when the module completes.
      */
     void finishOnWire() {
         if (state != State.COMPLETED || connection.isAborted()) {

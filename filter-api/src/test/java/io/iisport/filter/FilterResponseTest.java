@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.sameInstance;
 
+import io.iisport.httpserv.HttpDataChunk;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -48,15 +49,49 @@ class FilterResponseTest {
     }
 
     @Test
-    void theFinalSendBuildsTheResponseUnlessTheHandlerWroteToTheContainers() {
+    void theContainerSendsOnlyAResponseTheHandlerWroteToItself() {
         FilterResponse buffered = filterResponse();
-        assertThat("a module finished the request without looking at the response", buffered.forFinalSend(),
-                notNullValue());
+        assertThat("a module finished the request without looking at the response: the filter sends",
+                buffered.containerSends(), is(false));
 
         FilterResponse direct = filterResponse();
         direct.handToContainer();
-        assertThat(direct.forFinalSend(), nullValue());
-        assertThat(direct.ifBuilt(), nullValue());
+        assertThat(direct.containerSends(), is(true));
+        assertThat("nothing built for it", direct.ifBuilt(), nullValue());
+        assertThat("once", direct.containerSends(), is(false));
+    }
+
+    @Test
+    void onceTheContainerSendsTheHandlersResponseAModuleReadsItAndChangesNothing() throws IOException {
+        // RQ_LOG_REQUEST after a handler that wrote to the container's own response: IIS has sent the response by
+        // then, so a module reads it as it is and its changes go nowhere, whether it built its objects before or after.
+        real.setStatus(201);
+        real.setHeader("X-Servlet", "yes");
+        real.getOutputStream().write("servlet".getBytes(StandardCharsets.US_ASCII));
+        FilterResponse builtBefore = filterResponse();
+        FilterResponse.Parts early = builtBefore.get();
+        builtBefore.handToContainer();
+        builtBefore.containerSends();
+        FilterResponse builtAfter = filterResponse();
+        builtAfter.handToContainer();
+        builtAfter.containerSends();
+        FilterResponse.Parts late = builtAfter.get();
+
+        for (FilterResponse.Parts parts : List.of(early, late)) {
+            assertThat(parts.modules().getStatus(), is(201));
+            assertThat(parts.modules().getHeader("X-Servlet"), is("yes"));
+            parts.modules().setHeader("X-Late", "1", true);
+            parts.modules().setStatus(503, "Late");
+            parts.modules().clear();
+            parts.modules().writeEntityChunks(new HttpDataChunk[] {HttpDataChunk.fromMemory(
+                    "module".getBytes(StandardCharsets.US_ASCII))}, false, false);
+            parts.modules().flush(false, true);
+            assertThat(parts.output().isCompleted(), is(true));
+        }
+        assertThat(real.getHeader("X-Late"), nullValue());
+        assertThat(real.getStatus(), is(201));
+        assertThat(real.getContentAsString(), is("servlet"));
+        assertThat("the container commits it when it completes the request", real.isCommitted(), is(false));
     }
 
     @Test
@@ -94,7 +129,8 @@ class FilterResponseTest {
         parts.servlet().getOutputStream().write("late".getBytes(StandardCharsets.US_ASCII));
 
         assertThat(real.getContentAsString(), is("late"));
-        assertThat(response.forFinalSend(), sameInstance(parts));
+        assertThat(response.containerSends(), is(true));
+        assertThat(parts.output().isCompleted(), is(true));
     }
 
     @Test

@@ -27,20 +27,27 @@ class ModulePipelineTest {
     }
 
     @Test
-    void notificationsBeforeTheHandlerDoNotObserveIt() {
-        assertThat(pipeline(RQ_BEGIN_REQUEST | RQ_AUTHORIZE_REQUEST, RQ_BEGIN_REQUEST).observesHandler, is(false));
+    void notificationsBeforeTheHandlerDoNotEditItsOutput() {
+        assertThat(pipeline(RQ_BEGIN_REQUEST | RQ_AUTHORIZE_REQUEST, RQ_BEGIN_REQUEST).editsHandlerOutput, is(false));
         // Modules subscribed to EXECUTE_REQUEST_HANDLER run before the servlet.
-        assertThat(pipeline(RQ_EXECUTE_REQUEST_HANDLER, 0).observesHandler, is(false));
+        assertThat(pipeline(RQ_EXECUTE_REQUEST_HANDLER, 0).editsHandlerOutput, is(false));
     }
 
     @Test
-    void everyNotificationOnceTheHandlerStartedObservesIt() {
-        assertThat(pipeline(0, RQ_EXECUTE_REQUEST_HANDLER).observesHandler, is(true));
-        assertThat(pipeline(RQ_RELEASE_REQUEST_STATE, 0).observesHandler, is(true));
-        assertThat(pipeline(0, RQ_UPDATE_REQUEST_CACHE).observesHandler, is(true));
-        assertThat(pipeline(RQ_SEND_RESPONSE, 0).observesHandler, is(true));
-        assertThat(pipeline(RQ_LOG_REQUEST, 0).observesHandler, is(true));
-        assertThat(pipeline(0, RQ_END_REQUEST).observesHandler, is(true));
-        assertThat(pipeline(RQ_BEGIN_REQUEST | RQ_END_REQUEST, 0).observesHandler, is(true));
+    void notificationsAfterTheResponseWasSentDoNotEditItsOutput() {
+        // IIS sends the response before RQ_LOG_REQUEST: those modules read it as it was sent.
+        assertThat(pipeline(RQ_LOG_REQUEST, 0).editsHandlerOutput, is(false));
+        assertThat(pipeline(0, RQ_END_REQUEST).editsHandlerOutput, is(false));
+        assertThat(pipeline(RQ_BEGIN_REQUEST | RQ_LOG_REQUEST | RQ_END_REQUEST, RQ_LOG_REQUEST).editsHandlerOutput,
+                is(false));
+    }
+
+    @Test
+    void everyNotificationBetweenTheHandlersStartAndTheSendEditsItsOutput() {
+        assertThat(pipeline(0, RQ_EXECUTE_REQUEST_HANDLER).editsHandlerOutput, is(true));
+        assertThat(pipeline(RQ_RELEASE_REQUEST_STATE, 0).editsHandlerOutput, is(true));
+        assertThat(pipeline(0, RQ_UPDATE_REQUEST_CACHE).editsHandlerOutput, is(true));
+        assertThat(pipeline(RQ_SEND_RESPONSE, 0).editsHandlerOutput, is(true));
+        assertThat(pipeline(RQ_SEND_RESPONSE | RQ_END_REQUEST, 0).editsHandlerOutput, is(true));
     }
 }

@@ -111,9 +111,10 @@ public final class Scripted implements RegisterModule {
         script.registered = true;
         int mask = Script.mask(script.steps);
         int postMask = Script.mask(script.postSteps);
-        // A module with nothing to do still subscribes, to RQ_END_REQUEST, so that it can be listed.
+        // A module with nothing to do still subscribes, to RQ_SEND_RESPONSE, so that it can be listed and the servlet
+        // gets the filter's objects (their path is what such tests are about; see DirectHandler for the other).
         moduleInfo.setRequestNotifications(() -> new Module(script),
-                (mask | postMask) == 0 ? RequestNotification.RQ_END_REQUEST : mask, postMask);
+                (mask | postMask) == 0 ? RequestNotification.RQ_SEND_RESPONSE : mask, postMask);
     }
 
     private static final class Module extends EveryNotification {

@@ -16,6 +16,7 @@ import io.iisport.httpserv.HttpDataChunk;
 import io.iisport.httpserv.IHttpContext;
 import io.iisport.httpserv.IHttpEventProvider;
 import io.iisport.httpserv.IHttpModuleRegistrationInfo;
+import io.iisport.httpserv.IHttpResponse;
 import io.iisport.httpserv.IHttpServer;
 import io.iisport.httpserv.RegisterModule;
 import io.iisport.httpserv.RequestNotification;
@@ -66,11 +67,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A pipeline whose modules act only before the handler (the shape of request filtering, IP restriction and URL
- * rewrite modules) hands the servlet the container's own request and response, on Jetty 12 and Tomcat: the servlet
- * runs exactly as without the filter, while the modules' disposal still follows the request's end (after an async
- * completion too) and forwards and async dispatches stay one request for the pipeline. As soon as a module changed
- * something the servlet must see through the filter (a request header, the URL, a body chunk, the status), or a
- * module is subscribed to a notification after the handler, the servlet gets the filter's objects.
+ * rewrite modules), or read the response only once it was sent (RQ_LOG_REQUEST and RQ_END_REQUEST: logging modules),
+ * hands the servlet the container's own request and response, on Jetty 12 and Tomcat: the servlet runs exactly as
+ * without the filter, while the modules' last notifications and disposal still follow the request's end (after an
+ * async completion too) and forwards and async dispatches stay one request for the pipeline. As soon as a module
+ * changed something the servlet must see through the filter (a request header, the URL, a body chunk, the status), or
+ * a module is subscribed to a notification between the handler's start and the send, the servlet gets the filter's
+ * objects.
  */
 class DirectHandlerTest {
     /** What the modules and servlets did, in order. */
@@ -90,16 +93,18 @@ class DirectHandlerTest {
     private static Tomcat tomcat;
 
     /**
-     * The module filters: BEGIN_REQUEST alone on /d/* and /c/*, BEGIN_REQUEST and END_REQUEST on /w/*, SEND_RESPONSE
-     * on /s/*. On /c/* and
-     * /b/* (no module filter) {@link CommitFirst} runs before them.
+     * The module filters: BEGIN_REQUEST alone on /d/* and /c/*, BEGIN_REQUEST and END_REQUEST on /w/*, BEGIN_REQUEST
+     * and LOG_REQUEST with END_REQUEST on /l/*, SEND_RESPONSE on /s/*, BEGIN_REQUEST and SEND_RESPONSE on /f/*. On
+     * /c/* and /b/* (no module filter) {@link CommitFirst} runs before them.
      */
     private static Map<String, String> filters() {
         Map<String, String> filters = new LinkedHashMap<>();
         filters.put("/d/*", "Begin=" + BeginModule.class.getName());
         filters.put("/w/*", "Begin=" + BeginModule.class.getName() + "\nEnd=" + EndModule.class.getName());
+        filters.put("/l/*", "Begin=" + BeginModule.class.getName() + "\nLog=" + LogModule.class.getName());
         filters.put("/c/*", "Begin=" + BeginModule.class.getName());
         filters.put("/s/*", "Send=" + SendModule.class.getName());
+        filters.put("/f/*", "Begin=" + BeginModule.class.getName() + "\nSend=" + SendModule.class.getName());
         return filters;
     }
 
@@ -224,6 +229,10 @@ class DirectHandlerTest {
                 }
             }
             resp.setContentType("text/plain");
+            if ("created".equals(op)) {
+                resp.setStatus(201);
+                resp.setHeader("X-Servlet", "yes");
+            }
             if ("frames".equals(op)) {
                 resp.getWriter().print(filterFrames());
                 return;
@@ -313,7 +322,7 @@ class DirectHandlerTest {
         }
     }
 
-    /** END_REQUEST: a module that sees the request's end, so the servlet's output must pass the filter. */
+    /** END_REQUEST: a module that reads the status the request ended with. */
     public static final class EndModule implements RegisterModule {
         @Override
         public void registerModule(int serverVersion, IHttpModuleRegistrationInfo moduleInfo,
@@ -326,6 +335,53 @@ class DirectHandlerTest {
                     return RQ_NOTIFICATION_CONTINUE;
                 }
             }, RequestNotification.RQ_END_REQUEST, 0);
+        }
+    }
+
+    /**
+     * LOG_REQUEST and END_REQUEST, as a logging module: reads the status and a header of the response, then tries to
+     * change it (which does nothing once the response was sent, as in IIS); with {@code act=pend} it completes
+     * LOG_REQUEST from its own thread 300 ms later.
+     */
+    public static final class LogModule implements RegisterModule {
+        @Override
+        public void registerModule(int serverVersion, IHttpModuleRegistrationInfo moduleInfo,
+                IHttpServer globalInfo) {
+            moduleInfo.setRequestNotifications(Log::new,
+                    RequestNotification.RQ_LOG_REQUEST | RequestNotification.RQ_END_REQUEST, 0);
+        }
+    }
+
+    static final class Log extends CHttpModule {
+        @Override
+        public RequestNotificationStatus onLogRequest(IHttpContext context, IHttpEventProvider provider) {
+            IHttpResponse response = context.getResponse();
+            EVENTS.add("LOG_REQUEST " + response.getStatus() + " " + response.getHeader("X-Servlet"));
+            response.setHeader("X-Late", "1", true);
+            response.setStatus(503, "Late");
+            response.writeEntityChunks(new HttpDataChunk[] {HttpDataChunk.fromString("late",
+                    StandardCharsets.UTF_8)}, false, false);
+            String query = context.getRequest().getServletRequest().getQueryString();
+            if (query != null && query.contains("act=pend")) {
+                Thread completer = new Thread(() -> {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    EVENTS.add("LOG completes");
+                    context.indicateCompletion(RQ_NOTIFICATION_CONTINUE);
+                });
+                completer.start();
+                return RequestNotificationStatus.RQ_NOTIFICATION_PENDING;
+            }
+            return RQ_NOTIFICATION_CONTINUE;
+        }
+
+        @Override
+        public RequestNotificationStatus onEndRequest(IHttpContext context, IHttpEventProvider provider) {
+            EVENTS.add("END_REQUEST");
+            return RQ_NOTIFICATION_CONTINUE;
         }
     }
 
@@ -381,7 +437,7 @@ class DirectHandlerTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void aContextKeptPastTheRequestsEndNeitherReadsNorChangesTheNextRequest(Container container) throws Exception {
-        for (String path : List.of("/d/", "/w/")) {
+        for (String path : List.of("/d/", "/f/")) {
             EVENTS.clear();
             KEPT.set(null);
             holding = new CountDownLatch(1);
@@ -450,11 +506,67 @@ class DirectHandlerTest {
 
     @ParameterizedTest
     @EnumSource(Container.class)
-    void aModuleSubscribedAfterTheHandlerGetsTheServletsOutputThroughTheFilter(Container container)
+    void aModuleSubscribedBetweenTheHandlersStartAndTheSendGetsTheServletsOutputThroughTheFilter(Container container)
             throws Exception {
-        HttpTester.Response response = get(container, "/w/x?op=plain");
+        HttpTester.Response response = get(container, "/f/x?op=plain");
         assertThat(response.getContent(), is("wrapped header=null"));
-        awaitEvent("END_REQUEST");
+        assertThat(response.get("X-Frame-Options"), is("DENY"));
+    }
+
+    /**
+     * A logging module (LOG_REQUEST and END_REQUEST) reads the response the container sends — the servlet's status and
+     * headers — and its changes go nowhere, as in IIS once the response was sent; the servlet runs as without it.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void modulesThatReadTheResponseOnlyOnceItWasSentLeaveTheServletTheContainersObjects(Container container)
+            throws Exception {
+        HttpTester.Response response = get(container, "/l/x?op=created");
+        assertThat(response.getStatus(), is(201));
+        assertThat(response.get("X-Servlet"), is("yes"));
+        assertThat(response.get("X-Late"), nullValue());
+        assertThat(response.getContent(), is("container's header=null"));
+        awaitEvent("dispose");
+        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "LOG_REQUEST 201 yes",
+                "END_REQUEST", "dispose")));
+
+        EVENTS.clear();
+        assertThat(get(container, "/w/x?op=plain").getContent(), is("container's header=null"));
+        awaitEvent("dispose");
+        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "END_REQUEST", "dispose")));
+        assertThat(endStatus, is(200));
+    }
+
+    /** On that path, LOG_REQUEST sees the status the container answers a servlet's exception with. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aLoggingModuleSeesTheStatusTheContainerAnswersAServletsExceptionWith(Container container) throws Exception {
+        assertThat(get(container, "/l/x?op=throw").getStatus(), is(500));
+        awaitEvent("dispose");
+        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "LOG_REQUEST 500 null",
+                "END_REQUEST", "dispose")));
+    }
+
+    /** On that path, LOG_REQUEST follows an async servlet's completion. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aLoggingModuleFollowsAnAsyncServletsCompletion(Container container) throws Exception {
+        assertThat(get(container, "/l/x?op=async").getContent(), is("async container's"));
+        awaitEvent("dispose");
+        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "servlet completes",
+                "LOG_REQUEST 200 null", "END_REQUEST", "dispose")));
+    }
+
+    /** On that path, a PENDING in LOG_REQUEST holds the request until the module completes it; nothing is lost. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aLoggingModulesPendingCompletesTheRequestWithTheServletsResponse(Container container) throws Exception {
+        HttpTester.Response response = get(container, "/l/x?op=created&act=pend");
+        assertThat(response.getStatus(), is(201));
+        assertThat(response.getContent(), is("container's header=null"));
+        awaitEvent("dispose");
+        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "LOG_REQUEST 201 yes",
+                "LOG completes", "END_REQUEST", "dispose")));
     }
 
     @ParameterizedTest
@@ -503,7 +615,7 @@ class DirectHandlerTest {
     @EnumSource(Container.class)
     void theFilterCallsTheServletChainItselfOnTheDirectPath(Container container) throws Exception {
         assertThat(get(container, "/d/x?op=frames").getContent(), is(List.of("IisModuleFilter.doFilter").toString()));
-        assertThat(get(container, "/w/x?op=frames").getContent(),
+        assertThat(get(container, "/f/x?op=frames").getContent(),
                 is(List.of("RequestRun.handle", "RequestRun.start", "IisModuleFilter.doFilter").toString()));
     }
 }
