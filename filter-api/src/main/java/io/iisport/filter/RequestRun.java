@@ -103,10 +103,8 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
 
     @Override
     public void finishOnWire() {
-        FilterResponse.Parts parts = response.ifBuilt();
-        if (parts != null) {
-            parts.output().finishOnWire();
-        }
+        // Built now if nothing needed them yet: the servlet wrote to the container's own response (see DirectHandler).
+        response.get().output().finishOnWire();
     }
 
     /**

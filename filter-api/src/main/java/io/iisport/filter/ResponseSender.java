@@ -283,12 +283,11 @@ final class ResponseSender {
      * After the final send, while the request's last notifications wait for a module ({@code RQ_NOTIFICATION_PENDING}
      * in LOG_REQUEST or END_REQUEST): the container's output is closed, so that the client has the whole response
      * now, as IIS sends it before {@code RQ_LOG_REQUEST}. A failure (the client gone) is logged; the request goes on.
-     * Not for a response {@link #leftToContainer() left to the container}: the servlet may have left it to the
-     * container's error handling (a {@code sendError} the container renders once the request completes), which a close
-     * would cut short; the container sends it when the module completes.
+     * Also for a response {@link #leftToContainer() left to the container}: Jetty and Tomcat still render the error
+     * page of a servlet's {@code sendError} once the request completes.
      */
     void finishOnWire() {
-        if (state != State.COMPLETED || connection.isAborted()) {
+        if (!isCompleted() || connection.isAborted()) {
             return;
         }
         try {

@@ -213,6 +213,10 @@ class DirectHandlerTest {
                 req.startAsync().dispatch();
                 return;
             }
+            if ("missing".equals(op)) {
+                resp.sendError(404);
+                return;
+            }
             if ("throw".equals(op)) {
                 resp.getWriter().print("partial");
                 throw new IOException("servlet failed");
@@ -557,7 +561,10 @@ class DirectHandlerTest {
                 "LOG_REQUEST 200 null", "END_REQUEST", "dispose")));
     }
 
-    /** On that path, a PENDING in LOG_REQUEST holds the request until the module completes it; nothing is lost. */
+    /**
+     * On that path, a PENDING in LOG_REQUEST: the client has the response while the module completes (see
+     * PendingCompletionTest for the client's view); nothing is lost, and the request ends when the module completes.
+     */
     @ParameterizedTest
     @EnumSource(Container.class)
     void aLoggingModulesPendingCompletesTheRequestWithTheServletsResponse(Container container) throws Exception {
@@ -566,6 +573,21 @@ class DirectHandlerTest {
         assertThat(response.getContent(), is("container's header=null"));
         awaitEvent("dispose");
         assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "LOG_REQUEST 201 yes",
+                "LOG completes", "END_REQUEST", "dispose")));
+    }
+
+    /**
+     * On that path, a PENDING in LOG_REQUEST after the servlet's {@code sendError}: the close of the container's
+     * output, which gives the client the response while the module completes, leaves the container its error page.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aLoggingModulesPendingLeavesTheContainerItsErrorPage(Container container) throws Exception {
+        HttpTester.Response response = get(container, "/l/x?op=missing&act=pend");
+        assertThat(response.getStatus(), is(404));
+        assertThat(response.getContent(), containsString("404"));
+        awaitEvent("dispose");
+        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "LOG_REQUEST 404 null",
                 "LOG completes", "END_REQUEST", "dispose")));
     }
 

@@ -1,6 +1,7 @@
 package io.iisport.e2e;
 
 import static io.iisport.httpserv.RequestNotification.RQ_END_REQUEST;
+import static io.iisport.httpserv.RequestNotification.RQ_SEND_RESPONSE;
 import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -45,6 +46,9 @@ class FaultsTest {
             events.add("M:end " + c.getRequest().getRawUrl());
             return RQ_NOTIFICATION_CONTINUE;
         });
+        // And RQ_SEND_RESPONSE, doing nothing: the servlets get the filter's objects, whose response they cast to
+        // IHttpResponse for the IIS calls (the container's own, on the direct path, is no IHttpResponse).
+        module.on(RQ_SEND_RESPONSE, (c, p) -> RQ_NOTIFICATION_CONTINUE);
         server.handle("/ok", (req, resp) -> resp.getWriter().print("ok"));
     }
 
