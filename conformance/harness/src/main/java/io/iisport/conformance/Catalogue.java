@@ -277,6 +277,9 @@ public final class Catalogue {
                 "Accept-Encoding: gzip"));
         cases.add(get("compression.servlet", "{p}/out?size=40000&type=text/html", "40000 bytes of text/html, gzip accepted",
                 "Accept-Encoding: gzip"));
+        cases.add(get("compression.error.runtime", "{p}/error?mode=throwRuntime",
+                "a RuntimeException with no <error-page>, gzip accepted: the container's 500 page",
+                "Accept-Encoding: gzip"));
         cases.add(get("compression.sse", "{p}/sse?events=3&gap=300", "server-sent events, gzip accepted",
                 "Accept-Encoding: gzip").timedBy("\n\n"));
 
