@@ -19,15 +19,30 @@ import java.lang.System.Logger.Level;
  * on whichever thread ends the request.
  *
  * <pre>
- *   RUNNING --chain returned, async started--&gt; ASYNC
- *      |  ^                                      |
- *      |  +-- HANDLER_DISPATCH (after a PENDING) |
- *      +--chain returned / failed--+   +--complete(), listener, container completion--+
- *                                  v   v
- *                                  ENDING --&gt; ENDED
+ *                   PENDING before the handler ended
+ *   RUNNING ----------------------------------------&gt; HANDLER_DISPATCH
+ *   | | | ^ ^         its ASYNC dispatch                     |
+ *   | | | | +------------------------------------------------+
+ *   | | | |           an ASYNC dispatch of the servlet's
+ *   | | | +----------------------------------------------+
+ *   | | |   dispatch returned, async started             |
+ *   | | +------------------------------------------&gt; ASYNC
+ *   | |     complete() during the dispatch               |
+ *   | +--------------------------&gt; COMPLETE_ASKED        | complete(), a listener's,
+ *   |                                    |               | the container's completion
+ *   |   dispatch returned, not async,    | dispatch      |
+ *   |   or the handler failed            | returned      |
+ *   +-----------------------------&gt; ENDING &lt;-------------+
+ *                                      |
+ *                                    ENDED
  * </pre>
  *
- * A module's {@code RQ_NOTIFICATION_PENDING} suspends the request where the container allows it (see
+ * <p>In RUNNING a dispatch runs the handler: the request's own, the ASYNC dispatch that runs it after a PENDING, or an
+ * ASYNC dispatch of the servlet's ({@link #redispatch}). A {@code complete()} of an async cycle started in that
+ * dispatch, from within it or from another thread, takes effect once the dispatch returned (Servlet 6.0,
+ * {@code AsyncContext.complete()}): so what the dispatch writes until then is sent.
+ *
+ * <p>A module's {@code RQ_NOTIFICATION_PENDING} suspends the request where the container allows it (see
  * {@link RequestSuspension}): the filter starts servlet async and returns; the completion continues the pipeline
  * from the suspended notification ({@link #continueFrom}) on a container thread, dispatches to the handler or ends
  * the request and completes it.
@@ -200,7 +215,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
         suspension.handlerReturned(directThread);
         boolean handedOff = false;
         try {
-            handedOff = handlerWentAsync();
+            handedOff = handlerWentAsync(request);
         } finally {
             endUnlessHandedOff(handedOff);
         }
@@ -243,19 +258,22 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
         } finally {
             suspension.handlerReturned(thread);
         }
-        return handlerWentAsync();
+        return handlerWentAsync(request);
     }
 
     /**
-     * After the handler returned: whether it went async, in which case the request's phase is now ASYNC (unless
-     * another thread already ended it) and the end runs when the servlet completes.
+     * After a dispatch that ran the handler returned (the request's, or an ASYNC one): whether the servlet went async,
+     * in which case the request's phase is now ASYNC (unless another thread already ended it) and the end runs when
+     * the servlet completes; otherwise the end follows now, on this thread, with what the dispatch wrote.
+     *
+     * @param dispatched the request of the dispatch, which tells whether async started
      */
-    private boolean handlerWentAsync() {
+    private boolean handlerWentAsync(ServletRequest dispatched) {
         if (requestEnd.changePhase(RequestPhase.COMPLETE_ASKED, RequestPhase.RUNNING)) {
             // The servlet completed its async cycle during the dispatch: the end follows now, on this thread.
             return false;
         }
-        boolean async = requestEnd.failure() == null && request.isAsyncStarted();
+        boolean async = requestEnd.failure() == null && dispatched.isAsyncStarted();
         if (async && handler == Handler.DIRECT) {
             // The servlet's async cycle was started without the filter's request: its end is followed from here.
             async = DirectHandler.follow(servletRequest, started -> cycles().follow(started));
@@ -332,7 +350,8 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     /**
      * Continues an async dispatch the filter is mapped for: the handler after a PENDING before it, else the chain
      * runs with the filter's request (re-pointed to the request the container dispatched) and response, then the end
-     * if the servlet is done.
+     * if the servlet is done. The request is RUNNING meanwhile, as in the request's own dispatch: a {@code complete()}
+     * of a cycle the servlet starts again takes effect once this dispatch returned.
      */
     void redispatch(FilterChain chain, ServletRequest req, ServletResponse res) throws IOException, ServletException {
         if (requestEnd.changePhase(RequestPhase.HANDLER_DISPATCH, RequestPhase.RUNNING)) {
@@ -357,6 +376,8 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
             chainRequest = request;
             chainResponse = response();
         }
+        // A dispatch runs the handler again: a complete() of the cycle it starts takes effect once it returned.
+        requestEnd.changePhase(RequestPhase.ASYNC, RequestPhase.RUNNING);
         try {
             if (handler == Handler.DIRECT) {
                 IisRequest.Run outer = DirectHandler.enter(this);
@@ -371,7 +392,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
         } catch (IOException | ServletException | RuntimeException | Error e) {
             requestEnd.handlerFailed(e);
         }
-        if (requestEnd.failure() != null || !req.isAsyncStarted()) {
+        if (!handlerWentAsync(req)) {
             endAndRethrow();
         }
     }

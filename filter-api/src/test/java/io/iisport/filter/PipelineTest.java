@@ -19,10 +19,12 @@ import io.iisport.httpserv.RegisterModule;
 import io.iisport.httpserv.RequestNotification;
 import io.iisport.httpserv.RequestNotificationStatus;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +46,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -597,6 +600,84 @@ class PipelineTest {
         assertThat(response.getContent(), is("first,second"));
         assertEquals(List.of("A:RQ_BEGIN_REQUEST", "first pass", "second pass", "A:RQ_SEND_RESPONSE",
                 "A:RQ_END_REQUEST", "A:dispose"), events.all());
+    }
+
+    /**
+     * Servlet 6.0, {@code AsyncContext.complete()}: a complete() before the container-initiated dispatch that called
+     * startAsync returned takes effect once it returned, for an ASYNC dispatch too; so what the dispatch writes after
+     * it is sent, and the stages after the handler follow the dispatch. With a module on RQ_SEND_RESPONSE the servlet
+     * gets the filter's objects; with one on BEGIN_REQUEST only, the container's (the direct path).
+     */
+    @ParameterizedTest(name = "complete() {0}, servlet gets the {1} objects")
+    @CsvSource({"in the dispatch, filter's", "from another thread, filter's", "in the dispatch, container's",
+        "from another thread, container's"})
+    void aCompleteDuringAnAsyncDispatchTakesEffectOnceThatDispatchReturned(String completer, String objects)
+            throws Exception {
+        boolean direct = objects.equals("container's");
+        server.servlet("/redispatch", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                if (req.getDispatcherType() != DispatcherType.ASYNC) {
+                    resp.getWriter().print("first,");
+                    events.add("first dispatch, with the container's objects: "
+                            + !(resp instanceof IisResponse || resp instanceof HttpServletResponseWrapper));
+                    req.startAsync().dispatch();
+                    return;
+                }
+                AsyncContext async = req.startAsync();
+                if (completer.equals("in the dispatch")) {
+                    resp.getWriter().print("before,");
+                    async.complete();
+                } else {
+                    CountDownLatch completed = new CountDownLatch(1);
+                    async.start(() -> {
+                        try {
+                            async.getResponse().getWriter().print("other,");
+                        } catch (IOException e) {
+                            events.add("other thread failed " + e);
+                        } finally {
+                            async.complete();
+                            completed.countDown();
+                        }
+                    });
+                    try {
+                        events.add("completed=" + completed.await(5, TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                resp.getWriter().print("after");
+                events.add("async dispatch returns");
+            }
+        });
+        if (direct) {
+            server.moduleFilter("modules", "A=" + Recorder.class.getName(), "A.notifications", "RQ_BEGIN_REQUEST",
+                    "A.post", "");
+        } else {
+            server.moduleFilter("modules", "A=" + Recorder.class.getName(),
+                    "A.notifications", "RQ_SEND_RESPONSE,RQ_END_REQUEST", "A.post", "");
+        }
+        server.start();
+
+        HttpTester.Response response = server.get("/redispatch");
+        events.await("A:dispose");
+
+        String written = completer.equals("in the dispatch") ? "before," : "other,";
+        assertThat(response.getContent(), is("first," + written + "after"));
+        List<String> expected = new ArrayList<>();
+        if (direct) {
+            expected.add("A:RQ_BEGIN_REQUEST");
+        }
+        expected.add("first dispatch, with the container's objects: " + direct);
+        if (!completer.equals("in the dispatch")) {
+            expected.add("completed=true");
+        }
+        expected.add("async dispatch returns");
+        if (!direct) {
+            expected.addAll(List.of("A:RQ_SEND_RESPONSE", "A:RQ_END_REQUEST"));
+        }
+        expected.add("A:dispose");
+        assertEquals(expected, events.all());
     }
 
     @Test

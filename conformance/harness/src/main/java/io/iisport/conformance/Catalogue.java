@@ -77,6 +77,13 @@ public final class Catalogue {
                 "startAsync, a write, complete(), a write, all in the dispatch that started it"));
         cases.add(get("async.completeDuringDispatch", "{p}/async?mode=completeDuringDispatch",
                 "another thread writes and completes while the dispatch that started async runs, which then writes"));
+        cases.add(get("async.redispatch.completeInDispatch", "{p}/async?mode=redispatchComplete",
+                "a write, dispatch() back; the ASYNC dispatch starts async again: a write, complete(), a write"));
+        cases.add(get("async.redispatch.completeDuringDispatch", "{p}/async?mode=redispatchCompleteDuring",
+                "a write, dispatch() back; the ASYNC dispatch starts async again, another thread writes and completes,"
+                        + " then the ASYNC dispatch writes"));
+        cases.add(get("async.redispatch.write", "{p}/async?mode=redispatchWrite",
+                "a write, dispatch() back; the ASYNC dispatch writes twice and returns without starting async"));
         cases.add(get("async.events.h1", "{p}/async?mode=events",
                 "startAsync; another thread writes three flushed events 300 ms apart").timedBy("\n\n"));
         cases.add(h2("async.events.h2c", "{p}/async?mode=events", "the same over h2c").timedBy("\n\n"));
@@ -269,6 +276,9 @@ public final class Catalogue {
         cases.add(get("compression.static", "{p}/static/data.txt", "a static file, gzip accepted",
                 "Accept-Encoding: gzip"));
         cases.add(get("compression.servlet", "{p}/out?size=40000&type=text/html", "40000 bytes of text/html, gzip accepted",
+                "Accept-Encoding: gzip"));
+        cases.add(get("compression.error.runtime", "{p}/error?mode=throwRuntime",
+                "a RuntimeException with no <error-page>, gzip accepted: the container's 500 page",
                 "Accept-Encoding: gzip"));
         cases.add(get("compression.sse", "{p}/sse?events=3&gap=300", "server-sent events, gzip accepted",
                 "Accept-Encoding: gzip").timedBy("\n\n"));
