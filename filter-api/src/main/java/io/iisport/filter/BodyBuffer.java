@@ -122,6 +122,22 @@ final class BodyBuffer {
         writeChunks(out, left);
     }
 
+    /**
+     * Writes the buffered bytes in order, in writes of at most {@code piece} bytes, then empties the buffer (emptied
+     * first, as {@link #drainTo(OutputStream)}).
+     */
+    void drainTo(OutputStream out, int piece) throws IOException {
+        int left = size;
+        clear();
+        for (int i = 0; left > 0; i++) {
+            int inChunk = Math.min(left, chunks[i].length);
+            for (int off = 0; off < inChunk; off += piece) {
+                out.write(chunks[i], off, Math.min(piece, inChunk - off));
+            }
+            left -= inChunk;
+        }
+    }
+
     private void writeChunks(OutputStream out, int left) throws IOException {
         for (int i = 0; left > 0; i++) {
             int n = Math.min(left, chunks[i].length);

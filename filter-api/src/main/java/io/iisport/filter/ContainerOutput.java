@@ -47,6 +47,20 @@ final class ContainerOutput {
     }
 
     /**
+     * Puts what {@code body} holds into the container's buffer without sending it, and empties it: for an ending the
+     * container carries out with the body written so far (Servlet 6.1's {@code sendRedirect} without
+     * {@code clearBuffer}). In writes of at most a quarter of the container's buffer, which Jetty aggregates (its
+     * {@code HttpOutput.write} sends a longer one at once, committing the response) and Tomcat keeps; the servlet
+     * saw its response uncommitted, so the container's buffer holds the whole body, as it held the servlet's writes
+     * without the filter.
+     */
+    void keep(BodyBuffer body) throws IOException {
+        if (body.size() > 0) {
+            body.drainTo(sink(), Math.max(1, real.getBufferSize() / 4));
+        }
+    }
+
+    /**
      * What goes with the headers: the servlet's held-back Content-Length while it still holds, and what the
      * connection actions add. Otherwise the container frames the body as it would without the filter.
      */

@@ -1,5 +1,11 @@
 package io.iisport.filter;
 
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+
 /**
  * How a buffered response ends when the servlet asked for an ending the container carries out: the servlet's
  * {@code sendError} or {@code sendRedirect}, or its failure, is held until the final send, so that
@@ -16,8 +22,100 @@ sealed interface DeferredEnding {
     record SendError(String message) implements DeferredEnding {
     }
 
-    /** {@code sendRedirect(location)}: the container resolves the location and writes its redirect body. */
-    record SendRedirect(String location) implements DeferredEnding {
+    /**
+     * {@code sendRedirect}: the container resolves the location by its own rules (Jetty makes a relative one a path
+     * from the root, or a full URL where relative redirects are not allowed; Tomcat keeps it relative with its default
+     * {@code useRelativeRedirects}: Jetty's {@code Response.toRedirectURI}, Tomcat's {@code Response.sendRedirect}) and
+     * writes its redirect body. Servlet 6.1's variants add the status and whether the
+     * body written so far is dropped ({@code clearBuffer}) or sent with the redirect; Servlet 6.0's
+     * {@code sendRedirect(location)} is {@code (302, true)}.
+     *
+     * @param location the servlet's location, as it gave it
+     * @param status the redirect's status
+     * @param clearBuffer whether the body written before is dropped
+     */
+    record SendRedirect(String location, int status, boolean clearBuffer) implements DeferredEnding {
+        /**
+         * Servlet 6.1's {@code sendRedirect(String, int, boolean)} of each container response class, looked up once
+         * per class; {@code null} where it has none (a Servlet 6.0 container). The project compiles against Servlet
+         * 6.0, so the method is called by reflection.
+         */
+        private static final ClassValue<Method> SERVLET_61 = new ClassValue<>() {
+            @Override
+            protected Method computeValue(Class<?> type) {
+                try {
+                    // Through the interface where the container's Servlet API declares it, so that any response class
+                    // (public or not) is reached by virtual dispatch.
+                    return HttpServletResponse.class.getMethod("sendRedirect", String.class, int.class, boolean.class);
+                } catch (NoSuchMethodException servlet60) {
+                    // A response class that has it although its Servlet API does not: looked up on its first public
+                    // class, which can be called from here; an override below it is reached by virtual dispatch.
+                    Class<?> c = type;
+                    while (c != null && !Modifier.isPublic(c.getModifiers())) {
+                        c = c.getSuperclass();
+                    }
+                    try {
+                        return c == null ? null : c.getMethod("sendRedirect", String.class, int.class, boolean.class);
+                    } catch (NoSuchMethodException none) {
+                        return null;
+                    }
+                }
+            }
+        };
+
+        /** @return whether it is Servlet 6.0's {@code sendRedirect(location)}: 302, the body dropped */
+        boolean plain() {
+            return status == HttpServletResponse.SC_FOUND && clearBuffer;
+        }
+
+        /**
+         * Carries the redirect out on the container's response: Servlet 6.0's {@code sendRedirect(location)} for a
+         * plain one, else the container's Servlet 6.1 method, after {@code keepBody} put the body written so far into
+         * the container's buffer unless {@code clearBuffer} (Jetty's {@code sendRedirect} takes it from there and
+         * sends it with the redirect; Tomcat's sends it after the redirect's headers).
+         *
+         * @param keepBody puts the buffered body into the container's buffer, unsent
+         * @return whether the container carried it out; {@code false} where its response has no Servlet 6.1 method
+         *     (no application calls the variants there but through the filter's own class): the status and the
+         *     {@code Location} the servlet gave stay as set, and the body goes as buffered
+         */
+        boolean carryOut(HttpServletResponse real, KeepBody keepBody) throws IOException {
+            if (plain()) {
+                real.sendRedirect(location);
+                return true;
+            }
+            Method servlet61 = SERVLET_61.get(real.getClass());
+            if (servlet61 == null) {
+                return false;
+            }
+            if (!clearBuffer) {
+                keepBody.keep();
+            }
+            try {
+                servlet61.invoke(real, location, status, clearBuffer);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("sendRedirect(String, int, boolean) of " + real.getClass(), e);
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                if (cause instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (cause instanceof Error error) {
+                    throw error;
+                }
+                throw new IOException(cause);
+            }
+            return true;
+        }
+
+        /** Puts the buffered body into the container's buffer without sending it. */
+        @FunctionalInterface
+        interface KeepBody {
+            void keep() throws IOException;
+        }
     }
 
     /**
@@ -28,12 +126,5 @@ sealed interface DeferredEnding {
      * in {@code RQ_SEND_RESPONSE} takes over: its response is sent, and nothing is rethrown.
      */
     record HandlerFailed() implements DeferredEnding {
-    }
-
-    /**
-     * A Servlet 6.1 redirect with its own status or body: status and {@code Location} are set, the body is sent as
-     * buffered, and the servlet already sees the response as committed.
-     */
-    record AsIs() implements DeferredEnding {
     }
 }

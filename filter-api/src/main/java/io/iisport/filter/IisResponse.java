@@ -342,8 +342,12 @@ final class IisResponse extends ServletIisResponse {
     }
 
     /**
-     * Servlet 6.1's {@code sendRedirect(String, int, boolean)}: the redirect is carried out when the request ends,
-     * with the body written so far unless {@code clearBuffer}.
+     * Servlet 6.1's {@code sendRedirect(String, int, boolean)}: deferred to the final send ({@link
+     * DeferredEnding.SendRedirect}), where the container carries it out with its own rules for the location and the
+     * body, keeping the body written so far unless {@code clearBuffer}. Until then {@code RQ_SEND_RESPONSE} modules
+     * see the status and the {@code Location} the servlet gave, as for {@link #sendRedirect(String)}. Without an
+     * iisport buffer ({@link ResponseOutput.State#PASS_THROUGH}) the container, which holds the body, carries it out
+     * now.
      */
     public void sendRedirect(String location, int sc, boolean clearBuffer) throws IOException {
         if (isCommitted()) {
@@ -352,9 +356,9 @@ final class IisResponse extends ServletIisResponse {
         if (output.discarding()) {
             return;
         }
+        DeferredEnding.SendRedirect redirect = new DeferredEnding.SendRedirect(location, sc, clearBuffer);
         boolean passThrough = output.state() == ResponseOutput.State.PASS_THROUGH;
-        if (passThrough && sc == SC_FOUND && clearBuffer) {
-            real.sendRedirect(location);
+        if (passThrough && redirect.carryOut(real, () -> { })) {
             return;
         }
         if (clearBuffer) {
@@ -363,8 +367,7 @@ final class IisResponse extends ServletIisResponse {
         real.setStatus(sc);
         real.setHeader("Location", location);
         if (!passThrough) {
-            metadata.ending = sc == SC_FOUND && clearBuffer ? new DeferredEnding.SendRedirect(location)
-                    : new DeferredEnding.AsIs();
+            metadata.ending = redirect;
             endForServlet();
         }
     }

@@ -57,9 +57,11 @@ final class ResponseMetadata {
      * error module runs last), then the deferred {@code sendError} or {@code sendRedirect}, on the container's response.
      *
      * @param blank whether no body was written or handed to the container
+     * @param keepBody puts the buffered body into the container's buffer, unsent, for a redirect that keeps it
      * @return whether the response ended here (the container renders the error page or the redirect)
      */
-    boolean endOn(HttpServletRequest request, HttpServletResponse real, boolean blank) throws IOException {
+    boolean endOn(HttpServletRequest request, HttpServletResponse real, boolean blank,
+            DeferredEnding.SendRedirect.KeepBody keepBody) throws IOException {
         if (blank) {
             applyCustomError(request, real.getStatus());
         }
@@ -68,8 +70,7 @@ final class ResponseMetadata {
             return true;
         }
         if (ending instanceof DeferredEnding.SendRedirect redirect) {
-            real.sendRedirect(redirect.location());
-            return true;
+            return redirect.carryOut(real, keepBody);
         }
         return false;
     }

@@ -259,7 +259,7 @@ final class ResponseSender {
         }
         if (!committed) {
             container.beforeCommit();
-            if (metadata.endOn(request, real, blank.getAsBoolean())) {
+            if (metadata.endOn(request, real, blank.getAsBoolean(), () -> container.keep(body))) {
                 return;
             }
             if (wholeBody && metadata.declaredLength() < 0 && body.size() > 0) {

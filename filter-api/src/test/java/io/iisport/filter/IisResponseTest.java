@@ -12,6 +12,7 @@ import static org.mockito.Mockito.spy;
 
 import io.iisport.spi.ConnectionBridge;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -249,18 +250,90 @@ class IisResponseTest {
         assertThat(body(), is(""));
     }
 
+    /**
+     * A container response with Servlet 6.1's {@code sendRedirect(String, int, boolean)}, which records each call with
+     * the body the container held at that moment.
+     */
+    public static class Servlet61Response extends MockHttpServletResponse {
+        final List<String> redirects = new ArrayList<>();
+
+        @Override
+        public void sendRedirect(String url, int sc, boolean clearBuffer) throws IOException {
+            redirects.add(url + " " + sc + " " + clearBuffer + " holding '" + getContentAsString() + "'");
+            super.sendRedirect(url, sc, clearBuffer);
+        }
+    }
+
+    private Servlet61Response servlet61Container() {
+        Servlet61Response container = new Servlet61Response();
+        container.setBufferSize(32 * 1024);
+        real = container;
+        return container;
+    }
+
+    /**
+     * Servlet 6.1's redirect with a status, keeping the body: the servlet sees it committed and its later writes are
+     * dropped; modules see the status and the location as given until the final send, where the container's own
+     * method carries it out (resolving the location by its rules), with the body already in its buffer.
+     */
     @Test
-    void servlet61RedirectsWithAStatusKeepTheBodyIfAskedAndCloseTheServletOutput() throws IOException {
+    void servlet61RedirectWithAStatusIsTheContainersAtTheFinalSendWithTheBodyKept() throws IOException {
+        Servlet61Response container = servlet61Container();
         IisResponse response = response(1024);
         response.getOutputStream().print("see other");
-        response.sendRedirect("/there", 303, false);
+        response.sendRedirect("there", 303, false);
         assertThat(response.isCommitted(), is(true));
         response.getOutputStream().print(" ignored");
+        assertThat(container.redirects, is(List.of()));
+        assertThat(real.getStatus(), is(303));
+        assertThat(real.getHeader("Location"), is("there"));
+
+        response.complete();
+        assertThat(container.redirects, is(List.of("there 303 false holding 'see other'")));
+        assertThat(body(), is("see other"));
+    }
+
+    /** A kept body the container would buffer goes to it in writes it keeps: at most a quarter of its buffer each. */
+    @Test
+    void aKeptBodyReachesTheContainerInWritesOfAtMostAQuarterOfItsBuffer() throws IOException {
+        servlet61Container();
+        InOrder order = spyOnOrder();
+        IisResponse response = response(64 * 1024);
+        byte[] piece = new byte[100];
+        for (int i = 0; i < 120; i++) {
+            response.getOutputStream().write(piece);
+        }
+        response.sendRedirect("there", 307, false);
         response.complete();
 
-        assertThat(real.getStatus(), is(303));
-        assertThat(real.getHeader("Location"), is("/there"));
-        assertThat(body(), is("see other"));
+        ServletOutputStream stream = real.getOutputStream();
+        order.verify(stream).write(any(byte[].class), eq(0), eq(8192));
+        order.verify(stream).write(any(byte[].class), eq(8192), eq(12000 - 8192));
+        order.verify(real).sendRedirect("there", 307, false);
+        assertThat(real.getContentAsByteArray().length, is(12000));
+    }
+
+    @Test
+    void servlet61RedirectClearingTheBodyIsTheContainersWithItsStatus() throws IOException {
+        Servlet61Response container = servlet61Container();
+        IisResponse response = response(1024);
+        response.getOutputStream().print("dropped");
+        response.sendRedirect("/there", 308);
+        response.complete();
+
+        assertThat(container.redirects, is(List.of("/there 308 true holding ''")));
+        assertThat(real.getStatus(), is(308));
+        assertThat(body(), is(""));
+    }
+
+    /** Without an iisport buffer the container holds the body: its method carries the redirect out at once. */
+    @Test
+    void servlet61RedirectWithoutABufferIsTheContainersAtOnce() throws IOException {
+        Servlet61Response container = servlet61Container();
+        IisResponse response = response(0);
+        response.getOutputStream().print("kept");
+        response.sendRedirect("there", 301, false);
+        assertThat(container.redirects, is(List.of("there 301 false holding 'kept'")));
     }
 
     @Test
@@ -273,6 +346,25 @@ class IisResponseTest {
         assertThat(real.getStatus(), is(302));
         assertThat(real.getRedirectedUrl(), is("/there"));
         assertThat(body(), is(""));
+    }
+
+    /**
+     * On a Servlet 6.0 container (its response has no 6.1 method; an application reaches the variants only through
+     * the filter's class) the status and the location as given are set, and the body goes as buffered.
+     */
+    @Test
+    void servlet61RedirectOnAServlet60ContainerSetsStatusAndLocationAsGiven() throws IOException {
+        MockHttpServletResponse container = real;
+        HttpServletResponseWrapper servlet60 = new HttpServletResponseWrapper(container);
+        IisResponse response = new RequestRun(new ModulePipeline(List.of(), 1024), new Degradation("test"), request,
+                servlet60).response();
+        response.getOutputStream().print("see other");
+        response.sendRedirect("/there", 303, false);
+        response.complete();
+
+        assertThat(container.getStatus(), is(303));
+        assertThat(container.getHeader("Location"), is("/there"));
+        assertThat(body(), is("see other"));
     }
 
     @Test

@@ -142,6 +142,34 @@ public final class Catalogue {
         cases.add(get("error.exception.runtime", "{p}/error?mode=throwRuntime", "a RuntimeException: the container's 500"));
         cases.add(get("redirect.relative", "{p}/error?mode=redirect", "sendRedirect(\"target?x=1\")"));
         cases.add(get("redirect.path", "{p}/error?mode=redirectAbsolute", "sendRedirect(\"/<prefix>/target?x=1\")"));
+        // Servlet 6.1's redirects with a status, or keeping the body (the container resolves the location by its own
+        // rules: Jetty makes it a path from the root, Tomcat keeps it relative); skipped on Servlet 6.0 containers.
+        cases.add(get("redirect.status.303.relative", "{p}/redirect?api=status&code=303&location=relative",
+                "sendRedirect(\"target?x=1\", 303)").servlet61());
+        cases.add(get("redirect.status.301.path", "{p}/redirect?api=status&code=301&location=path",
+                "sendRedirect(\"/<prefix>/target?x=1\", 301)").servlet61());
+        cases.add(get("redirect.status.307.absolute", "{p}/redirect?api=status&code=307&location=absolute",
+                "sendRedirect(\"http://elsewhere.example/target?x=1\", 307)").servlet61());
+        cases.add(get("redirect.keepBody.302.relative",
+                "{p}/redirect?api=full&code=302&clear=false&location=relative&before=300&after=true",
+                "300 bytes, sendRedirect(\"target?x=1\", 302, false), a write after it").servlet61());
+        cases.add(get("redirect.keepBody.303.path.writer",
+                "{p}/redirect?api=full&code=303&clear=false&location=path&before=300&via=writer&after=true",
+                "300 characters, sendRedirect(\"/<prefix>/target?x=1\", 303, false), a write after it")
+                .servlet61());
+        cases.add(get("redirect.keepBody.boolean", "{p}/redirect?api=clear&clear=false&location=relative&before=300",
+                "300 bytes, sendRedirect(\"target?x=1\", false)").servlet61());
+        cases.add(get("redirect.keepBody.303.12000",
+                "{p}/redirect?api=full&code=303&clear=false&location=relative&before=12000",
+                "12000 bytes in writes of 100 (Jetty still holds them, Tomcat committed), then"
+                        + " sendRedirect(\"target?x=1\", 303, false)").servlet61());
+        cases.add(get("redirect.clearBody.308", "{p}/redirect?api=full&code=308&clear=true&location=relative"
+                + "&before=300&after=true", "300 bytes, sendRedirect(\"target?x=1\", 308, true), a write after it")
+                .servlet61());
+        cases.add(get("redirect.clearBody.boolean", "{p}/redirect?api=clear&clear=true&location=relative&before=300",
+                "300 bytes, sendRedirect(\"target?x=1\", true)").servlet61());
+        cases.add(h2("redirect.status.303.h2c", "{p}/redirect?api=status&code=303&location=relative",
+                "sendRedirect(\"target?x=1\", 303) over h2c").servlet61());
         cases.add(get("container.missingStatic", "{p}/static/missing.txt", "the default servlet: no such file"));
         cases.add(get("container.missingServlet", "{p}/no-such-servlet", "a path no servlet maps"));
         cases.add(get("container.unavailableServlet", "{p}/unavailable", "a servlet whose init throws Unavailable"));
@@ -294,6 +322,11 @@ public final class Catalogue {
                 .unbuffered());
         cases.add(get("unbuffered.nonblocking.1048576", "{p}/nb?complete=immediate&size=1048576",
                 "1 MiB through a WriteListener").unbuffered());
+        cases.add(get("unbuffered.redirect.status.303", "{p}/redirect?api=status&code=303&location=relative",
+                "sendRedirect(\"target?x=1\", 303)").unbuffered().servlet61());
+        cases.add(get("unbuffered.redirect.keepBody.303",
+                "{p}/redirect?api=full&code=303&clear=false&location=relative&before=300&after=true",
+                "300 bytes, sendRedirect(\"target?x=1\", 303, false), a write after it").unbuffered().servlet61());
         cases.add(get("unbuffered.sse.h1", "{p}/sse?events=3&gap=300", "server-sent events").timedBy("\n\n")
                 .unbuffered());
 

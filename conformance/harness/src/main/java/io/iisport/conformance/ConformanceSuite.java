@@ -36,6 +36,8 @@ public abstract class ConformanceSuite {
     /** How many more times a case whose only differences are arrival times is measured. */
     private static final int TIMING_RETRIES = 2;
     private int port;
+    /** The Servlet 6 minor version the container implements, as the WAR reports it. */
+    private int servletMinor;
     private Ledger ledger;
     private Path report;
 
@@ -73,6 +75,18 @@ public abstract class ConformanceSuite {
                 fail("the conformance WAR does not serve " + prefix + "/out on " + container() + ": " + target);
             }
         }
+        servletMinor = servletMinorVersion();
+    }
+
+    /** @return the Servlet 6 minor version the container implements, from the WAR's {@code /b/version} */
+    private int servletMinorVersion() throws Exception {
+        Observation version = new Http1Exchange("GET", "/b/version", "HTTP/1.1", List.of(), new byte[0], false)
+                .observe(port, "/b");
+        String text = new String(version.body(), StandardCharsets.US_ASCII).trim();
+        if (version.status() != 200 || !text.matches("6\\.\\d+")) {
+            fail("the conformance WAR does not tell its Servlet version on " + container() + ": " + version);
+        }
+        return Integer.parseInt(text.substring(2));
     }
 
     @AfterAll
@@ -105,6 +119,8 @@ public abstract class ConformanceSuite {
     private void check(Case c) throws Exception {
         Assumptions.assumeTrue(webSocket() || !(c.probe() instanceof WebSocketExchange),
                 "no jakarta.websocket on " + container());
+        Assumptions.assumeTrue(servletMinor >= c.servletMinor(), () -> c.name() + " needs Servlet 6."
+                + c.servletMinor() + "; " + container() + " implements Servlet 6." + servletMinor);
         List<String> differences = observeAndCompare(c);
         // Arrival times are measured on a shared machine: a difference in timing alone is measured again, and
         // only one that persists counts (a flush that does not send is late by the servlet's whole gap every time).
