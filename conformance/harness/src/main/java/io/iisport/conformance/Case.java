@@ -10,8 +10,9 @@ import java.util.List;
  * @param name stable, dotted, unique
  * @param summary what the servlet does
  * @param probe how the client sends the request and observes the answer
- * @param filteredPrefix the prefix behind the filter: {@code /f}, {@code /z} (responseBufferLimit=0), or {@code /d}
- *     (a module calling {@code setNeedDisconnect()} at BEGIN_REQUEST; the WebSocket endpoint only)
+ * @param filteredPrefix the prefix behind the filter: {@code /f}, {@code /z} (responseBufferLimit=0), {@code /l} (a
+ *     module that leaves the servlet the container's own objects), or {@code /d} (a module calling
+ *     {@code setNeedDisconnect()} at BEGIN_REQUEST; the WebSocket endpoint only)
  * @param framing whether the servlet or the protocol fixed the framing, so Content-Length vs chunked is compared
  * @param pieceDelimiter for flushing cases, what ends each flushed piece ({@code null}: arrival times not compared)
  * @param pieceSize for flushing cases without a delimiter, the size of each flushed piece (0: none)
@@ -45,6 +46,14 @@ public record Case(String name, String summary, Probe probe, String filteredPref
     /** @return this case compared against the filter with responseBufferLimit=0 ({@code /z}) */
     public Case unbuffered() {
         return new Case(name, summary, probe, "/z", framing, pieceDelimiter, pieceSize, servletMinor);
+    }
+
+    /**
+     * @return this case, named {@code direct.<name>}, compared against the filter with a module that leaves the
+     *     servlet the container's own objects ({@code /l}: the filter's direct path)
+     */
+    public Case direct() {
+        return new Case("direct." + name, summary, probe, "/l", framing, pieceDelimiter, pieceSize, servletMinor);
     }
 
     /** @return this case compared against the filter with a module that calls setNeedDisconnect() ({@code /d}) */

@@ -10,7 +10,9 @@ import java.util.Set;
  * The catalogue: every case, in one list, by area. Each case is requested at {@code /b/...} (no filter) and at
  * {@code /f/...} (IisModuleFilter with a module on every notification that does nothing), or {@code /z/...} for
  * the responseBufferLimit=0 cases, or {@code /d/...} for the WebSocket upgrade behind a module that calls
- * {@code setNeedDisconnect()}; {@code {p}} in a target stands for the prefix. The servlets are in the
+ * {@code setNeedDisconnect()}; every {@code /f/} case is also requested at {@code /l/...} (a module on every
+ * notification before the handler and on LOG_REQUEST and END_REQUEST: the servlet gets the container's own objects),
+ * named {@code direct.<name>}; {@code {p}} in a target stands for the prefix. The servlets are in the
  * conformance WAR, each documenting its query parameters.
  */
 public final class Catalogue {
@@ -329,6 +331,11 @@ public final class Catalogue {
                 "300 bytes, sendRedirect(\"target?x=1\", 303, false), a write after it").unbuffered().servlet61());
         cases.add(get("unbuffered.sse.h1", "{p}/sse?events=3&gap=300", "server-sent events").timedBy("\n\n")
                 .unbuffered());
+
+        // Every case behind the module on every notification again behind one that leaves the servlet the container's
+        // own objects: the filter's direct path, on which the end follows the servlet's completion by other means.
+        List<Case> direct = cases.stream().filter(c -> c.filteredPrefix().equals("/f")).map(Case::direct).toList();
+        cases.addAll(direct);
 
         Set<String> names = new HashSet<>();
         for (Case c : cases) {

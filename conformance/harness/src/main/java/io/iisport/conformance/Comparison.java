@@ -16,7 +16,7 @@ import java.util.zip.GZIPInputStream;
 /**
  * Compares what a case got behind the filter with what it got bare, after normalising only what must differ:
  * <ul>
- * <li>the path prefix: {@code /f/} and {@code /z/} read as {@code /b/} in header values, trailers and bodies (the
+ * <li>the path prefix: {@code /f/}, {@code /z/} and {@code /l/} read as {@code /b/} in header values, trailers and bodies (the
  * same length, so body offsets stay true). Location, cookie Path, error-page URIs and echoed request URIs are
  * then compared, not ignored;</li>
  * <li>{@link #ALLOWED_TO_DIFFER}: {@code Date} (the clock);</li>
@@ -41,7 +41,7 @@ public final class Comparison {
     public static final double ARRIVAL_TOLERANCE_MS = 100;
 
     private static final Set<String> FRAMING_FIELDS = Set.of("content-length", "transfer-encoding");
-    private static final Pattern PREFIX = Pattern.compile("/[fz]/");
+    private static final Pattern PREFIX = Pattern.compile("/[fzl]/");
     private static final Pattern SESSION_ID = Pattern.compile("(JSESSIONID=)[^;,\\s]+");
     private static final Pattern COOKIE_EXPIRES = Pattern.compile("(?i)(; *Expires=)[^;]+(?=;.*Max-Age=)");
     private static final Pattern ETAG = Pattern.compile("\"[^\"]*?(--gzip)?\"");

@@ -68,7 +68,7 @@ public abstract class ConformanceSuite {
         Files.writeString(report, "");
         port = start(Path.of(property("iisport.conformance.war")));
         // A WAR that failed to deploy answers 404 on both paths, which would compare equal: make sure it serves.
-        for (String prefix : new String[] {"/b", "/f", "/z"}) {
+        for (String prefix : new String[] {"/b", "/f", "/z", "/l"}) {
             Observation target = new Http1Exchange("GET", prefix + "/out?size=10", "HTTP/1.1", List.of(),
                     new byte[0], false).observe(port, prefix);
             if (target.status() != 200 || target.body().length != 10) {
