@@ -101,7 +101,6 @@ final class FilterResponse {
         }
     }
 
-
     /**
      * The request ended, and the container may recycle its request and response for another request: the output,
      * built already or built later by a module's thread that kept its context, discards every later write, flush and
