@@ -37,6 +37,11 @@ enum ContainerRules {
         boolean keepsSendErrorOnException() {
             return true;
         }
+
+        @Override
+        boolean keepsHeaderChangesAfterSendError() {
+            return true;
+        }
     },
     /**
      * Tomcat ({@code OutputBuffer}): the stream commits once more bytes than the buffer holds were written; the
@@ -124,6 +129,16 @@ enum ContainerRules {
      *     after it (Jetty); on Tomcat the exception's 500 replaces it
      */
     boolean keepsSendErrorOnException() {
+        return false;
+    }
+
+    /**
+     * @return whether header and cookie changes a servlet makes after its {@code sendError} still go out with the error
+     *     page (Jetty: {@code sendError} leaves the response's headers mutable, and its error page takes only the
+     *     status and the content type from the error); Tomcat ignores them, as any change once the response is
+     *     committed (its {@code ResponseFacade} counts a response suspended by {@code sendError} as committed)
+     */
+    boolean keepsHeaderChangesAfterSendError() {
         return false;
     }
 

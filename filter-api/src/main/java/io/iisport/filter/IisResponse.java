@@ -62,6 +62,11 @@ final class IisResponse extends ServletIisResponse {
         boolean dropsWrites() {
             return this == CLOSED || this == ENDED;
         }
+
+        /** @return whether the servlet saw its response committed, so that its header and status changes are ignored */
+        boolean fixesHeaders() {
+            return this != OPEN;
+        }
     }
 
     private ServletView view = ServletView.OPEN;
@@ -200,10 +205,28 @@ final class IisResponse extends ServletIisResponse {
         return real.isCommitted() || metadata.ending != null || view.committed();
     }
 
-    /** @return whether a header or status change of the servlet is ignored, as the container ignores it once committed */
+    /**
+     * @return whether a header change of the servlet is ignored, as the container ignores it once committed (also after
+     *     {@code sendError} and {@code sendRedirect}, which commit the response, Servlet 6.0 section 13.3, unless the
+     *     container keeps header changes after a {@code sendError}: see
+     *     {@link ContainerRules#keepsHeaderChangesAfterSendError})
+     */
     @Override
     boolean ignoresHeaderChanges() {
-        return view.committed() && !real.isCommitted();
+        if (!view.fixesHeaders() || real.isCommitted()) {
+            return false;
+        }
+        return view != ServletView.ENDED || !(metadata.ending instanceof DeferredEnding.SendError)
+                || !pipeline.containerRules.keepsHeaderChangesAfterSendError();
+    }
+
+    /**
+     * @return whether a status change of the servlet is ignored: once it saw the response committed, or ended it with
+     *     {@code sendError} or {@code sendRedirect} (whose status the deferred ending keeps, as the container does)
+     */
+    @Override
+    boolean ignoresStatusChanges() {
+        return view.fixesHeaders() && !real.isCommitted();
     }
 
     private void servletWrite(byte[] b, int off, int len) throws IOException {

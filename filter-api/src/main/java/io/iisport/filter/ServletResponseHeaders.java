@@ -34,6 +34,9 @@ abstract class ServletResponseHeaders extends HttpServletResponseWrapper {
     /** @return whether the servlet sees the response committed while the container's is not */
     abstract boolean ignoresHeaderChanges();
 
+    /** @return whether a status change of the servlet is ignored now (see {@link #ignoresHeaderChanges()}) */
+    abstract boolean ignoresStatusChanges();
+
     /**
      * @return whether the filter holds the Content-Length back: while it buffers, and unless the container put its
      *     own wrapper below the filter's (Tomcat does during an include, and ignores the included servlet's length)
@@ -138,7 +141,7 @@ abstract class ServletResponseHeaders extends HttpServletResponseWrapper {
 
     @Override
     public void setStatus(int sc) {
-        if (!ignoresHeaderChanges()) {
+        if (!ignoresStatusChanges()) {
             super.setStatus(sc);
         }
     }

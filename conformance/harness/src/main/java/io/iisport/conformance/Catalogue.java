@@ -143,6 +143,10 @@ public final class Catalogue {
         cases.add(get("error.exception.servlet", "{p}/error?mode=throwServlet", "a ServletException: the container's 500"));
         cases.add(get("error.exception.runtime", "{p}/error?mode=throwRuntime", "a RuntimeException: the container's 500"));
         cases.add(get("redirect.relative", "{p}/error?mode=redirect", "sendRedirect(\"target?x=1\")"));
+        cases.add(get("error.sendError.thenChange", "{p}/error?mode=sendErrorThenChange&code=404",
+                "sendError(404), then setStatus(200), a header, a cookie, a content type: ignored"));
+        cases.add(get("redirect.thenChange", "{p}/error?mode=redirectThenChange",
+                "sendRedirect, then setStatus(200), a header, a cookie, a content type: ignored"));
         cases.add(get("redirect.path", "{p}/error?mode=redirectAbsolute", "sendRedirect(\"/<prefix>/target?x=1\")"));
         // Servlet 6.1's redirects with a status, or keeping the body (the container resolves the location by its own
         // rules: Jetty makes it a path from the root, Tomcat keeps it relative); skipped on Servlet 6.0 containers.

@@ -2,6 +2,7 @@ package io.iisport.conformance.webapp;
 
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -19,7 +20,9 @@ import java.nio.charset.StandardCharsets;
  * (90 stream writes of 100 bytes, which no container commits, then a ServletException), {@code throwAfterCommit} (40000
  * bytes through the stream, more than the container buffers, then a ServletException), {@code throwMappedAfterCommit}
  * (40000 characters through the writer, then an exception with an {@code <error-page>}), {@code throwAfterClose} (the
- * writer closed, then a ServletException), {@code redirect} (relative) and {@code redirectAbsolute} (a path).
+ * writer closed, then a ServletException), {@code redirect} (relative) and {@code redirectAbsolute} (a path),
+ * {@code sendErrorThenChange} and {@code redirectThenChange} (then a status, a header, a cookie and a content type,
+ * which the container ignores once the response is committed).
  */
 public class ErrorServlet extends HttpServlet {
     @Override
@@ -92,9 +95,25 @@ public class ErrorServlet extends HttpServlet {
             case "throwMapped" -> throw new MappedException("mapped by type");
             case "throwServlet" -> throw new ServletException("not mapped");
             case "throwRuntime" -> throw new IllegalStateException("not mapped either");
+            case "sendErrorThenChange" -> {
+                response.sendError(code);
+                changeAfterCommit(response);
+            }
+            case "redirectThenChange" -> {
+                response.sendRedirect("target?x=1");
+                changeAfterCommit(response);
+            }
             case "redirect" -> response.sendRedirect("target?x=1");
             case "redirectAbsolute" -> response.sendRedirect(Params.prefix(request) + "/target?x=1");
             default -> throw new IllegalArgumentException("unknown mode=" + mode);
         }
+    }
+
+    /** What the container ignores once sendError or sendRedirect committed the response. */
+    private static void changeAfterCommit(HttpServletResponse response) {
+        response.setStatus(200);
+        response.setHeader("X-After", "1");
+        response.addCookie(new Cookie("after", "1"));
+        response.setContentType("application/json");
     }
 }
