@@ -117,6 +117,11 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     }
 
     @Override
+    public boolean errorAfterAsyncDispatch() {
+        return cycles != null && real.getStatus() >= HttpServletResponse.SC_BAD_REQUEST;
+    }
+
+    @Override
     public void finishOnWire() {
         // Built now if nothing needed them yet: the servlet wrote to the container's own response (see DirectHandler).
         response.get().output().finishOnWire();

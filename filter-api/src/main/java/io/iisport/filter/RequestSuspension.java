@@ -52,6 +52,12 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
 
         /** The response was sent whole: the client gets it now (the container's output is closed). */
         void finishOnWire();
+
+        /**
+         * @return whether the request was dispatched from an async cycle before (the servlet's, or a PENDING's) and
+         *     its response has an error status (4xx, 5xx)
+         */
+        boolean errorAfterAsyncDispatch();
     }
 
     /** The filter's request: async starts with the request it wraps, the one the filter was given. */
@@ -137,11 +143,16 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
         if (stage == Stage.SEND_RESPONSE) {
             return false;
         }
+        if (owner.failed()) {
+            // The container answers the failure once the filter rethrows it (its error page, or the abort of a
+            // committed response): nothing of the response may be sent before; the module's thread waits.
+            return false;
+        }
         if (stage == Stage.LOG_REQUEST || stage == Stage.END_REQUEST) {
             // IIS sends the response before RQ_LOG_REQUEST: the client has it while the module completes.
             owner.finishOnWire();
         }
-        if (!driving() || owner.failed()) {
+        if (!driving()) {
             return false;
         }
         if (suspended != null) {
@@ -150,6 +161,11 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
         }
         ServletRequest given = request.getRequest();
         if (!given.isAsyncSupported() || given.isAsyncStarted()) {
+            return false;
+        }
+        if (owner.errorAfterAsyncDispatch()) {
+            // Tomcat takes a new async cycle in an async dispatch whose response is an error (a sendError there)
+            // and then never completes the request (its async state MUST_ERROR): the module's thread waits instead.
             return false;
         }
         AsyncContext started = given.startAsync();

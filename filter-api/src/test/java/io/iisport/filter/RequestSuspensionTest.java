@@ -32,6 +32,7 @@ class RequestSuspensionTest {
     private final Given given = new Given(container);
     private final List<AsyncContext> followed = new ArrayList<>();
     private final AtomicBoolean failed = new AtomicBoolean();
+    private final AtomicBoolean errorStatus = new AtomicBoolean();
     private final AtomicInteger finishedOnWire = new AtomicInteger();
 
     /** The request the filter was given: its async context records what the suspension asks of the container. */
@@ -115,6 +116,11 @@ class RequestSuspensionTest {
             public void finishOnWire() {
                 finishedOnWire.incrementAndGet();
             }
+
+            @Override
+            public boolean errorAfterAsyncDispatch() {
+                return errorStatus.get();
+            }
         });
     }
 
@@ -154,6 +160,31 @@ class RequestSuspensionTest {
         assertThat(followed.size(), is(1));
         suspension.stopDriving();
         assertThat(suspension.driving(), is(false));
+    }
+
+    @Test
+    void afterAFailureNothingOfTheResponseIsSentBeforeTheContainerAnswersIt() {
+        // The container renders its error page, or aborts a committed response, once the filter rethrows the failure:
+        // a close of its output before that would send an empty 500, or a cut response as if it were whole.
+        RequestSuspension suspension = suspension((at, completion) -> { });
+        failed.set(true);
+        suspension.drive();
+        assertThat(suspension.suspend(Stage.LOG_REQUEST), is(false));
+        assertThat(suspension.suspend(Stage.END_REQUEST), is(false));
+        assertThat(finishedOnWire.get(), is(0));
+    }
+
+    @Test
+    void noSuspensionInAnAsyncDispatchWhoseResponseIsAnError() {
+        // Tomcat takes the new async cycle, then never completes the request (its async state MUST_ERROR).
+        RequestSuspension suspension = suspension((at, completion) -> { });
+        errorStatus.set(true);
+        suspension.drive();
+        assertThat(suspension.suspend(Stage.LOG_REQUEST), is(false));
+        assertThat(given.started == null, is(true));
+        assertThat("the client has the response meanwhile", finishedOnWire.get(), is(1));
+        errorStatus.set(false);
+        assertThat(suspension.suspend(Stage.LOG_REQUEST), is(true));
     }
 
     @Test

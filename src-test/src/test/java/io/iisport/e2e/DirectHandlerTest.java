@@ -217,6 +217,14 @@ class DirectHandlerTest {
                 resp.sendError(404);
                 return;
             }
+            if ("dispatchMissing".equals(op)) {
+                if (req.getDispatcherType() == DispatcherType.REQUEST) {
+                    req.startAsync().dispatch();
+                } else {
+                    resp.sendError(404);
+                }
+                return;
+            }
             if ("throw".equals(op)) {
                 resp.getWriter().print("partial");
                 throw new IOException("servlet failed");
@@ -574,6 +582,39 @@ class DirectHandlerTest {
         awaitEvent("dispose");
         assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "LOG_REQUEST 201 yes",
                 "LOG completes", "END_REQUEST", "dispose")));
+    }
+
+    /**
+     * On that path, a PENDING in LOG_REQUEST after a servlet's exception: the container still answers it with its error
+     * page once the module completed (a close of its output first sent an empty 500: fresh-user trial).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aLoggingModulesPendingAfterAServletsExceptionLeavesTheContainerItsErrorPage(Container container)
+            throws Exception {
+        HttpTester.Response response = get(container, "/l/x?op=throw&act=pend");
+        assertThat(response.getStatus(), is(500));
+        // As without the filter: Jetty's error page, Tomcat's 500 with the servlet's unsent output.
+        assertThat(response.getContent(), container == Container.JETTY ? containsString("500") : is("partial"));
+        awaitEvent("dispose");
+        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "LOG_REQUEST 500 null",
+                "LOG completes", "END_REQUEST", "dispose")));
+    }
+
+    /**
+     * On that path, a PENDING in LOG_REQUEST after an async dispatch whose target called {@code sendError}: Tomcat
+     * never completed such a request when the filter started a new async cycle for the PENDING (no response at all:
+     * fresh-user trial); the request's thread waits for the module instead.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aLoggingModulesPendingAfterAnAsyncDispatchsSendErrorEndsTheRequest(Container container) throws Exception {
+        HttpTester.Response response = get(container, "/l/x?op=dispatchMissing&act=pend");
+        assertThat(response.getStatus(), is(404));
+        assertThat(response.getContent(), containsString("404"));
+        awaitEvent("dispose");
+        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "servlet ASYNC",
+                "LOG_REQUEST 404 null", "LOG completes", "END_REQUEST", "dispose")));
     }
 
     /**
