@@ -133,8 +133,9 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
 
     /**
      * Decides whether a module's PENDING suspends the request: only on the thread driving the pipeline, not for
-     * SEND_RESPONSE (raised in a write or flush), not after a failure the filter must rethrow, and only if the
-     * container lets the filter start async (the request is async-supported and not already in async processing).
+     * SEND_RESPONSE (raised in a write or flush), not after a failure the filter must rethrow (nor is the response
+     * finished on the wire then), not after an error in an async dispatch, and only if the container lets the filter
+     * start async (the request is async-supported and not already in async processing).
      * Then async is started with the request the filter was given, as the container would for it, so that the
      * handler's dispatch targets the request's URI with its parameters once.
      */
