@@ -8,6 +8,8 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 
@@ -22,8 +24,18 @@ import java.lang.reflect.Proxy;
  * reference that is not a {@link ServletResponseWrapper} makes Tomcat close the output through that response
  * instead, which it does for any response it cannot unwrap; the servlet sees what it sees without the filter: its
  * later writes are ignored.
+ *
+ * <p>Tomcat closes that output with {@code getWriter().close()} (else {@code getOutputStream().close()}), where on
+ * its own response it only suspends it ({@code ResponseFacade.finish()}). Its {@code getWriter()} call is told from
+ * the forward target's by the caller, and ends the servlet's output without choosing the writer (see
+ * {@link IisResponse#finishAfterForward}): taking the container's writer would fix its charset, and Tomcat's error
+ * page for a {@code sendError} in the target would lose its {@code utf-8}.
  */
 final class ForwardDispatcher implements RequestDispatcher {
+    /** The class whose {@code forward} closes the output through a response it cannot unwrap (Tomcat). */
+    private static final String CONTAINER_DISPATCHER = "org.apache.catalina.core.ApplicationDispatcher";
+    private static final StackWalker STACK = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
     private final RequestDispatcher delegate;
     private final IisResponse response;
     private final boolean opaqueForward;
@@ -61,17 +73,30 @@ final class ForwardDispatcher implements RequestDispatcher {
         return false;
     }
 
-    private static HttpServletResponse opaque(HttpServletResponse target) {
+    private HttpServletResponse opaque(HttpServletResponse target) {
         Class<?>[] types = target instanceof IHttpResponse
                 ? new Class<?>[] {HttpServletResponse.class, IHttpResponse.class}
                 : new Class<?>[] {HttpServletResponse.class};
         return (HttpServletResponse) Proxy.newProxyInstance(ForwardDispatcher.class.getClassLoader(), types,
                 (proxy, method, args) -> {
+                    if (method.getName().equals("getWriter") && calledByContainerDispatcher()) {
+                        response.finishAfterForward();
+                        return new PrintWriter(Writer.nullWriter());
+                    }
                     try {
                         return method.invoke(target, args);
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
                 });
+    }
+
+    /** @return whether the proxy's method was called by the container's dispatcher rather than the forward's target */
+    private static boolean calledByContainerDispatcher() {
+        return STACK.walk(frames -> frames.dropWhile(f -> !Proxy.isProxyClass(f.getDeclaringClass()))
+                .skip(1)
+                .findFirst()
+                .map(f -> f.getClassName().equals(CONTAINER_DISPATCHER))
+                .orElse(false));
     }
 }

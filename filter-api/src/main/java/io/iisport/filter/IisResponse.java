@@ -175,6 +175,24 @@ final class IisResponse extends ServletIisResponse {
     }
 
     /**
+     * The container ends the servlet's output after a forward, as Tomcat's {@code ApplicationDispatcher.forward}
+     * does with {@code ResponseFacade.finish()} on its own response: the servlet's later writes are dropped. The
+     * output the servlet chose is closed; if it chose none, none is chosen now, so the container's writer stays free
+     * and its charset unfixed, as without the filter: the error page of a {@code sendError} in the forward's target
+     * (Tomcat's {@code ErrorReportValve}) sets its own charset ({@code utf-8}), and the content type gets no charset
+     * the servlet did not cause.
+     */
+    void finishAfterForward() throws IOException {
+        if (writer != null) {
+            writer.close();
+        } else if (servletStream != null) {
+            servletStream.close();
+        } else {
+            sink.close();
+        }
+    }
+
+    /**
      * Makes the response an error for a failed module (500, or 413 for a request body over the limit): the body is
      * dropped and the container renders the error.
      */

@@ -101,6 +101,13 @@ public final class Catalogue {
         cases.add(get("dispatch.forward", "{p}/dispatch?mode=forward", "buffered output, then a forward"));
         cases.add(get("dispatch.forward.thenWrite", "{p}/dispatch?mode=forwardThenWrite",
                 "a forward, then a write and flush after it returned"));
+        cases.add(get("dispatch.forward.sendError", "{p}/dispatch?mode=forwardSendError",
+                "a forward to a target that calls sendError(404): the container's error page, in its charset"));
+        cases.add(h2("dispatch.forward.sendError.h2c", "{p}/dispatch?mode=forwardSendError", "the same over h2c"));
+        cases.add(get("dispatch.forward.sendError.charset", "{p}/dispatch?mode=forwardSendErrorCharset",
+                "a forward to a target that sets text/plain;charset=UTF-8, then calls sendError(409)"));
+        cases.add(get("dispatch.forward.quiet", "{p}/dispatch?mode=forwardQuiet",
+                "a forward to a target that writes nothing: the content type gets no charset"));
         cases.add(get("dispatch.forward.static", "{p}/dispatch?mode=forwardStatic", "a forward to a static file"));
         cases.add(get("dispatch.include", "{p}/dispatch?mode=include", "BEFORE-, an included servlet, -AFTER"));
         cases.add(get("dispatch.include.static", "{p}/dispatch?mode=includeStatic",

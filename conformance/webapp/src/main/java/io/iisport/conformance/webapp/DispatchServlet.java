@@ -10,6 +10,9 @@ import java.io.PrintWriter;
 /**
  * RequestDispatcher uses, by {@code mode}: {@code forward} (after buffered output, which the forward discards),
  * {@code forwardThenWrite} (writes after the forward returned), {@code forwardStatic} (to a static file),
+ * {@code forwardSendError} (to a target that calls {@code sendError(404)}: the container's error page),
+ * {@code forwardSendErrorCharset} (to a target that sets {@code text/plain;charset=UTF-8}, then calls
+ * {@code sendError(409)}), {@code forwardQuiet} (to a target that writes nothing),
  * {@code include} (a servlet between two writes), {@code includeStatic} and {@code includeStaticLarge} (an 11-byte
  * and a 66000-byte static file between two writes). The targets are under {@code /u/}, which the filter does not map.
  */
@@ -32,6 +35,11 @@ public class DispatchServlet extends HttpServlet {
                     throw new IOException("the writer failed after the forward");
                 }
             }
+            case "forwardSendError" -> request.getRequestDispatcher("/u/error?mode=sendError&code=404")
+                    .forward(request, response);
+            case "forwardSendErrorCharset" -> request.getRequestDispatcher(
+                    "/u/error?mode=sendError&code=409&type=text/plain%3Bcharset%3DUTF-8").forward(request, response);
+            case "forwardQuiet" -> request.getRequestDispatcher("/u/target?quiet=1").forward(request, response);
             case "forwardStatic" -> request.getRequestDispatcher("/u/static/small.txt").forward(request, response);
             case "include" -> {
                 response.getWriter().write("BEFORE-");

@@ -22,14 +22,15 @@ import java.nio.charset.StandardCharsets;
  * (40000 characters through the writer, then an exception with an {@code <error-page>}), {@code throwAfterClose} (the
  * writer closed, then a ServletException), {@code redirect} (relative) and {@code redirectAbsolute} (a path),
  * {@code sendErrorThenChange} and {@code redirectThenChange} (then a status, a header, a cookie and a content type,
- * which the container ignores once the response is committed).
+ * which the container ignores once the response is committed). The content type set first is {@code type}
+ * ({@code text/plain} by default).
  */
 public class ErrorServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
         String mode = Params.string(request, "mode", "sendError");
         int code = Params.integer(request, "code", 404);
-        response.setContentType("text/plain");
+        response.setContentType(Params.string(request, "type", "text/plain"));
         switch (mode) {
             case "sendError" -> {
                 if (request.getParameter("message") != null) {
