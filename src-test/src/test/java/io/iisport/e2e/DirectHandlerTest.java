@@ -406,6 +406,18 @@ class DirectHandlerTest {
         return Wire.exchange(port(container), Wire.get(target));
     }
 
+    /**
+     * @return the response to {@code target}, once the request's modules were disposed and what the modules and the
+     *     servlet did was {@code events}, in order
+     */
+    private static HttpTester.Response getUntilDisposed(Container container, String target, String... events)
+            throws Exception {
+        HttpTester.Response response = get(container, target);
+        awaitEvent("dispose");
+        assertThat(target, List.copyOf(EVENTS), is(List.of(events)));
+        return response;
+    }
+
     private static void awaitEvent(String event) throws InterruptedException {
         for (int i = 0; i < 500 && !EVENTS.contains(event); i++) {
             Thread.sleep(10);
@@ -553,20 +565,16 @@ class DirectHandlerTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void aLoggingModuleSeesTheStatusTheContainerAnswersAServletsExceptionWith(Container container) throws Exception {
-        assertThat(get(container, "/l/x?op=throw").getStatus(), is(500));
-        awaitEvent("dispose");
-        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "LOG_REQUEST 500 null",
-                "END_REQUEST", "dispose")));
+        assertThat(getUntilDisposed(container, "/l/x?op=throw", "BEGIN_REQUEST", "servlet REQUEST",
+                "LOG_REQUEST 500 null", "END_REQUEST", "dispose").getStatus(), is(500));
     }
 
     /** On that path, LOG_REQUEST follows an async servlet's completion. */
     @ParameterizedTest
     @EnumSource(Container.class)
     void aLoggingModuleFollowsAnAsyncServletsCompletion(Container container) throws Exception {
-        assertThat(get(container, "/l/x?op=async").getContent(), is("async container's"));
-        awaitEvent("dispose");
-        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "servlet completes",
-                "LOG_REQUEST 200 null", "END_REQUEST", "dispose")));
+        assertThat(getUntilDisposed(container, "/l/x?op=async", "BEGIN_REQUEST", "servlet REQUEST", "servlet completes",
+                "LOG_REQUEST 200 null", "END_REQUEST", "dispose").getContent(), is("async container's"));
     }
 
     /**
@@ -576,12 +584,10 @@ class DirectHandlerTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void aLoggingModulesPendingCompletesTheRequestWithTheServletsResponse(Container container) throws Exception {
-        HttpTester.Response response = get(container, "/l/x?op=created&act=pend");
+        HttpTester.Response response = getUntilDisposed(container, "/l/x?op=created&act=pend", "BEGIN_REQUEST",
+                "servlet REQUEST", "LOG_REQUEST 201 yes", "LOG completes", "END_REQUEST", "dispose");
         assertThat(response.getStatus(), is(201));
         assertThat(response.getContent(), is("container's header=null"));
-        awaitEvent("dispose");
-        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "LOG_REQUEST 201 yes",
-                "LOG completes", "END_REQUEST", "dispose")));
     }
 
     /**
@@ -592,13 +598,11 @@ class DirectHandlerTest {
     @EnumSource(Container.class)
     void aLoggingModulesPendingAfterAServletsExceptionLeavesTheContainerItsErrorPage(Container container)
             throws Exception {
-        HttpTester.Response response = get(container, "/l/x?op=throw&act=pend");
+        HttpTester.Response response = getUntilDisposed(container, "/l/x?op=throw&act=pend", "BEGIN_REQUEST",
+                "servlet REQUEST", "LOG_REQUEST 500 null", "LOG completes", "END_REQUEST", "dispose");
         assertThat(response.getStatus(), is(500));
         // As without the filter: Jetty's error page, Tomcat's 500 with the servlet's unsent output.
         assertThat(response.getContent(), container == Container.JETTY ? containsString("500") : is("partial"));
-        awaitEvent("dispose");
-        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "LOG_REQUEST 500 null",
-                "LOG completes", "END_REQUEST", "dispose")));
     }
 
     /**
@@ -609,12 +613,10 @@ class DirectHandlerTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void aLoggingModulesPendingAfterAnAsyncDispatchsSendErrorEndsTheRequest(Container container) throws Exception {
-        HttpTester.Response response = get(container, "/l/x?op=dispatchMissing&act=pend");
+        HttpTester.Response response = getUntilDisposed(container, "/l/x?op=dispatchMissing&act=pend", "BEGIN_REQUEST",
+                "servlet REQUEST", "servlet ASYNC", "LOG_REQUEST 404 null", "LOG completes", "END_REQUEST", "dispose");
         assertThat(response.getStatus(), is(404));
         assertThat(response.getContent(), containsString("404"));
-        awaitEvent("dispose");
-        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "servlet ASYNC",
-                "LOG_REQUEST 404 null", "LOG completes", "END_REQUEST", "dispose")));
     }
 
     /**
@@ -624,12 +626,10 @@ class DirectHandlerTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void aLoggingModulesPendingLeavesTheContainerItsErrorPage(Container container) throws Exception {
-        HttpTester.Response response = get(container, "/l/x?op=missing&act=pend");
+        HttpTester.Response response = getUntilDisposed(container, "/l/x?op=missing&act=pend", "BEGIN_REQUEST",
+                "servlet REQUEST", "LOG_REQUEST 404 null", "LOG completes", "END_REQUEST", "dispose");
         assertThat(response.getStatus(), is(404));
         assertThat(response.getContent(), containsString("404"));
-        awaitEvent("dispose");
-        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST", "servlet REQUEST", "LOG_REQUEST 404 null",
-                "LOG completes", "END_REQUEST", "dispose")));
     }
 
     @ParameterizedTest
