@@ -112,14 +112,14 @@ final class BodyBuffer {
 
     /** Writes the buffered bytes in order, keeping them. */
     void copyTo(OutputStream out) throws IOException {
-        writeChunks(out, size);
+        writeChunks(out, size, Integer.MAX_VALUE);
     }
 
     /** Writes the buffered bytes in order, then empties the buffer (emptied first, so a failed write sends nothing twice). */
     void drainTo(OutputStream out) throws IOException {
         int left = size;
         clear();
-        writeChunks(out, left);
+        writeChunks(out, left, Integer.MAX_VALUE);
     }
 
     /**
@@ -129,20 +129,17 @@ final class BodyBuffer {
     void drainTo(OutputStream out, int piece) throws IOException {
         int left = size;
         clear();
+        writeChunks(out, left, piece);
+    }
+
+    /** Writes the first {@code left} buffered bytes in order, in writes of at most {@code piece} bytes. */
+    private void writeChunks(OutputStream out, int left, int piece) throws IOException {
         for (int i = 0; left > 0; i++) {
             int inChunk = Math.min(left, chunks[i].length);
             for (int off = 0; off < inChunk; off += piece) {
                 out.write(chunks[i], off, Math.min(piece, inChunk - off));
             }
             left -= inChunk;
-        }
-    }
-
-    private void writeChunks(OutputStream out, int left) throws IOException {
-        for (int i = 0; left > 0; i++) {
-            int n = Math.min(left, chunks[i].length);
-            out.write(chunks[i], 0, n);
-            left -= n;
         }
     }
 }
