@@ -25,31 +25,23 @@ import java.util.EnumSet;
 /**
  * The notifications the filter raises: the twelve deterministic stages of the IIS integrated pipeline in their
  * order, then {@code RQ_SEND_RESPONSE}, which is raised whenever output goes out. Each carries its {@code RQ_*} mask
- * and the module methods of its notification and post-notification; adding a stage is one constant here.
+ * and calls the module methods of its notification and post-notification; adding a stage is one constant and one
+ * case of {@link #invoke} here.
  */
 enum Stage {
-    BEGIN_REQUEST(RQ_BEGIN_REQUEST, CHttpModule::onBeginRequest, CHttpModule::onPostBeginRequest),
-    AUTHENTICATE_REQUEST(RQ_AUTHENTICATE_REQUEST, CHttpModule::onAuthenticateRequest,
-            CHttpModule::onPostAuthenticateRequest),
-    AUTHORIZE_REQUEST(RQ_AUTHORIZE_REQUEST, CHttpModule::onAuthorizeRequest, CHttpModule::onPostAuthorizeRequest),
-    RESOLVE_REQUEST_CACHE(RQ_RESOLVE_REQUEST_CACHE, CHttpModule::onResolveRequestCache,
-            CHttpModule::onPostResolveRequestCache),
-    MAP_REQUEST_HANDLER(RQ_MAP_REQUEST_HANDLER, CHttpModule::onMapRequestHandler,
-            CHttpModule::onPostMapRequestHandler),
-    ACQUIRE_REQUEST_STATE(RQ_ACQUIRE_REQUEST_STATE, CHttpModule::onAcquireRequestState,
-            CHttpModule::onPostAcquireRequestState),
-    PRE_EXECUTE_REQUEST_HANDLER(RQ_PRE_EXECUTE_REQUEST_HANDLER, CHttpModule::onPreExecuteRequestHandler,
-            CHttpModule::onPostPreExecuteRequestHandler),
-    EXECUTE_REQUEST_HANDLER(RQ_EXECUTE_REQUEST_HANDLER, CHttpModule::onExecuteRequestHandler,
-            CHttpModule::onPostExecuteRequestHandler),
-    RELEASE_REQUEST_STATE(RQ_RELEASE_REQUEST_STATE, CHttpModule::onReleaseRequestState,
-            CHttpModule::onPostReleaseRequestState),
-    UPDATE_REQUEST_CACHE(RQ_UPDATE_REQUEST_CACHE, CHttpModule::onUpdateRequestCache,
-            CHttpModule::onPostUpdateRequestCache),
-    LOG_REQUEST(RQ_LOG_REQUEST, CHttpModule::onLogRequest, CHttpModule::onPostLogRequest),
-    END_REQUEST(RQ_END_REQUEST, CHttpModule::onEndRequest, CHttpModule::onPostEndRequest),
-    SEND_RESPONSE(RQ_SEND_RESPONSE, (module, context, provider) ->
-            module.onSendResponse(context, (ISendResponseProvider) provider), null);
+    BEGIN_REQUEST(RQ_BEGIN_REQUEST),
+    AUTHENTICATE_REQUEST(RQ_AUTHENTICATE_REQUEST),
+    AUTHORIZE_REQUEST(RQ_AUTHORIZE_REQUEST),
+    RESOLVE_REQUEST_CACHE(RQ_RESOLVE_REQUEST_CACHE),
+    MAP_REQUEST_HANDLER(RQ_MAP_REQUEST_HANDLER),
+    ACQUIRE_REQUEST_STATE(RQ_ACQUIRE_REQUEST_STATE),
+    PRE_EXECUTE_REQUEST_HANDLER(RQ_PRE_EXECUTE_REQUEST_HANDLER),
+    EXECUTE_REQUEST_HANDLER(RQ_EXECUTE_REQUEST_HANDLER),
+    RELEASE_REQUEST_STATE(RQ_RELEASE_REQUEST_STATE),
+    UPDATE_REQUEST_CACHE(RQ_UPDATE_REQUEST_CACHE),
+    LOG_REQUEST(RQ_LOG_REQUEST),
+    END_REQUEST(RQ_END_REQUEST),
+    SEND_RESPONSE(RQ_SEND_RESPONSE);
 
     /**
      * The notifications of one part of the pipeline, in the order they are raised: each stage's notification, then
@@ -139,31 +131,58 @@ enum Stage {
         RAISED_MASK = raised;
     }
 
-    /** A module method of one notification. */
-    @FunctionalInterface
-    interface Method {
-        RequestNotificationStatus call(CHttpModule module, IHttpContext context, IHttpEventProvider provider);
-    }
-
     final int mask;
-    private final Method method;
-    private final Method postMethod;
 
-    Stage(int mask, Method method, Method postMethod) {
+    Stage(int mask) {
         this.mask = mask;
-        this.method = method;
-        this.postMethod = postMethod;
     }
 
     /** @return whether the stage has a post-notification ({@code RQ_SEND_RESPONSE} has none) */
     boolean hasPost() {
-        return postMethod != null;
+        return this != SEND_RESPONSE;
     }
 
-    /** Calls the module's method for this notification or its post-notification. */
+    /**
+     * Calls the module's method for this notification or its post-notification. A switch on the stage rather than a
+     * method reference kept per constant: every pipeline of the JVM calls through here, so a functional interface's
+     * call site sees every stage's implementation and is dispatched through a lookup stub on every notification.
+     *
+     * @throws IllegalArgumentException for the post-notification of {@code RQ_SEND_RESPONSE}, which has none
+     */
     RequestNotificationStatus invoke(boolean post, CHttpModule module, IHttpContext context,
             IHttpEventProvider provider) {
-        return (post ? postMethod : method).call(module, context, provider);
+        return switch (this) {
+            case BEGIN_REQUEST -> post ? module.onPostBeginRequest(context, provider)
+                    : module.onBeginRequest(context, provider);
+            case AUTHENTICATE_REQUEST -> post ? module.onPostAuthenticateRequest(context, provider)
+                    : module.onAuthenticateRequest(context, provider);
+            case AUTHORIZE_REQUEST -> post ? module.onPostAuthorizeRequest(context, provider)
+                    : module.onAuthorizeRequest(context, provider);
+            case RESOLVE_REQUEST_CACHE -> post ? module.onPostResolveRequestCache(context, provider)
+                    : module.onResolveRequestCache(context, provider);
+            case MAP_REQUEST_HANDLER -> post ? module.onPostMapRequestHandler(context, provider)
+                    : module.onMapRequestHandler(context, provider);
+            case ACQUIRE_REQUEST_STATE -> post ? module.onPostAcquireRequestState(context, provider)
+                    : module.onAcquireRequestState(context, provider);
+            case PRE_EXECUTE_REQUEST_HANDLER -> post ? module.onPostPreExecuteRequestHandler(context, provider)
+                    : module.onPreExecuteRequestHandler(context, provider);
+            case EXECUTE_REQUEST_HANDLER -> post ? module.onPostExecuteRequestHandler(context, provider)
+                    : module.onExecuteRequestHandler(context, provider);
+            case RELEASE_REQUEST_STATE -> post ? module.onPostReleaseRequestState(context, provider)
+                    : module.onReleaseRequestState(context, provider);
+            case UPDATE_REQUEST_CACHE -> post ? module.onPostUpdateRequestCache(context, provider)
+                    : module.onUpdateRequestCache(context, provider);
+            case LOG_REQUEST -> post ? module.onPostLogRequest(context, provider)
+                    : module.onLogRequest(context, provider);
+            case END_REQUEST -> post ? module.onPostEndRequest(context, provider)
+                    : module.onEndRequest(context, provider);
+            case SEND_RESPONSE -> {
+                if (post) {
+                    throw new IllegalArgumentException("RQ_SEND_RESPONSE has no post-notification");
+                }
+                yield module.onSendResponse(context, (ISendResponseProvider) provider);
+            }
+        };
     }
 
     /** @return the IIS name of the notification, with " (post)" for the post-notification */
