@@ -1,6 +1,7 @@
 package io.iisport.filter;
 
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Locale;
 
@@ -42,6 +43,11 @@ enum ContainerRules {
         boolean keepsHeaderChangesAfterSendError() {
             return true;
         }
+
+        @Override
+        int pendingErrorStatus(ServletRequest request) {
+            return request.getAttribute(JETTY_ERROR_STATUS) instanceof Integer code ? code : -1;
+        }
     },
     /**
      * Tomcat ({@code OutputBuffer}): the stream commits once more bytes than the buffer holds were written; the
@@ -75,6 +81,12 @@ enum ContainerRules {
             return before + len > bufferSize;
         }
     };
+
+    /**
+     * The request attribute holding the code of Jetty's {@code sendError} ({@code ErrorHandler.ERROR_STATUS}, set by
+     * {@code ServletChannelState.sendError}).
+     */
+    private static final String JETTY_ERROR_STATUS = "org.eclipse.jetty.server.error_status";
 
     /** Jetty's {@code ArrayByteBufferPool} hands out buffers in multiples of this. */
     private static final int POOL_GRANULE = 4096;
@@ -148,6 +160,22 @@ enum ContainerRules {
      */
     boolean keepsUnsentBodyOnError() {
         return false;
+    }
+
+    /**
+     * The code of a {@code sendError} the servlet called on the container's own response, whose error page the
+     * container renders once the dispatch returns. Jetty keeps it apart from the response's status: a later
+     * {@code setStatus} still changes {@code getStatus()}, and the page goes out with the code all the same; and it
+     * ends an async cycle started after the {@code sendError} ({@code ServletChannelState.nextAction} renders the page
+     * and completes the request), so nothing may be held on such a cycle. Tomcat ignores status changes after
+     * {@code sendError} ({@code getStatus()} tells it), and keeps a new async cycle (see
+     * {@code RequestSuspension.Owner}).
+     *
+     * @param request the container's request
+     * @return the code, or {@code -1} if none is pending or the container does not say
+     */
+    int pendingErrorStatus(ServletRequest request) {
+        return -1;
     }
 
     /** @return whether a forward must hand the container an opaque response (see {@link ForwardDispatcher}) */

@@ -96,7 +96,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
         ModuleContext moduleContext = new ModuleContext(request, response, pending);
         this.notifier = new ModuleNotifier(pipeline, moduleContext, pending, suspension, connection, this);
         this.requestEnd = new RequestEnd(servletRequest, real, notifier, response, connection, moduleContext,
-                pending);
+                pending, pipeline);
     }
 
     /** The response is being sent: RQ_SEND_RESPONSE. */
@@ -117,8 +117,9 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     }
 
     @Override
-    public boolean errorAfterAsyncDispatch() {
-        return cycles != null && real.getStatus() >= HttpServletResponse.SC_BAD_REQUEST;
+    public boolean containerAnswersAnError() {
+        return pipeline.containerRules.pendingErrorStatus(servletRequest) >= 0
+                || cycles != null && real.getStatus() >= HttpServletResponse.SC_BAD_REQUEST;
     }
 
     @Override

@@ -54,10 +54,13 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
         void finishOnWire();
 
         /**
-         * @return whether the request was dispatched from an async cycle before (the servlet's, or a PENDING's) and
-         *     its response has an error status (4xx, 5xx)
+         * @return whether the container answers this dispatch with its error handling once it returns, whatever
+         *     async cycle the filter starts: Jetty ends a cycle started after a pending {@code sendError} (it renders
+         *     the error page and completes the request, see {@link ContainerRules#pendingErrorStatus}); Tomcat takes
+         *     a new cycle in an async dispatch whose response is an error (a {@code sendError} there) and then never
+         *     completes the request (its async state {@code MUST_ERROR})
          */
-        boolean errorAfterAsyncDispatch();
+        boolean containerAnswersAnError();
     }
 
     /** The filter's request: async starts with the request it wraps, the one the filter was given. */
@@ -134,8 +137,8 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
     /**
      * Decides whether a module's PENDING suspends the request: only on the thread driving the pipeline, not for
      * SEND_RESPONSE (raised in a write or flush), not after a failure the filter must rethrow (nor is the response
-     * finished on the wire then), not after an error in an async dispatch, and only if the container lets the filter
-     * start async (the request is async-supported and not already in async processing).
+     * finished on the wire then), not when the container answers the dispatch with its error handling, and only if the
+     * container lets the filter start async (the request is async-supported and not already in async processing).
      * Then async is started with the request the filter was given, as the container would for it, so that the
      * handler's dispatch targets the request's URI with its parameters once.
      */
@@ -164,9 +167,8 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
         if (!given.isAsyncSupported() || given.isAsyncStarted()) {
             return false;
         }
-        if (owner.errorAfterAsyncDispatch()) {
-            // Tomcat takes a new async cycle in an async dispatch whose response is an error (a sendError there)
-            // and then never completes the request (its async state MUST_ERROR): the module's thread waits instead.
+        if (owner.containerAnswersAnError()) {
+            // No async cycle would hold the request: the module's thread waits.
             return false;
         }
         AsyncContext started = given.startAsync();

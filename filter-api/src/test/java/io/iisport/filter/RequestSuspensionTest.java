@@ -118,7 +118,7 @@ class RequestSuspensionTest {
             }
 
             @Override
-            public boolean errorAfterAsyncDispatch() {
+            public boolean containerAnswersAnError() {
                 return errorStatus.get();
             }
         });

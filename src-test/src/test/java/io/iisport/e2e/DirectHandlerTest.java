@@ -94,7 +94,8 @@ class DirectHandlerTest {
 
     /**
      * The module filters: BEGIN_REQUEST alone on /d/* and /c/*, BEGIN_REQUEST and END_REQUEST on /w/*, BEGIN_REQUEST
-     * and LOG_REQUEST with END_REQUEST on /l/*, SEND_RESPONSE on /s/*, BEGIN_REQUEST and SEND_RESPONSE on /f/*. On
+     * and LOG_REQUEST with END_REQUEST on /l/*, SEND_RESPONSE on /s/*, BEGIN_REQUEST and SEND_RESPONSE on /f/*, all of
+     * these on /m/* (the filter's own objects, with a logging module). On
      * /c/* and /b/* (no module filter) {@link CommitFirst} runs before them.
      */
     private static Map<String, String> filters() {
@@ -105,6 +106,8 @@ class DirectHandlerTest {
         filters.put("/c/*", "Begin=" + BeginModule.class.getName());
         filters.put("/s/*", "Send=" + SendModule.class.getName());
         filters.put("/f/*", "Begin=" + BeginModule.class.getName() + "\nSend=" + SendModule.class.getName());
+        filters.put("/m/*", "Begin=" + BeginModule.class.getName() + "\nLog=" + LogModule.class.getName() + "\nSend="
+                + SendModule.class.getName());
         return filters;
     }
 
@@ -215,6 +218,13 @@ class DirectHandlerTest {
             }
             if ("missing".equals(op)) {
                 resp.sendError(404);
+                return;
+            }
+            if ("missingThenOk".equals(op)) {
+                // Changes after sendError, which the container ignores on the wire.
+                resp.sendError(404);
+                resp.setStatus(200);
+                resp.setHeader("X-Late", "after sendError");
                 return;
             }
             if ("dispatchMissing".equals(op)) {
@@ -390,9 +400,16 @@ class DirectHandlerTest {
             return RQ_NOTIFICATION_CONTINUE;
         }
 
+        /** Records END_REQUEST, marked if the container already recycled the request (its query is gone). */
         @Override
         public RequestNotificationStatus onEndRequest(IHttpContext context, IHttpEventProvider provider) {
-            EVENTS.add("END_REQUEST");
+            String query;
+            try {
+                query = context.getRequest().getServletRequest().getQueryString();
+            } catch (RuntimeException e) {
+                query = null;
+            }
+            EVENTS.add(query == null ? "END_REQUEST after the container recycled the request" : "END_REQUEST");
             return RQ_NOTIFICATION_CONTINUE;
         }
     }
@@ -630,6 +647,30 @@ class DirectHandlerTest {
                 "servlet REQUEST", "LOG_REQUEST 404 null", "LOG completes", "END_REQUEST", "dispose");
         assertThat(response.getStatus(), is(404));
         assertThat(response.getContent(), containsString("404"));
+    }
+
+    /**
+     * On that path, a PENDING in LOG_REQUEST after a {@code sendError} the servlet then changed the status of (which
+     * the container ignores): LOG_REQUEST reads the status the client gets, and the request still ends once the
+     * module completes (Jetty ends an async cycle started after a sendError: END_REQUEST then ran once it had recycled
+     * the request, and the connection went on meanwhile; fresh-user trial).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aLoggingModulesPendingAfterSendErrorAndALaterSetStatusEndsTheRequest(Container container) throws Exception {
+        HttpTester.Response response = getUntilDisposed(container, "/l/x?op=missingThenOk&act=pend", "BEGIN_REQUEST",
+                "servlet REQUEST", "LOG_REQUEST 404 null", "LOG completes", "END_REQUEST", "dispose");
+        assertThat(response.getStatus(), is(404));
+        assertThat(response.getContent(), containsString("404"));
+        EVENTS.clear();
+        assertThat(getUntilDisposed(container, "/l/x?op=missingThenOk", "BEGIN_REQUEST", "servlet REQUEST",
+                "LOG_REQUEST 404 null", "END_REQUEST", "dispose").getStatus(), is(404));
+        // The same with the filter's own objects, whose final send carries the sendError out on the container's.
+        EVENTS.clear();
+        response = getUntilDisposed(container, "/m/x?op=missingThenOk&act=pend", "BEGIN_REQUEST", "servlet REQUEST",
+                "LOG_REQUEST 404 null", "LOG completes", "END_REQUEST", "dispose");
+        assertThat(response.getStatus(), is(404));
+        assertThat(response.get("X-Frame-Options"), is("DENY"));
     }
 
     @ParameterizedTest
