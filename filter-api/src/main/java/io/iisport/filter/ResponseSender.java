@@ -263,8 +263,11 @@ final class ResponseSender {
                 return;
             }
             if (wholeBody && metadata.declaredLength() < 0 && body.size() > 0) {
-                // The container would still hold all of it, and so send it with its length.
-                real.setContentLengthLong(body.size());
+                // The container would still hold all of it: it goes into the container's buffer unsent, and the
+                // container frames it with its length as it completes the response, as without the filter; until
+                // then a filter before this one may still change the headers, as it could without it.
+                container.keep(body);
+                return;
             }
         }
         if (body.size() > 0) {

@@ -67,11 +67,12 @@ class IisResponseTest {
     }
 
     /**
-     * A body the container would still hold uncommitted at the end goes with its length, as Jetty and Tomcat send a
-     * response they complete uncommitted (written in writes of any size: the filter hands it over in one).
+     * A body the container would still hold uncommitted at the end goes into its buffer unsent: the container frames it
+     * with its length as it completes the response, and until then a filter before the module filter may still change
+     * the headers, as without it (fresh-user trial: such a header was dropped once the filter sent the response).
      */
     @Test
-    void theFinalSendOfABodyTheContainerWouldStillHoldCarriesItsLength() throws IOException {
+    void theFinalSendLeavesABodyTheContainerWouldStillHoldInItsBuffer() throws IOException {
         IisResponse response = response(1024);
         response.getOutputStream().write(new byte[] {1, 2, 3});
         assertThat(real.getContentAsByteArray().length, is(0));
@@ -80,7 +81,8 @@ class IisResponseTest {
         response.complete();
 
         assertThat(real.getContentAsByteArray(), is(new byte[] {1, 2, 3}));
-        assertThat(real.getHeader("Content-Length"), is("3"));
+        assertThat(real.isCommitted(), is(false));
+        assertThat(real.getHeader("Content-Length"), nullValue());
     }
 
     @Test

@@ -41,6 +41,19 @@ public final class Catalogue {
                 .framed());
         cases.add(get("out.bufferSize.1024", "{p}/out?bufferSize=1024&size=10000", "setBufferSize(1024), 10000 bytes"));
 
+        // An application's filter around the module filter, acting once the chain returned.
+        cases.add(get("outerFilter.header", "{p}/outer?size=100", "a filter before the module filter sets a header "
+                + "after the chain returned, the response uncommitted"));
+        cases.add(get("outerFilter.header.writer", "{p}/outer?size=100&via=writer", "the same after the writer"));
+        cases.add(get("outerFilter.header.committed", "{p}/outer?size=40000", "the same once the servlet's output "
+                + "committed the response"));
+        cases.add(get("outerFilter.append", "{p}/outer?size=100&outer=append", "a filter before the module filter "
+                + "appends a footer through the stream after the chain returned"));
+        cases.add(get("outerFilter.append.writer", "{p}/outer?size=100&outer=append&via=writer", "the same through "
+                + "the writer"));
+        cases.add(get("outerFilter.append.length", "{p}/outer?size=100&outer=append&length=true", "the same after a "
+                + "servlet that set its Content-Length"));
+
         // Flushing: each flushed piece must reach the client when it does bare (within 100 ms).
         cases.add(get("flush.stream.pieces", "{p}/out?size=3000&flushEvery=1000&gap=300",
                 "3 x 1000 bytes, the stream flushed after each, 300 ms apart").timedEvery(1000));
