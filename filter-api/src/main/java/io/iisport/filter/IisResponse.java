@@ -92,6 +92,12 @@ final class IisResponse extends ServletIisResponse {
     void complete() throws IOException {
         encodeWriter();
         output.complete(view == ServletView.OPEN);
+        if (view == ServletView.CLOSED) {
+            // The servlet closed its output (itself, by writing its Content-Length, or through a forward): the
+            // container would have completed the response then, and an application filter before this one, once the
+            // chain returned, finds it so.
+            output.finishOnWire();
+        }
     }
 
     /** What became of the output when the handler failed (see {@link #sendAfterFailure}). */

@@ -51,6 +51,14 @@ public final class Catalogue {
                 + "appends a footer through the stream after the chain returned"));
         cases.add(get("outerFilter.append.writer", "{p}/outer?size=100&outer=append&via=writer", "the same through "
                 + "the writer"));
+        cases.add(get("outerFilter.header.closed", "{p}/outer?size=100&close=true", "the same once the servlet "
+                + "closed its output"));
+        cases.add(get("outerFilter.append.closed", "{p}/outer?size=100&close=true&outer=append", "a footer appended "
+                + "once the servlet closed its output"));
+        cases.add(get("outerFilter.forward", "{p}/outer-dispatch?mode=forward", "a header set after the chain of a "
+                + "forward, which closes the response"));
+        cases.add(get("outerFilter.include", "{p}/outer-dispatch?mode=include", "a header set after the chain of "
+                + "an include"));
         cases.add(get("outerFilter.append.length", "{p}/outer?size=100&outer=append&length=true", "the same after a "
                 + "servlet that set its Content-Length"));
 

@@ -13,7 +13,7 @@ import java.util.Locale;
  * Blocking output: {@code size} bytes of the pattern, through the writer ({@code via=writer}) or the stream, in
  * writes of {@code chunk} bytes; optionally {@code length=true} (setContentLengthLong first), {@code bufferSize},
  * {@code type}, {@code charset}, {@code locale}, and a flush ({@code flush=stream|buffer}) every {@code flushEvery}
- * bytes followed by a pause of {@code gap} ms.
+ * bytes followed by a pause of {@code gap} ms; {@code close=true} closes the output at the end.
  */
 public class OutputServlet extends HttpServlet {
     @Override
@@ -65,6 +65,13 @@ public class OutputServlet extends HttpServlet {
                 if (gap > 0 && written < size) {
                     Params.sleep(gap);
                 }
+            }
+        }
+        if (Params.flag(request, "close")) {
+            if (writer) {
+                printWriter.close();
+            } else {
+                stream.close();
             }
         }
     }
