@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -219,6 +220,42 @@ class RequestSuspensionTest {
         assertThat(seen.get(0), is(not(sameInstance(Thread.currentThread()))));
         self[0].drive();
         assertThat("the suspension ended with the dispatch", self[0].suspend(Stage.BEGIN_REQUEST), is(false));
+    }
+
+    @Test
+    void anErrorOfTheCycleHoldsTheContainersThreadUntilTheCompletionWhichGoesOnThere() throws Exception {
+        // Tomcat recycles the request once onError returned without completing (the client gone): the module's
+        // END_REQUEST must still find it, and the cycle's complete() come from the thread Tomcat took the error on.
+        List<Thread> threads = new CopyOnWriteArrayList<>();
+        RequestSuspension[] self = new RequestSuspension[1];
+        self[0] = suspension((at, completion) -> {
+            threads.add(Thread.currentThread());
+            self[0].complete();
+        });
+        PendingCompletion pending = new PendingCompletion(self[0]);
+        self[0].drive();
+        pending.accept();
+        assertThat(self[0].suspend(Stage.LOG_REQUEST), is(true));
+        pending.suspend(new PendingCompletion.Cursor(Stage.LOG_REQUEST, false, 0));
+        self[0].stopDriving();
+        Thread error = new Thread(() -> self[0].containerEnds(pending, RequestSuspension.CycleEnd.ERROR));
+        error.start();
+        error.join(300);
+        assertThat("held until the completion", error.isAlive(), is(true));
+        pending.indicate(RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE);
+        error.join(10_000);
+        assertThat(error.isAlive(), is(false));
+        assertThat(threads, contains(error));
+        assertThat("not started on another thread", given.started.calls, contains("complete"));
+    }
+
+    @Test
+    void anErrorWithoutASuspendedNotificationReturnsAtOnce() {
+        RequestSuspension suspension = suspension((at, completion) -> {
+            throw new AssertionError("nothing to continue");
+        });
+        suspension.containerEnds(new PendingCompletion(suspension), RequestSuspension.CycleEnd.ERROR);
+        assertThat(given.started == null, is(true));
     }
 
     @Test
