@@ -252,21 +252,19 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
     /**
      * The container ends the suspension's cycle ({@code end}), on the thread running its listeners: a completion's
      * continuation that has not started yet runs here; one running on another thread hands its final call here
-     * (waiting at most {@value #CONTINUATION_WAIT_MILLIS} ms for it, or until the suspension's timeout after an
-     * error); after an error a suspended notification's completion is awaited here until the suspension's timeout
-     * (without one, as long as it takes); otherwise the suspended notification timed out
-     * ({@link PendingCompletion#timeOut}). Nothing if no notification is suspended or completing.
+     * (waiting at least {@value #CONTINUATION_WAIT_MILLIS} ms for it); after an error a suspended notification's
+     * completion is awaited here until the suspension's timeout (without one, as long as it takes); otherwise the
+     * suspended notification timed out ({@link PendingCompletion#timeOut}). Nothing if no notification is suspended
+     * or completing.
      */
     void containerEnds(PendingCompletion pending, CycleEnd end) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONTINUATION_WAIT_MILLIS);
-        boolean unlimited = false;
-        if (end == CycleEnd.ERROR) {
-            long timeout = cycleTimeout;
-            unlimited = timeout <= 0;
-            if (!unlimited) {
-                deadline = Math.max(deadline, suspendedSince + TimeUnit.MILLISECONDS.toNanos(timeout));
-            }
-        }
+        long timeout = cycleTimeout;
+        boolean unlimited = end == CycleEnd.ERROR && timeout <= 0;
+        // Until when this thread stays: after a timeout only for a continuation on its way, after an error for the
+        // completion too, until the suspension's timeout.
+        long deadline = end == CycleEnd.ERROR && !unlimited
+                ? suspendedSince + TimeUnit.MILLISECONDS.toNanos(timeout)
+                : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONTINUATION_WAIT_MILLIS);
         synchronized (this) {
             cycleEnding = Thread.currentThread();
         }
@@ -287,6 +285,9 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
 
     private void endCycle(PendingCompletion pending, CycleEnd end, long deadline, boolean unlimited) {
         while (true) {
+            // A continuation on its way has at least this long to hand its final call over.
+            long handOver = Math.max(deadline,
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONTINUATION_WAIT_MILLIS));
             Continuation here = null;
             Runnable call = null;
             synchronized (this) {
@@ -294,8 +295,8 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
                     // A completion just accepted publishes its continuation at once (see resume); after an error
                     // the completion itself is awaited.
                     while (unclaimed == null && running == null
-                            && (pending.resuming() || end == CycleEnd.ERROR && pending.suspended())
-                            && waitUntil(deadline, unlimited)) {
+                            && (pending.resuming() && waitUntil(handOver, false)
+                                || end == CycleEnd.ERROR && pending.suspended() && waitUntil(deadline, unlimited))) {
                         // waited
                     }
                     if (unclaimed != null) {
@@ -304,7 +305,7 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
                     } else {
                         if (running != null) {
                             expiring = Thread.currentThread();
-                            while (running != null && handedOver == null && waitUntil(deadline, unlimited)) {
+                            while (running != null && handedOver == null && waitUntil(handOver, false)) {
                                 // waited
                             }
                         }

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.sameInstance;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.iisport.httpserv.RequestNotificationStatus;
 import jakarta.servlet.AsyncContext;
@@ -95,8 +96,13 @@ class RequestSuspensionTest {
 
     private RequestSuspension suspension(
             BiConsumer<PendingCompletion.Cursor, PendingCompletion.Completion> continuation) {
+        return suspension(FilterSettings.CONTAINER_ASYNC_TIMEOUT, continuation);
+    }
+
+    private RequestSuspension suspension(long pendingTimeout,
+            BiConsumer<PendingCompletion.Cursor, PendingCompletion.Completion> continuation) {
         container.setAsyncSupported(true);
-        return new RequestSuspension(new HttpServletRequestWrapper(given), FilterSettings.CONTAINER_ASYNC_TIMEOUT,
+        return new RequestSuspension(new HttpServletRequestWrapper(given), pendingTimeout,
                 new RequestSuspension.Owner() {
             @Override
             public boolean failed() {
@@ -228,11 +234,15 @@ class RequestSuspensionTest {
         // END_REQUEST must still find it, and the cycle's complete() come from the thread Tomcat took the error on.
         List<Thread> threads = new CopyOnWriteArrayList<>();
         RequestSuspension[] self = new RequestSuspension[1];
+        PendingCompletion[] notification = new PendingCompletion[1];
         self[0] = suspension((at, completion) -> {
             threads.add(Thread.currentThread());
+            // The module's call is over, as ModuleNotifier.resume leaves it.
+            notification[0].close();
             self[0].complete();
         });
         PendingCompletion pending = new PendingCompletion(self[0]);
+        notification[0] = pending;
         self[0].drive();
         pending.accept();
         assertThat(self[0].suspend(Stage.LOG_REQUEST), is(true));
@@ -243,10 +253,35 @@ class RequestSuspensionTest {
         error.join(300);
         assertThat("held until the completion", error.isAlive(), is(true));
         pending.indicate(RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE);
-        error.join(10_000);
-        assertThat(error.isAlive(), is(false));
+        error.join(5_000);
+        assertThat("released once the continuation ended the request", error.isAlive(), is(false));
         assertThat(threads, contains(error));
         assertThat("not started on another thread", given.started.calls, contains("complete"));
+    }
+
+    @Test
+    void anErrorHoldsTheThreadAtMostUntilTheSuspensionsTimeoutThenTheModuleTimedOutThere() throws Exception {
+        List<Object> seen = new CopyOnWriteArrayList<>();
+        RequestSuspension[] self = new RequestSuspension[1];
+        self[0] = suspension(200, (at, completion) -> {
+            seen.add(Thread.currentThread());
+            seen.add(completion);
+            self[0].complete();
+        });
+        PendingCompletion pending = new PendingCompletion(self[0]);
+        self[0].drive();
+        pending.accept();
+        assertThat(self[0].suspend(Stage.LOG_REQUEST), is(true));
+        pending.suspend(new PendingCompletion.Cursor(Stage.LOG_REQUEST, false, 0));
+        self[0].stopDriving();
+        Thread error = new Thread(() -> self[0].containerEnds(pending, RequestSuspension.CycleEnd.ERROR));
+        error.start();
+        error.join(5_000);
+        assertThat("released at the 200 ms timeout", error.isAlive(), is(false));
+        assertThat(seen, contains(error, new PendingCompletion.Completion.TimedOut()));
+        assertThat(given.started.calls, contains("complete"));
+        assertThrows(IllegalStateException.class,
+                () -> pending.indicate(RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE));
     }
 
     @Test
