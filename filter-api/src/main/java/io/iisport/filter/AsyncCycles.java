@@ -5,17 +5,19 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
+import java.util.function.Consumer;
 
 /**
  * A request's async cycles, from the first one (the servlet's {@code startAsync}, or a module's
  * {@code RQ_NOTIFICATION_PENDING}): the filter's {@link ModuleAsyncContext} the servlet gets around the container's,
  * and the one {@link AsyncListener}, re-added on each new cycle, through which the container tells the request's
  * end when it completes the request without the filter on the stack (a listener's {@code complete()}, a dispatch to
- * a path the filter is not mapped for, a timeout), and a suspended notification's timeout.
+ * a path the filter is not mapped for, a timeout), and how the container ends a suspension's cycle (its timeout, an
+ * error such as the client gone).
  */
 final class AsyncCycles implements AsyncListener {
     private final ModuleAsyncContext.Ending ending;
-    private final Runnable onTimeout;
+    private final Consumer<RequestSuspension.CycleEnd> containerEnds;
     private final ServletRequest containerRequest;
     private final String runningAttribute;
     private final Object run;
@@ -25,15 +27,16 @@ final class AsyncCycles implements AsyncListener {
 
     /**
      * @param ending ends the request when the container completes it
-     * @param onTimeout times out a suspended notification
+     * @param containerEnds takes the container's end of a cycle, on the thread running the listeners: a suspended
+     *     notification times out, or after an error its completion is awaited there
      * @param containerRequest the request the container passed to the filter: it carries {@code run} under
      *     {@code runningAttribute} from the first cycle on, for the async dispatches that do not pass the filter's
      *     request
      */
-    AsyncCycles(ModuleAsyncContext.Ending ending, Runnable onTimeout, ServletRequest containerRequest,
-            String runningAttribute, Object run) {
+    AsyncCycles(ModuleAsyncContext.Ending ending, Consumer<RequestSuspension.CycleEnd> containerEnds,
+            ServletRequest containerRequest, String runningAttribute, Object run) {
         this.ending = ending;
-        this.onTimeout = onTimeout;
+        this.containerEnds = containerEnds;
         this.containerRequest = containerRequest;
         this.runningAttribute = runningAttribute;
         this.run = run;
@@ -78,11 +81,17 @@ final class AsyncCycles implements AsyncListener {
 
     @Override
     public void onTimeout(AsyncEvent event) {
-        onTimeout.run();
+        containerEnds.accept(RequestSuspension.CycleEnd.TIMEOUT);
     }
 
+    /**
+     * An error of the cycle, mostly the client gone: returning without completing would let the container end the
+     * cycle and recycle the request under a suspended notification (see {@link RequestSuspension}), so a suspension's
+     * completion is awaited here; otherwise nothing (the servlet's own listeners decide).
+     */
     @Override
     public void onError(AsyncEvent event) {
+        containerEnds.accept(RequestSuspension.CycleEnd.ERROR);
     }
 
     @Override

@@ -193,6 +193,11 @@ final class PendingCompletion {
         return false;
     }
 
+    /** @return whether the request is suspended at a notification whose completion has not come */
+    boolean suspended() {
+        return state instanceof State.Suspended;
+    }
+
     /** @return whether a completion was accepted and its continuation has not reached the module yet */
     boolean resuming() {
         return state == RESUMING;

@@ -427,7 +427,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     private AsyncCycles cycles() {
         AsyncCycles current = cycles;
         if (current == null) {
-            current = new AsyncCycles(this, () -> suspension.timedOut(pending), servletRequest,
+            current = new AsyncCycles(this, end -> suspension.containerEnds(pending, end), servletRequest,
                     pipeline.runningAttribute, this);
             cycles = current;
         }

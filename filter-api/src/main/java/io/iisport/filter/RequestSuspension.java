@@ -24,16 +24,38 @@ import java.util.concurrent.TimeUnit;
  * A PENDING suspends only on the thread driving the pipeline ({@link #drive()}): the filter's before or after the
  * handler, or the one continuing after a completion; elsewhere the module's thread waits for the completion.
  *
- * <p>The container's async timeout may come while a completion's continuation is on its way ({@link #timedOut}):
+ * <p>The container's async timeout may come while a completion's continuation is on its way ({@link #containerEnds}):
  * the completion came first and was accepted, so its continuation still decides how the request goes on, and the
  * timeout thread makes its final call. The container takes {@code dispatch()} and {@code complete()} during a
  * timeout only from the thread that runs the timeout's listeners (Jetty refuses them from any other), and ends the
  * request with its own error if none came when the listeners return: so the timeout thread runs a continuation that
  * has not started yet itself, and waits for one already running to hand it its final call.
+ *
+ * <p>A client that goes while a notification is suspended (over HTTP/2 Tomcat resets the stream's request once the
+ * connection closes, even after the whole response was sent) makes the container call the listeners' {@code onError}
+ * on one of its threads ({@link #containerEnds} with {@link CycleEnd#ERROR}): that thread holds the cycle until the
+ * completion comes, at most until the suspension's timeout, and the continuation goes on as after a timeout, so the
+ * request stays the container's until END_REQUEST ran and its final {@code complete()} comes from the thread the
+ * container takes it from. A listener that returns without completing lets Tomcat (10.1.34, 11.0.15) end the cycle on
+ * its own: at once, recycling the request while the module still holds it, or, if the error came while the dispatch
+ * that started the cycle still ran, never, recycling the stream twice and giving its request to two later streams
+ * (any async servlet that returns from {@code onError} and completes later from its own thread does the same; see
+ * {@code AsyncStateMachine.asyncError}, {@code Stream.recycle}).
  */
 final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompletion.Resumer {
     private static final System.Logger LOG = System.getLogger(RequestSuspension.class.getName());
     private static final VarHandle DRIVER = FieldHandles.of(MethodHandles.lookup(), "driver", Thread.class);
+
+    /** How the container ends a suspension's async cycle, on the thread that runs the cycle's listeners. */
+    enum CycleEnd {
+        /** Its async timeout ({@code onTimeout}): a suspended notification that has not completed times out now. */
+        TIMEOUT,
+        /**
+         * An error ({@code onError}), mostly the client gone: the suspended notification's completion is awaited on
+         * that thread, until the suspension's timeout.
+         */
+        ERROR
+    }
 
     /** What a suspension needs of the request it suspends. */
     interface Owner {
@@ -80,6 +102,12 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
     /** The container's {@code AsyncContext} a module's PENDING suspended the request with, until resumed. */
     private volatile AsyncContext suspended;
     /**
+     * When the last suspension began ({@link System#nanoTime()}) and its async cycle's timeout in milliseconds
+     * ({@code 0} or less: none): how long a container's thread that took an error holds the cycle for the completion.
+     */
+    private volatile long suspendedSince;
+    private volatile long cycleTimeout;
+    /**
      * The longest the container's timeout thread waits for a continuation running on another thread, in
      * milliseconds: it holds that thread (Tomcat has one for all of a connector's timeouts) meanwhile.
      */
@@ -90,10 +118,18 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
      */
     private Continuation unclaimed;
     private Continuation running;
-    /** The container's timeout thread while it waits for {@link #running}: the continuation's final call goes to it. */
+    /**
+     * The container's thread ending the cycle (its timeout, an error) while it waits for {@link #running}: the
+     * continuation's final call goes to it.
+     */
     private Thread expiring;
     /** The final call ({@code dispatch()} or {@code complete()}) a running continuation handed to {@link #expiring}. */
     private Runnable handedOver;
+    /**
+     * The container's thread in {@link #containerEnds}: a continuation published meanwhile is left to it, not handed
+     * to {@code AsyncContext.start} (Tomcat refuses it in an error, and would run it beside the held thread).
+     */
+    private Thread cycleEnding;
 
     /**
      * @param pendingTimeout the timeout of the async cycle a suspension starts, in milliseconds (0: none), or
@@ -161,6 +197,7 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
         }
         if (suspended != null) {
             // Continuing after a completion: the request is still suspended.
+            suspendedSince = System.nanoTime();
             return true;
         }
         ServletRequest given = request.getRequest();
@@ -176,6 +213,8 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
             started.setTimeout(pendingTimeout);
         }
         owner.followSuspension(started);
+        cycleTimeout = started.getTimeout();
+        suspendedSince = System.nanoTime();
         suspended = started;
         return true;
     }
@@ -184,7 +223,7 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
      * A suspended notification was completed (or timed out): the pipeline goes on from it, on a container thread
      * ({@code AsyncContext.start}) so that the module's thread returns at once and the modules and the servlet keep
      * the web application's context; a timeout goes on on the container's timeout thread, which must end the request
-     * itself.
+     * itself, and so does a completion while the container's thread ending the cycle holds it ({@link #containerEnds}).
      */
     @Override
     public void resume(PendingCompletion.Cursor at, PendingCompletion.Completion completion) {
@@ -197,8 +236,11 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
             unclaimed = continuation;
             // Whatever an earlier cycle left is stale.
             handedOver = null;
-            // A timeout thread may wait for it (see timedOut).
+            // The container's thread ending the cycle may wait for it (see containerEnds).
             notifyAll();
+            if (cycleEnding != null) {
+                return;
+            }
         }
         try {
             suspended.start(continuation);
@@ -210,20 +252,53 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
     }
 
     /**
-     * The container's async timeout of the suspension's cycle, on the thread running its listeners: a completion's
+     * The container ends the suspension's cycle ({@code end}), on the thread running its listeners: a completion's
      * continuation that has not started yet runs here; one running on another thread hands its final call here
-     * (waiting at most {@value #CONTINUATION_WAIT_MILLIS} ms for it); otherwise the suspended notification timed
-     * out ({@link PendingCompletion#timeOut}).
+     * (waiting at least {@value #CONTINUATION_WAIT_MILLIS} ms for it); after an error a suspended notification's
+     * completion is awaited here until the suspension's timeout (without one, as long as it takes); otherwise the
+     * suspended notification timed out ({@link PendingCompletion#timeOut}). Nothing if no notification is suspended
+     * or completing.
      */
-    void timedOut(PendingCompletion pending) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONTINUATION_WAIT_MILLIS);
+    void containerEnds(PendingCompletion pending, CycleEnd end) {
+        long timeout = cycleTimeout;
+        boolean unlimited = end == CycleEnd.ERROR && timeout <= 0;
+        // Until when this thread stays: after a timeout only for a continuation on its way, after an error for the
+        // completion too, until the suspension's timeout.
+        long deadline = end == CycleEnd.ERROR && !unlimited
+                ? suspendedSince + TimeUnit.MILLISECONDS.toNanos(timeout)
+                : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONTINUATION_WAIT_MILLIS);
+        synchronized (this) {
+            cycleEnding = Thread.currentThread();
+        }
+        try {
+            endCycle(pending, end, deadline, unlimited);
+        } finally {
+            Continuation left;
+            synchronized (this) {
+                cycleEnding = null;
+                left = unclaimed;
+            }
+            if (left != null) {
+                // Published for this thread as it was leaving (see resume).
+                left.run();
+            }
+        }
+    }
+
+    private void endCycle(PendingCompletion pending, CycleEnd end, long deadline, boolean unlimited) {
         while (true) {
+            // A continuation on its way has at least this long to hand its final call over.
+            long handOver = Math.max(deadline,
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONTINUATION_WAIT_MILLIS));
             Continuation here = null;
             Runnable call = null;
             synchronized (this) {
                 try {
-                    // A completion just accepted publishes its continuation at once (see resume).
-                    while (unclaimed == null && running == null && pending.resuming() && waitUntil(deadline)) {
+                    // A completion just accepted publishes its continuation at once (see resume); after an error
+                    // the completion itself is awaited.
+                    while (unclaimed == null && running == null
+                            && (pending.resuming() && waitUntil(handOver, false)
+                                || end == CycleEnd.ERROR && pending.suspended() && waitUntil(deadline, unlimited))) {
                         // waited
                     }
                     if (unclaimed != null) {
@@ -232,7 +307,7 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
                     } else {
                         if (running != null) {
                             expiring = Thread.currentThread();
-                            while (running != null && handedOver == null && waitUntil(deadline)) {
+                            while (running != null && handedOver == null && waitUntil(handOver, false)) {
                                 // waited
                             }
                         }
@@ -252,16 +327,28 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
             } else if (call != null) {
                 call.run();
             }
+            boolean passed = !unlimited && System.nanoTime() - deadline >= 0;
+            if (end == CycleEnd.ERROR && !passed && pending.suspended()) {
+                // A continuation suspended again: its completion is awaited on the next round.
+                continue;
+            }
             // The suspended notification timed out (also one a continuation suspended again meanwhile), unless a
             // completion came first just now: then its continuation is taken on the next round.
-            if (pending.timeOut() || !pending.resuming() || System.nanoTime() - deadline >= 0) {
+            if (pending.timeOut() || !pending.resuming() || passed) {
                 return;
             }
         }
     }
 
-    /** Waits on this object's lock until notified or {@code deadline}; {@code false} once it passed. */
-    private boolean waitUntil(long deadline) throws InterruptedException {
+    /**
+     * Waits on this object's lock until notified or {@code deadline} (or only until notified, if
+     * {@code unlimited}); {@code false} once the deadline passed.
+     */
+    private boolean waitUntil(long deadline, boolean unlimited) throws InterruptedException {
+        if (unlimited) {
+            wait();
+            return true;
+        }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             return false;
@@ -270,7 +357,10 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
         return true;
     }
 
-    /** The pipeline going on after a completion, run once: by {@code AsyncContext.start}, or by the timeout. */
+    /**
+     * The pipeline going on after a completion, run once: by {@code AsyncContext.start}, or by the thread the
+     * container ends the cycle on.
+     */
     private final class Continuation implements Runnable {
         private final PendingCompletion.Cursor at;
         private final PendingCompletion.Completion completion;
@@ -300,7 +390,7 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
             }
         }
 
-        /** Runs the continuation on the timeout thread, which took it. */
+        /** Runs the continuation on the container's thread ending the cycle, which took it. */
         void continueHere() {
             continueFrom(at, completion);
         }

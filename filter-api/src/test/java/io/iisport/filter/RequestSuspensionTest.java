@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.sameInstance;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.iisport.httpserv.RequestNotificationStatus;
 import jakarta.servlet.AsyncContext;
@@ -13,6 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -94,8 +96,13 @@ class RequestSuspensionTest {
 
     private RequestSuspension suspension(
             BiConsumer<PendingCompletion.Cursor, PendingCompletion.Completion> continuation) {
+        return suspension(FilterSettings.CONTAINER_ASYNC_TIMEOUT, continuation);
+    }
+
+    private RequestSuspension suspension(long pendingTimeout,
+            BiConsumer<PendingCompletion.Cursor, PendingCompletion.Completion> continuation) {
         container.setAsyncSupported(true);
-        return new RequestSuspension(new HttpServletRequestWrapper(given), FilterSettings.CONTAINER_ASYNC_TIMEOUT,
+        return new RequestSuspension(new HttpServletRequestWrapper(given), pendingTimeout,
                 new RequestSuspension.Owner() {
             @Override
             public boolean failed() {
@@ -219,6 +226,71 @@ class RequestSuspensionTest {
         assertThat(seen.get(0), is(not(sameInstance(Thread.currentThread()))));
         self[0].drive();
         assertThat("the suspension ended with the dispatch", self[0].suspend(Stage.BEGIN_REQUEST), is(false));
+    }
+
+    @Test
+    void anErrorOfTheCycleHoldsTheContainersThreadUntilTheCompletionWhichGoesOnThere() throws Exception {
+        // Tomcat recycles the request once onError returned without completing (the client gone): the module's
+        // END_REQUEST must still find it, and the cycle's complete() come from the thread Tomcat took the error on.
+        List<Thread> threads = new CopyOnWriteArrayList<>();
+        RequestSuspension[] self = new RequestSuspension[1];
+        PendingCompletion[] notification = new PendingCompletion[1];
+        self[0] = suspension((at, completion) -> {
+            threads.add(Thread.currentThread());
+            // The module's call is over, as ModuleNotifier.resume leaves it.
+            notification[0].close();
+            self[0].complete();
+        });
+        PendingCompletion pending = new PendingCompletion(self[0]);
+        notification[0] = pending;
+        self[0].drive();
+        pending.accept();
+        assertThat(self[0].suspend(Stage.LOG_REQUEST), is(true));
+        pending.suspend(new PendingCompletion.Cursor(Stage.LOG_REQUEST, false, 0));
+        self[0].stopDriving();
+        Thread error = new Thread(() -> self[0].containerEnds(pending, RequestSuspension.CycleEnd.ERROR));
+        error.start();
+        error.join(300);
+        assertThat("held until the completion", error.isAlive(), is(true));
+        pending.indicate(RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE);
+        error.join(5_000);
+        assertThat("released once the continuation ended the request", error.isAlive(), is(false));
+        assertThat(threads, contains(error));
+        assertThat("not started on another thread", given.started.calls, contains("complete"));
+    }
+
+    @Test
+    void anErrorHoldsTheThreadAtMostUntilTheSuspensionsTimeoutThenTheModuleTimedOutThere() throws Exception {
+        List<Object> seen = new CopyOnWriteArrayList<>();
+        RequestSuspension[] self = new RequestSuspension[1];
+        self[0] = suspension(200, (at, completion) -> {
+            seen.add(Thread.currentThread());
+            seen.add(completion);
+            self[0].complete();
+        });
+        PendingCompletion pending = new PendingCompletion(self[0]);
+        self[0].drive();
+        pending.accept();
+        assertThat(self[0].suspend(Stage.LOG_REQUEST), is(true));
+        pending.suspend(new PendingCompletion.Cursor(Stage.LOG_REQUEST, false, 0));
+        self[0].stopDriving();
+        Thread error = new Thread(() -> self[0].containerEnds(pending, RequestSuspension.CycleEnd.ERROR));
+        error.start();
+        error.join(5_000);
+        assertThat("released at the 200 ms timeout", error.isAlive(), is(false));
+        assertThat(seen, contains(error, new PendingCompletion.Completion.TimedOut()));
+        assertThat(given.started.calls, contains("complete"));
+        assertThrows(IllegalStateException.class,
+                () -> pending.indicate(RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE));
+    }
+
+    @Test
+    void anErrorWithoutASuspendedNotificationReturnsAtOnce() {
+        RequestSuspension suspension = suspension((at, completion) -> {
+            throw new AssertionError("nothing to continue");
+        });
+        suspension.containerEnds(new PendingCompletion(suspension), RequestSuspension.CycleEnd.ERROR);
+        assertThat(given.started == null, is(true));
     }
 
     @Test

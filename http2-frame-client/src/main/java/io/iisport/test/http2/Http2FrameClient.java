@@ -268,11 +268,31 @@ public final class Http2FrameClient implements AutoCloseable
      */
     public void get(int stream, String path) throws IOException
     {
+        get(stream, path, new String[0]);
+    }
+
+    /**
+     * Sends a GET of {@code path} with request header fields on a new stream, with END_STREAM.
+     *
+     * @param stream the stream id: odd, and greater than the ids used before
+     * @param path the path
+     * @param fields the header fields, name and value in turn; names in lower case (RFC 9113 §8.2.1)
+     * @throws IOException if the write fails
+     */
+    public void get(int stream, String path, String... fields) throws IOException
+    {
         ByteArrayOutputStream block = new ByteArrayOutputStream();
         block.write(0x82); // :method GET, static table index 2
         block.write(tls ? 0x87 : 0x86); // :scheme https (7) or http (6)
         literal(block, 4, path); // :path, name at static index 4
         literal(block, 1, "localhost"); // :authority, name at static index 1
+        for (int i = 0; i + 1 < fields.length; i += 2)
+        {
+            // Literal header field without indexing, new name (RFC 7541 §6.2.2).
+            block.write(0);
+            string(block, fields[i]);
+            string(block, fields[i + 1]);
+        }
         writeFrame(HEADERS, END_HEADERS | END_STREAM, stream, block.toByteArray());
     }
 
@@ -422,11 +442,17 @@ public final class Http2FrameClient implements AutoCloseable
 
     private static void literal(ByteArrayOutputStream block, int nameIndex, String value)
     {
-        // Literal header field without indexing, indexed name (RFC 7541 §6.2.2), no Huffman; values under 127 bytes.
+        // Literal header field without indexing, indexed name (RFC 7541 §6.2.2).
+        block.write(nameIndex);
+        string(block, value);
+    }
+
+    private static void string(ByteArrayOutputStream block, String value)
+    {
+        // A string literal (RFC 7541 §5.2), no Huffman; under 127 bytes.
         byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
         if (bytes.length > 126)
             throw new IllegalArgumentException("value too long for this client: " + value);
-        block.write(nameIndex);
         block.write(bytes.length);
         block.writeBytes(bytes);
     }
