@@ -235,7 +235,7 @@ final class ResponseSender {
      * @param nonBlocking whether the container's stream is non-blocking: what modules wrote is dropped if it is not
      *     ready
      * @param wholeBody whether the buffer holds the whole body, which the container would not have committed: it goes
-     *     with its Content-Length then (Jetty and Tomcat frame a response they complete uncommitted so)
+     *     into the container's buffer unsent then, and the container frames it as it completes the response
      */
     void complete(BooleanSupplier blank, boolean nonBlocking, boolean wholeBody) throws IOException {
         if (isCompleted()) {
@@ -284,8 +284,8 @@ final class ResponseSender {
 
     /**
      * After the final send, while the request's last notifications wait for a module ({@code RQ_NOTIFICATION_PENDING}
-     * in LOG_REQUEST or END_REQUEST): the container's output is closed, so that the client has the whole response
-     * now, as IIS sends it before {@code RQ_LOG_REQUEST}. A failure (the client gone) is logged; the request goes on.
+     * in LOG_REQUEST or END_REQUEST), or where the servlet had closed its output: the container's output is closed, so
+     * that the client has the whole response now, as IIS sends it before {@code RQ_LOG_REQUEST}. A failure (the client gone) is logged; the request goes on.
      * Also for a response {@link #leftToContainer() left to the container}: Jetty and Tomcat still render the error
      * page of a servlet's {@code sendError} once the request completes.
      */
