@@ -47,6 +47,8 @@ final class ModulePipeline {
      * (IIS sends it before them): their modules read the response as the container has it, and change nothing of it.
      */
     final boolean editsHandlerOutput;
+    /** Whether a module is subscribed to LOG_REQUEST or END_REQUEST, where it reads the response the client gets. */
+    final boolean readsSentResponse;
     /** The container's rules where containers differ (see {@link ContainerRules}). */
     final ContainerRules containerRules;
 
@@ -74,6 +76,7 @@ final class ModulePipeline {
         }
         this.editsHandlerOutput = pre[Stage.SEND_RESPONSE.ordinal()].length > 0
                 || subscribedIn(Stage.Section.AFTER_HANDLER).length > 0;
+        this.readsSentResponse = subscribedIn(Stage.Section.FINAL).length > 0;
     }
 
     /**

@@ -28,9 +28,7 @@ final class RequestEnd {
     private final ConnectionControl connection;
     private final ModuleContext moduleContext;
     private final PendingCompletion pending;
-    private final ContainerRules containerRules;
-    /** Whether a module is subscribed to LOG_REQUEST or END_REQUEST, where it reads the status the client gets. */
-    private final boolean readsSentStatus;
+    private final ModulePipeline pipeline;
     /**
      * The request's phase: {@code ENDED} once the end is through. Changed through {@link #PHASE}: a field rather than
      * an {@code AtomicReference}, one object fewer a request.
@@ -49,8 +47,7 @@ final class RequestEnd {
         this.connection = connection;
         this.moduleContext = moduleContext;
         this.pending = pending;
-        this.containerRules = pipeline.containerRules;
-        this.readsSentStatus = pipeline.subscribedIn(Stage.Section.FINAL).length > 0;
+        this.pipeline = pipeline;
     }
 
     /** @return the request's phase now */
@@ -170,10 +167,10 @@ final class RequestEnd {
             if (failure != null && !real.isCommitted()) {
                 // The status the container answers with, for the modules' RQ_LOG_REQUEST.
                 real.setStatus(ContainerRules.statusFor(failure));
-            } else if (failure == null && readsSentStatus) {
+            } else if (failure == null && pipeline.readsSentResponse) {
                 // The code of a sendError whose page the container renders, which a later setStatus did not change
                 // (Jetty counts such a response as committed: no check of that here).
-                int status = containerRules.pendingErrorStatus(servletRequest);
+                int status = pipeline.containerRules.pendingErrorStatus(servletRequest);
                 if (status >= 0) {
                     real.setStatus(status);
                 }
