@@ -149,6 +149,23 @@ class RequestSuspensionTest {
         suspension.stopDriving();
     }
 
+    /**
+     * Suspends {@code pending}'s notification at LOG_REQUEST on this thread, then has the container end the cycle with
+     * an error on a thread of its own.
+     *
+     * @return that thread, started
+     */
+    private static Thread errorWhileSuspendedAtLogRequest(RequestSuspension suspension, PendingCompletion pending) {
+        suspension.drive();
+        pending.accept();
+        assertThat(suspension.suspend(Stage.LOG_REQUEST), is(true));
+        pending.suspend(new PendingCompletion.Cursor(Stage.LOG_REQUEST, false, 0));
+        suspension.stopDriving();
+        Thread error = new Thread(() -> suspension.containerEnds(pending, RequestSuspension.CycleEnd.ERROR));
+        error.start();
+        return error;
+    }
+
     @Test
     void onlyTheThreadDrivingThePipelineSuspendsAndAsyncStartsOnceWithTheGivenRequest() {
         RequestSuspension suspension = suspension((at, completion) -> { });
@@ -243,13 +260,7 @@ class RequestSuspensionTest {
         });
         PendingCompletion pending = new PendingCompletion(self[0]);
         notification[0] = pending;
-        self[0].drive();
-        pending.accept();
-        assertThat(self[0].suspend(Stage.LOG_REQUEST), is(true));
-        pending.suspend(new PendingCompletion.Cursor(Stage.LOG_REQUEST, false, 0));
-        self[0].stopDriving();
-        Thread error = new Thread(() -> self[0].containerEnds(pending, RequestSuspension.CycleEnd.ERROR));
-        error.start();
+        Thread error = errorWhileSuspendedAtLogRequest(self[0], pending);
         error.join(300);
         assertThat("held until the completion", error.isAlive(), is(true));
         pending.indicate(RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE);
@@ -269,13 +280,7 @@ class RequestSuspensionTest {
             self[0].complete();
         });
         PendingCompletion pending = new PendingCompletion(self[0]);
-        self[0].drive();
-        pending.accept();
-        assertThat(self[0].suspend(Stage.LOG_REQUEST), is(true));
-        pending.suspend(new PendingCompletion.Cursor(Stage.LOG_REQUEST, false, 0));
-        self[0].stopDriving();
-        Thread error = new Thread(() -> self[0].containerEnds(pending, RequestSuspension.CycleEnd.ERROR));
-        error.start();
+        Thread error = errorWhileSuspendedAtLogRequest(self[0], pending);
         error.join(5_000);
         assertThat("released at the 200 ms timeout", error.isAlive(), is(false));
         assertThat(seen, contains(error, new PendingCompletion.Completion.TimedOut()));
