@@ -20,11 +20,13 @@ import java.util.regex.Pattern;
  * @param pendingTimeout how long a module's {@code RQ_NOTIFICATION_PENDING} may stay uncompleted, in milliseconds;
  *     0 for no limit, {@link #CONTAINER_ASYNC_TIMEOUT} for the container's async timeout (see
  *     {@link #PENDING_TIMEOUT})
+ * @param sendBeforePendingLog whether the response is sent while a module's LOG_REQUEST or END_REQUEST is pending
+ *     (see {@link #SEND_BEFORE_PENDING_LOG})
  * @param moduleClasses module name to class name, in configuration order
  * @param moduleSettings module name to its settings ({@code <module>.<setting>} init-params without the prefix)
  */
 record FilterSettings(String filterName, int responseBufferLimit, long requestBodyLimit, long pendingTimeout,
-        Map<String, String> moduleClasses, Map<String, Map<String, String>> moduleSettings) {
+        SendBeforePendingLog sendBeforePendingLog, Map<String, String> moduleClasses, Map<String, Map<String, String>> moduleSettings) {
     static final String MODULES = "modules";
     static final String RESPONSE_BUFFER_LIMIT = "responseBufferLimit";
     /** IIS's default {@code responseBufferLimit}, 4 MiB. */
@@ -54,9 +56,44 @@ record FilterSettings(String filterName, int responseBufferLimit, long requestBo
     static final long DEFAULT_PENDING_WAIT = 30_000;
     /** The largest {@code pendingTimeout}, in milliseconds (about 24.8 days). */
     static final long MAX_PENDING_TIMEOUT = Integer.MAX_VALUE;
+    /**
+     * Whether the response is sent to the client while a module's {@code RQ_NOTIFICATION_PENDING} in LOG_REQUEST or
+     * END_REQUEST is uncompleted: {@code auto} (the default), {@code always} or {@code never}, see
+     * {@link SendBeforePendingLog}.
+     */
+    static final String SEND_BEFORE_PENDING_LOG = "sendBeforePendingLog";
     /** The init-params the filter takes, for messages. */
     private static final String KNOWN = MODULES + ", " + RESPONSE_BUFFER_LIMIT + ", " + REQUEST_BODY_LIMIT + ", "
-            + PENDING_TIMEOUT + " and <module>.<setting>";
+            + PENDING_TIMEOUT + ", " + SEND_BEFORE_PENDING_LOG + " and <module>.<setting>";
+
+    /**
+     * Whether the response goes to the client while a module's LOG_REQUEST or END_REQUEST is pending (the
+     * {@code sendBeforePendingLog} init-param). IIS sends the response before {@code RQ_LOG_REQUEST}, so a module
+     * that logs asynchronously does not hold it back; in a servlet container the response is whole only once every
+     * filter around the module filter has returned, and an application filter may still write or set headers after
+     * its {@code chain.doFilter} (a compressing or caching response wrapper writes the body only then). Finishing
+     * the response on the wire before that drops what those filters add.
+     */
+    enum SendBeforePendingLog {
+        /**
+         * Sent before the module completes when no other filter runs around the module filter on the request's
+         * thread (none of its callers is a {@code Filter}'s {@code doFilter}), as IIS does; otherwise held until
+         * the module completes, so that what the filters around write still goes out, as without the module filter.
+         */
+        AUTO,
+        /**
+         * Always sent before the module completes, as IIS does: what a filter around the module filter writes or
+         * sets after its {@code chain.doFilter} returns is dropped, as after a servlet closed its output.
+         */
+        ALWAYS,
+        /** Never sent before the module completes: the container sends the response as the request ends. */
+        NEVER;
+
+        /** @return the init-param's value for this choice */
+        String value() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
     /** The largest buffer a Java array can hold. */
     static final long MAX_RESPONSE_BUFFER_LIMIT = Integer.MAX_VALUE - 8;
 
@@ -79,6 +116,8 @@ record FilterSettings(String filterName, int responseBufferLimit, long requestBo
                 DEFAULT_REQUEST_BODY_LIMIT, MAX_RESPONSE_BUFFER_LIMIT, "bytes", "modules read no body");
         long pendingTimeout = parseWholeNumber(filterName, PENDING_TIMEOUT, params.remove(PENDING_TIMEOUT),
                 CONTAINER_ASYNC_TIMEOUT, MAX_PENDING_TIMEOUT, "milliseconds", "no limit");
+        SendBeforePendingLog sendBeforePendingLog = parseSendBeforePendingLog(filterName,
+                params.remove(SEND_BEFORE_PENDING_LOG));
         String modulesValue = params.remove(MODULES);
         if (modulesValue == null || modulesValue.isBlank()) {
             // A misspelt 'modules' is the likelier mistake: name it first.
@@ -109,7 +148,22 @@ record FilterSettings(String filterName, int responseBufferLimit, long requestBo
             }
             settings.get(owner).put(key.substring(dot + 1), param.getValue());
         }
-        return new FilterSettings(filterName, limit, bodyLimit, pendingTimeout, classes, settings);
+        return new FilterSettings(filterName, limit, bodyLimit, pendingTimeout, sendBeforePendingLog, classes,
+                settings);
+    }
+
+    /** @return the {@code sendBeforePendingLog} choice, {@link SendBeforePendingLog#AUTO} when absent */
+    private static SendBeforePendingLog parseSendBeforePendingLog(String filterName, String value)
+            throws ServletException {
+        if (value == null) {
+            return SendBeforePendingLog.AUTO;
+        }
+        for (SendBeforePendingLog choice : SendBeforePendingLog.values()) {
+            if (choice.value().equals(value.trim().toLowerCase(Locale.ROOT))) {
+                return choice;
+            }
+        }
+        throw error(filterName, SEND_BEFORE_PENDING_LOG, value, "must be auto, always or never");
     }
 
     /**

@@ -36,6 +36,11 @@ import java.util.function.LongSupplier;
  *       {@code RQ_NOTIFICATION_PENDING} may stay uncompleted before the module counts as failed (see
  *       {@link io.iisport.httpserv.RequestNotificationStatus#RQ_NOTIFICATION_PENDING}); without it a suspended
  *       request keeps the container's async timeout and a waiting request thread waits at most 30 s.</li>
+ *   <li>{@code sendBeforePendingLog}: {@code auto} (default), {@code always} or {@code never}: whether the client gets
+ *       the response while a module's PENDING in LOG_REQUEST or END_REQUEST is uncompleted, as IIS sends the
+ *       response before {@code RQ_LOG_REQUEST}; {@code auto} sends it then only when no other filter runs around
+ *       this one (a filter around may still write or set headers once its chain returns), and holds it until the
+ *       module completes otherwise.</li>
  *   <li>{@code <module name>.<setting>}: a setting of that module, read through
  *       {@link io.iisport.httpserv.ModuleSettings}.</li>
  * </ul>

@@ -35,7 +35,8 @@ final class ModuleLoader {
             throw e;
         }
         ModulePipeline pipeline = new ModulePipeline(registered, settings.responseBufferLimit(),
-                settings.requestBodyLimit(), settings.pendingTimeout(), ContainerRules.of(servletContext));
+                settings.requestBodyLimit(), settings.pendingTimeout(), settings.sendBeforePendingLog(),
+                ContainerRules.of(servletContext));
         try {
             pipeline.globals.applicationStart(new WebApplication(servletContext));
         } catch (GlobalModules.StartFailure e) {

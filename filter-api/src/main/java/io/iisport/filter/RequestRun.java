@@ -91,7 +91,8 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
         // The request's parts call back into this run through interfaces it implements, not lambdas: each lambda
         // would be one more object a request.
         this.response = new FilterResponse(servletRequest, real, request, connection, pipeline, this);
-        this.suspension = new RequestSuspension(request, pipeline.pendingTimeout, this);
+        this.suspension = new RequestSuspension(request, pipeline.pendingTimeout, pipeline.sendBeforePendingLog,
+                this);
         this.pending = new PendingCompletion(suspension);
         ModuleContext moduleContext = new ModuleContext(request, response, pending);
         this.notifier = new ModuleNotifier(pipeline, moduleContext, pending, suspension, connection, this);

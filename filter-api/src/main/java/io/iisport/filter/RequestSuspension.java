@@ -1,6 +1,7 @@
 package io.iisport.filter;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.Filter;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
 import java.lang.invoke.MethodHandles;
@@ -44,6 +45,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompletion.Resumer {
     private static final System.Logger LOG = System.getLogger(RequestSuspension.class.getName());
+    private static final StackWalker STACK = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
     private static final VarHandle DRIVER = FieldHandles.of(MethodHandles.lookup(), "driver", Thread.class);
 
     /** How the container ends a suspension's async cycle, on the thread that runs the cycle's listeners. */
@@ -93,6 +95,14 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
      * {@link FilterSettings#CONTAINER_ASYNC_TIMEOUT} to keep the container's.
      */
     private final long pendingTimeout;
+    /** Whether the response is sent while a LOG_REQUEST or END_REQUEST module is pending. */
+    private final FilterSettings.SendBeforePendingLog sendBeforePendingLog;
+    /**
+     * Whether the response waits for the request's end though a module pends in LOG_REQUEST or END_REQUEST: decided
+     * at the first such PENDING, on the thread that raised it (see {@link #sendBeforePendingLog()}), and kept, so
+     * that a later PENDING on a thread without the filters around does not finish what they may still write.
+     */
+    private volatile boolean responseHeld;
     /**
      * The thread running the pipeline where a PENDING may suspend it: the filter's, or the one continuing it after
      * a completion; {@code null} while the handler runs or the servlet's async processing goes on. Changed through
@@ -134,10 +144,13 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
     /**
      * @param pendingTimeout the timeout of the async cycle a suspension starts, in milliseconds (0: none), or
      *     {@link FilterSettings#CONTAINER_ASYNC_TIMEOUT} to keep the container's
+     * @param sendBeforePendingLog whether the response is sent while a LOG_REQUEST or END_REQUEST module is pending
      */
-    RequestSuspension(ServletRequestWrapper request, long pendingTimeout, Owner owner) {
+    RequestSuspension(ServletRequestWrapper request, long pendingTimeout,
+            FilterSettings.SendBeforePendingLog sendBeforePendingLog, Owner owner) {
         this.request = request;
         this.pendingTimeout = pendingTimeout;
+        this.sendBeforePendingLog = sendBeforePendingLog;
         this.owner = owner;
     }
 
@@ -189,8 +202,7 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
             return false;
         }
         if (stage == Stage.LOG_REQUEST || stage == Stage.END_REQUEST) {
-            // IIS sends the response before RQ_LOG_REQUEST: the client has it while the module completes.
-            owner.finishOnWire();
+            sendBeforePendingLog();
         }
         if (!driving()) {
             return false;
@@ -217,6 +229,47 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
         suspendedSince = System.nanoTime();
         suspended = started;
         return true;
+    }
+
+    /**
+     * A module pends in LOG_REQUEST or END_REQUEST: IIS sends the response before {@code RQ_LOG_REQUEST}, so the
+     * client has it while the module completes ({@link Owner#finishOnWire}), unless the {@code sendBeforePendingLog}
+     * init-param says otherwise: with {@code auto}, a filter around the module filter (a {@code doFilter} frame of
+     * another filter among the calling thread's callers, or of an outer module filter) may still write or set
+     * headers once its chain returns, so the response is held until the request ends, as without the module filter.
+     * A PENDING raised on a thread the filters are not on (a completion's continuation, a servlet's async thread)
+     * comes after their dispatch returned.
+     */
+    private void sendBeforePendingLog() {
+        if (responseHeld) {
+            return;
+        }
+        boolean send = switch (sendBeforePendingLog) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case AUTO -> !anotherFilterAround();
+        };
+        if (send) {
+            owner.finishOnWire();
+        } else {
+            responseHeld = true;
+        }
+    }
+
+    /**
+     * @return whether a filter runs around this module filter on the calling thread: the innermost
+     *     {@code IisModuleFilter.doFilter} frame is this filter's, and any {@code Filter.doFilter} frame below it (its
+     *     callers) is a filter around it (an application filter, or an outer module filter); frames above it are
+     *     filters inside, which have returned
+     */
+    private static boolean anotherFilterAround() {
+        return STACK.walk(frames -> frames
+                .filter(frame -> frame.getMethodName().equals("doFilter")
+                        && Filter.class.isAssignableFrom(frame.getDeclaringClass()))
+                .dropWhile(frame -> !IisModuleFilter.class.isAssignableFrom(frame.getDeclaringClass()))
+                .skip(1)
+                .findAny()
+                .isPresent());
     }
 
     /**

@@ -284,8 +284,10 @@ final class ResponseSender {
 
     /**
      * After the final send, while the request's last notifications wait for a module ({@code RQ_NOTIFICATION_PENDING}
-     * in LOG_REQUEST or END_REQUEST), or where the servlet had closed its output: the container's output is closed, so
-     * that the client has the whole response now, as IIS sends it before {@code RQ_LOG_REQUEST}. A failure (the client gone) is logged; the request goes on.
+     * in LOG_REQUEST or END_REQUEST, when the {@code sendBeforePendingLog} init-param lets it, see
+     * {@link RequestSuspension}), or where the servlet had closed its output: the container's output is closed, so
+     * that the client has the whole response now, as IIS sends it before {@code RQ_LOG_REQUEST}. A failure (the client
+     * gone) is logged; the request goes on.
      * Also for a response {@link #leftToContainer() left to the container}: Jetty and Tomcat still render the error
      * page of a servlet's {@code sendError} once the request completes.
      */

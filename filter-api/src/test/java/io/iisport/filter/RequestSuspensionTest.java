@@ -101,8 +101,13 @@ class RequestSuspensionTest {
 
     private RequestSuspension suspension(long pendingTimeout,
             BiConsumer<PendingCompletion.Cursor, PendingCompletion.Completion> continuation) {
+        return suspension(pendingTimeout, FilterSettings.SendBeforePendingLog.AUTO, continuation);
+    }
+
+    private RequestSuspension suspension(long pendingTimeout, FilterSettings.SendBeforePendingLog send,
+            BiConsumer<PendingCompletion.Cursor, PendingCompletion.Completion> continuation) {
         container.setAsyncSupported(true);
-        return new RequestSuspension(new HttpServletRequestWrapper(given), pendingTimeout,
+        return new RequestSuspension(new HttpServletRequestWrapper(given), pendingTimeout, send,
                 new RequestSuspension.Owner() {
             @Override
             public boolean failed() {
@@ -141,6 +146,99 @@ class RequestSuspensionTest {
         assertThat(suspension.suspend(Stage.END_REQUEST), is(true));
         suspension.stopDriving();
         assertThat(finishedOnWire.get(), is(2));
+    }
+
+    /**
+     * With {@code auto}, a filter around the module filter may still write once its chain returns: the response is
+     * held, at LOG_REQUEST and at a later END_REQUEST on a thread without the filters too.
+     */
+    @Test
+    void aSuspensionInLogRequestUnderAnotherFilterHoldsTheResponse() throws Exception {
+        RequestSuspension suspension = suspension((at, completion) -> { });
+        new Around(new ModuleFilter(() -> {
+            suspension.drive();
+            assertThat(suspension.suspend(Stage.LOG_REQUEST), is(true));
+            suspension.stopDriving();
+        })).doFilter(container, real, null);
+        assertThat(finishedOnWire.get(), is(0));
+        Thread continuation = new Thread(() -> {
+            suspension.drive();
+            assertThat(suspension.suspend(Stage.END_REQUEST), is(true));
+            suspension.stopDriving();
+        });
+        continuation.start();
+        continuation.join();
+        assertThat(finishedOnWire.get(), is(0));
+    }
+
+    /** Only filters that call the module filter count: one it called (inside it) has returned. */
+    @Test
+    void aSuspensionInLogRequestWithOnlyFiltersInsideSendsTheResponse() throws Exception {
+        RequestSuspension suspension = suspension((at, completion) -> { });
+        new ModuleFilter(() -> {
+            try {
+                new Around(() -> { }).doFilter(container, real, null);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            suspension.drive();
+            assertThat(suspension.suspend(Stage.LOG_REQUEST), is(true));
+            suspension.stopDriving();
+        }).doFilter(container, real, null);
+        assertThat(finishedOnWire.get(), is(1));
+    }
+
+    @Test
+    void sendBeforePendingLogAlwaysAndNeverDecideWhateverFiltersAreAround() throws Exception {
+        for (FilterSettings.SendBeforePendingLog send : List.of(FilterSettings.SendBeforePendingLog.ALWAYS,
+                FilterSettings.SendBeforePendingLog.NEVER)) {
+            container.setAsyncStarted(false);
+            given.started = null;
+            finishedOnWire.set(0);
+            RequestSuspension suspension = suspension(FilterSettings.CONTAINER_ASYNC_TIMEOUT, send,
+                    (at, completion) -> { });
+            new Around(new ModuleFilter(() -> {
+                suspension.drive();
+                assertThat(suspension.suspend(Stage.LOG_REQUEST), is(true));
+                suspension.stopDriving();
+            })).doFilter(container, real, null);
+            assertThat(send.value(), finishedOnWire.get(),
+                    is(send == FilterSettings.SendBeforePendingLog.ALWAYS ? 1 : 0));
+        }
+    }
+
+    /** An application filter around the module filter: it calls the next one from its {@code doFilter}. */
+    private record Around(Runnable inner) implements jakarta.servlet.Filter {
+        Around(jakarta.servlet.Filter inner) {
+            this(() -> {
+                try {
+                    inner.doFilter(null, null, null);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+        }
+
+        @Override
+        public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response,
+                jakarta.servlet.FilterChain chain) {
+            inner.run();
+        }
+    }
+
+    /** Stands for the module filter on the stack: its {@code doFilter} runs the pipeline's end. */
+    private static final class ModuleFilter extends IisModuleFilter {
+        private final Runnable pipelineEnd;
+
+        ModuleFilter(Runnable pipelineEnd) {
+            this.pipelineEnd = pipelineEnd;
+        }
+
+        @Override
+        public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response,
+                jakarta.servlet.FilterChain chain) {
+            pipelineEnd.run();
+        }
     }
 
     private static void suspendOnThisThread(RequestSuspension suspension) {

@@ -89,6 +89,10 @@ class PendingCompletionTest {
      * suspensions end then, not at the async timeout the test filter sets.
      */
     private static final String LIMITED = "/limited";
+    /** The context whose module filter sends the response before a pending LOG_REQUEST completes, filters around or not. */
+    private static final String SENT = "/sent";
+    /** The context with no filter around the module filter. */
+    private static final String ALONE = "/alone";
     /** The {@code pendingTimeout} of {@link #LIMITED}, in ms: the test of a module that never completes waits for it. */
     private static final long PENDING_TIMEOUT = 600;
     /**
@@ -134,6 +138,8 @@ class PendingCompletionTest {
         ContextHandlerCollection contexts = new ContextHandlerCollection();
         contexts.addHandler(jettyContext("/", Map.of()));
         contexts.addHandler(jettyContext(LIMITED, Map.of("pendingTimeout", Long.toString(PENDING_TIMEOUT))));
+        contexts.addHandler(jettyContext(SENT, Map.of("sendBeforePendingLog", "always")));
+        contexts.addHandler(jettyContext(ALONE, Map.of()));
         jetty.setHandler(contexts);
         jetty.start();
 
@@ -143,20 +149,24 @@ class PendingCompletionTest {
         tomcat.getConnector().setProperty("minSpareThreads", "1");
         tomcatContext("", Map.of());
         tomcatContext(LIMITED, Map.of("pendingTimeout", Long.toString(PENDING_TIMEOUT)));
+        tomcatContext(SENT, Map.of("sendBeforePendingLog", "always"));
+        tomcatContext(ALONE, Map.of());
         tomcat.start();
         clients = Executors.newCachedThreadPool();
     }
 
     /**
-     * A context with the async timeout filter, the module filter with {@code moduleParams} besides its modules, and
-     * the servlets.
+     * A context with the async timeout filter (but on {@link #ALONE}), the module filter with {@code moduleParams}
+     * besides its modules, and the servlets.
      */
     private static ServletContextHandler jettyContext(String path, Map<String, String> moduleParams) {
         ServletContextHandler context = new ServletContextHandler(path);
         EnumSet<DispatcherType> dispatches = EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC);
-        FilterHolder timeout = new FilterHolder(new AsyncTimeoutFilter());
-        timeout.setAsyncSupported(true);
-        context.addFilter(timeout, "/*", dispatches);
+        if (!path.equals(ALONE)) {
+            FilterHolder timeout = new FilterHolder(new AsyncTimeoutFilter());
+            timeout.setAsyncSupported(true);
+            context.addFilter(timeout, "/*", dispatches);
+        }
         FilterHolder modules = new FilterHolder(new IisModuleFilter());
         modules.setInitParameter("modules", "Deferred=" + DeferredModule.class.getName());
         moduleParams.forEach(modules::setInitParameter);
@@ -173,7 +183,9 @@ class PendingCompletionTest {
     /** The same context on Tomcat ({@code ""} for the root). */
     private static void tomcatContext(String path, Map<String, String> moduleParams) {
         Context context = tomcat.addContext(path, tomcatBase.toString());
-        tomcatFilter(context, "timeout", new AsyncTimeoutFilter(), Map.of());
+        if (!path.equals(ALONE)) {
+            tomcatFilter(context, "timeout", new AsyncTimeoutFilter(), Map.of());
+        }
         Map<String, String> params = new java.util.HashMap<>(moduleParams);
         params.put("modules", "Deferred=" + DeferredModule.class.getName());
         tomcatFilter(context, "iis-modules", new IisModuleFilter(), params);
@@ -317,14 +329,30 @@ class PendingCompletionTest {
                 "POST_LOG_REQUEST on another thread", "END_REQUEST")));
     }
 
-    /** IIS sends the response before RQ_LOG_REQUEST: an asynchronous logger does not hold it back. */
+    /**
+     * IIS sends the response before RQ_LOG_REQUEST: an asynchronous logger does not hold it back, when no filter is
+     * around the module filter (what it would write after its chain is not lost then).
+     */
     @ParameterizedTest
     @EnumSource(Container.class)
     void theClientHasTheWholeResponseWhileALogRequestModuleIsPending(Container container) throws Exception {
+        theClientHasTheWholeResponseWhileALogRequestModuleIsPending(container, ALONE);
+    }
+
+    /** {@code sendBeforePendingLog=always}: the response is sent so too with a filter around the module filter. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void theClientHasTheWholeResponseWhileALogRequestModuleIsPendingWhenTheFilterSaysAlways(Container container)
+            throws Exception {
+        theClientHasTheWholeResponseWhileALogRequestModuleIsPending(container, SENT);
+    }
+
+    private void theClientHasTheWholeResponseWhileALogRequestModuleIsPending(Container container, String contextPath)
+            throws Exception {
         responseRead = new CountDownLatch(1);
         try (Socket socket = new Socket("127.0.0.1", port(container))) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET /echo?pend=logheld&a=6 HTTP/1.1\r\nHost: test\r\n"
+            socket.getOutputStream().write(("GET " + contextPath + "/echo?pend=logheld&a=6 HTTP/1.1\r\nHost: test\r\n"
                     + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             // The module completes only after this read: a response held back until then times the read out.
@@ -339,6 +367,36 @@ class PendingCompletionTest {
         awaitEvent("END_REQUEST");
         // Not ended by the async timeout: the module completed after the client had the response.
         assertThat(List.copyOf(EVENTS), is(List.of("servlet /echo", "indicate CONTINUE", "END_REQUEST")));
+    }
+
+    /**
+     * A filter around the module filter that sets a header and writes after its chain returns, as a compressing or
+     * caching wrapper does: with a module pending in LOG_REQUEST the response waits for the module, and has what the
+     * filter added, as without the module filter (before, the response was finished on the wire first and both
+     * were lost).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void whatAFilterAroundWritesAfterItsChainIsSentWithALogRequestModulePending(Container container)
+            throws Exception {
+        HttpTester.Response response = get(container, "/echo?pend=log&a=7&after=1");
+        assertThat(response.getStatus(), is(200));
+        assertThat(response.get("X-After"), is("set after the chain"));
+        assertThat(response.getContent(), is("echo REQUEST a=[7] async-uri=null[after the chain]"));
+        awaitEvent("END_REQUEST");
+        assertThat(List.copyOf(EVENTS), is(List.of("servlet /echo", "LOG_REQUEST pending", "indicate CONTINUE",
+                "POST_LOG_REQUEST on another thread", "END_REQUEST")));
+    }
+
+    /** With {@code sendBeforePendingLog=always} what the filter around adds after its chain is dropped, as documented. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void whatAFilterAroundWritesAfterItsChainIsDroppedWhenTheFilterSaysAlways(Container container) throws Exception {
+        HttpTester.Response response = get(container, SENT + "/echo?pend=log&a=8&after=1");
+        assertThat(response.getStatus(), is(200));
+        assertThat(response.get("X-After"), is((String) null));
+        assertThat(response.getContent(), is("echo REQUEST a=[8] async-uri=null"));
+        awaitEvent("END_REQUEST");
     }
 
     @ParameterizedTest
@@ -416,7 +474,8 @@ class PendingCompletionTest {
 
     /**
      * Sets an async timeout of {@link #ASYNC_TIMEOUT} on the async cycles started behind it, as a deployment may.
-     * Counts down the request's {@link #REQUEST_THREAD_LEFT} latch when the request's first dispatch leaves it.
+     * Counts down the request's {@link #REQUEST_THREAD_LEFT} latch when the request's first dispatch leaves it. With
+     * {@code ?after}, sets a header and writes once its chain returned.
      */
     public static final class AsyncTimeoutFilter implements Filter {
         @Override
@@ -428,6 +487,10 @@ class PendingCompletionTest {
             }
             try {
                 timeoutOnStartAsync(request, response, chain);
+                if (request.getDispatcherType() == DispatcherType.REQUEST && request.getParameter("after") != null) {
+                    ((HttpServletResponse) response).setHeader("X-After", "set after the chain");
+                    response.getWriter().print("[after the chain]");
+                }
             } finally {
                 left.countDown();
             }

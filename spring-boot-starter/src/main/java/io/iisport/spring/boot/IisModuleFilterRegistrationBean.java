@@ -42,11 +42,20 @@ final class IisModuleFilterRegistrationBean extends FilterRegistrationBean<IisMo
         if (properties.getResponseBufferLimit() != null) {
             addInitParameter("responseBufferLimit", properties.getResponseBufferLimit());
         }
+        if (properties.getRequestBodyLimit() != null) {
+            addInitParameter("requestBodyLimit", properties.getRequestBodyLimit());
+        }
+        if (properties.getPendingTimeout() != null) {
+            addInitParameter("pendingTimeout", properties.getPendingTimeout());
+        }
+        if (properties.getSendBeforePendingLog() != null) {
+            addInitParameter("sendBeforePendingLog", properties.getSendBeforePendingLog());
+        }
         for (Map.Entry<String, String> setting : properties.getSettings().entrySet()) {
             String key = setting.getKey();
             if (key.indexOf('.') <= 0) {
                 // Without a module name it would be one of the filter's own init-params (modules,
-                // responseBufferLimit), which have properties of their own.
+                // responseBufferLimit, ...), which have properties of their own.
                 throw new IllegalStateException(propertyPrefix + ".settings." + key + ": a module setting is named"
                         + " <module name>.<setting>, for example " + propertyPrefix + ".settings.MyModule." + key);
             }

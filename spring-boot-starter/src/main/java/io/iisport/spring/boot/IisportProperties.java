@@ -66,6 +66,24 @@ public class IisportProperties {
         private String responseBufferLimit;
 
         /**
+         * The most bytes of a request body modules may read or insert (the filter's {@code requestBodyLimit}
+         * init-param); by default 4194304 (4 MiB).
+         */
+        private String requestBodyLimit;
+
+        /**
+         * Milliseconds a module's {@code RQ_NOTIFICATION_PENDING} may stay uncompleted (the filter's
+         * {@code pendingTimeout} init-param); 0 for no limit; by default the container's async timeout.
+         */
+        private String pendingTimeout;
+
+        /**
+         * Whether the client gets the response while a module is pending in LOG_REQUEST or END_REQUEST (the filter's
+         * {@code sendBeforePendingLog} init-param): {@code auto} (the default), {@code always} or {@code never}.
+         */
+        private String sendBeforePendingLog;
+
+        /**
          * Module settings: {@code <module name>.<setting>} to value, read in the module's {@code registerModule}
          * through {@code moduleInfo.getSettings()}; the filter's {@code <module name>.<setting>} init-params.
          */
@@ -118,6 +136,36 @@ public class IisportProperties {
         /** @param responseBufferLimit bytes buffered before the response streams */
         public void setResponseBufferLimit(String responseBufferLimit) {
             this.responseBufferLimit = responseBufferLimit;
+        }
+
+        /** @return the request body limit as written, or {@code null} for the filter's default */
+        public String getRequestBodyLimit() {
+            return requestBodyLimit;
+        }
+
+        /** @param requestBodyLimit the most bytes of a request body modules may read or insert */
+        public void setRequestBodyLimit(String requestBodyLimit) {
+            this.requestBodyLimit = requestBodyLimit;
+        }
+
+        /** @return the pending timeout as written, or {@code null} for the filter's default */
+        public String getPendingTimeout() {
+            return pendingTimeout;
+        }
+
+        /** @param pendingTimeout milliseconds a module's PENDING may stay uncompleted; 0 for no limit */
+        public void setPendingTimeout(String pendingTimeout) {
+            this.pendingTimeout = pendingTimeout;
+        }
+
+        /** @return the choice as written ({@code auto}, {@code always}, {@code never}), or {@code null} for auto */
+        public String getSendBeforePendingLog() {
+            return sendBeforePendingLog;
+        }
+
+        /** @param sendBeforePendingLog {@code auto}, {@code always} or {@code never} */
+        public void setSendBeforePendingLog(String sendBeforePendingLog) {
+            this.sendBeforePendingLog = sendBeforePendingLog;
         }
 
         /** @return the module settings, {@code <module name>.<setting>} to value */

@@ -58,6 +58,20 @@ class IisportPropertiesTest {
     }
 
     @Test
+    void theFiltersOwnLimitsAndChoicesBecomeItsInitParams() {
+        IisportProperties.Filter filter = new IisportProperties.Filter();
+        filter.setModules(List.of("Log=io.iisport.sample.logging.HttpLoggingModule"));
+        filter.setRequestBodyLimit("1024");
+        filter.setPendingTimeout("2000");
+        filter.setSendBeforePendingLog("always");
+        assertThat(new IisModuleFilterRegistrationBean("site", filter).getInitParameters(), is(Map.of(
+                "modules", "Log=io.iisport.sample.logging.HttpLoggingModule",
+                "requestBodyLimit", "1024",
+                "pendingTimeout", "2000",
+                "sendBeforePendingLog", "always")));
+    }
+
+    @Test
     void aSettingWithoutItsModuleNameIsRefused() {
         IisportProperties.Filter filter = new IisportProperties.Filter();
         filter.getSettings().put("responseBufferLimit", "0");
