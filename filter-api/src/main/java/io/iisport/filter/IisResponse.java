@@ -2,6 +2,7 @@ package io.iisport.filter;
 
 import io.iisport.httpserv.IHttpResponse;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -43,6 +44,15 @@ final class IisResponse extends ServletIisResponse {
     private final ModulePipeline pipeline;
     /** The servlet set the buffer size (Jetty's aggregation size is the buffer size then). */
     private boolean bufferSizeSet;
+    /**
+     * Whether the container's commit point for the servlet's writes is known ({@link ContainerRules#commitsAt}): the
+     * filter was given the container's own response, or an outer module filter's. An application filter around this
+     * one that wraps the response decides itself what reaches the container and when: a compressing or caching wrapper
+     * may hold megabytes without the container committing. The servlet's view still follows the container's rules
+     * there (right for a wrapper that passes the bytes through); after a failure, whether the container committed is
+     * read from it once the bytes went through the wrapper (see {@link #sendAfterFailure}).
+     */
+    private final boolean commitPointKnown;
 
     /** The response as the servlet sees it. */
     private enum ServletView {
@@ -84,6 +94,7 @@ final class IisResponse extends ServletIisResponse {
         this.metadata = metadata;
         this.request = request;
         this.pipeline = pipeline;
+        this.commitPointKnown = !(real instanceof ServletResponseWrapper) || real instanceof IisResponse;
     }
 
     // ---------------------------------------------------------------- the filter's side
@@ -102,7 +113,10 @@ final class IisResponse extends ServletIisResponse {
 
     /** What became of the output when the handler failed (see {@link #sendAfterFailure}). */
     enum AfterFailure {
-        /** Nothing to give: the container answers the failure with its error page. */
+        /**
+         * The container answers the failure with its error page: nothing to give, or what went into its buffer
+         * through an application's wrapper did not commit it.
+         */
         CONTAINER_ANSWERS,
         /** {@code RQ_SEND_RESPONSE} saw the error response; the container answers it from its own buffer. */
         CONTAINER_ANSWERS_AFTER_MODULES,
@@ -156,8 +170,15 @@ final class IisResponse extends ServletIisResponse {
             output.complete();
             // Closed on the wire too: the container then finds its response whole, as without the filter.
             output.finishOnWire();
-        } else {
+        } else if (commitPointKnown) {
             output.flush(true);
+        } else {
+            // Through a wrapper the bytes may not have committed the container (compressed, or held): they go into
+            // its buffer unflushed, and it answers the failure as it finds its response, as without the filter.
+            output.complete();
+            if (!real.isCommitted()) {
+                return AfterFailure.CONTAINER_ANSWERS;
+            }
         }
         return AfterFailure.SENT;
     }

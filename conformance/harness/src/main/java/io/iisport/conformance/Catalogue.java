@@ -61,6 +61,14 @@ public final class Catalogue {
                 + "an include"));
         cases.add(get("outerFilter.append.length", "{p}/outer?size=100&outer=append&length=true", "the same after a "
                 + "servlet that set its Content-Length"));
+        cases.add(get("outerFilter.gzip", "{p}/outer?size=100&outer=gzip", "a filter before the module filter "
+                + "compresses the response through a wrapper, finished once the chain returned"));
+        cases.add(get("outerFilter.gzip.large", "{p}/outer?size=200000&outer=gzip", "the same, more than the "
+                + "container's buffer before compression, little after"));
+        cases.add(get("outerFilter.gzip.fail", "{p}/outer?size=200000&outer=gzip&fail=true", "the servlet throws once "
+                + "it wrote that: the compressed bytes never filled the container's buffer, so its error page"));
+        cases.add(get("outerFilter.count.fail", "{p}/outer?size=200000&outer=count&fail=true", "the same through a "
+                + "wrapper that passes the bytes through: the container committed, the response is aborted"));
 
         // Flushing: each flushed piece must reach the client when it does bare (within 100 ms).
         cases.add(get("flush.stream.pieces", "{p}/out?size=3000&flushEvery=1000&gap=300",

@@ -1,5 +1,6 @@
 package io.iisport.conformance.webapp;
 
+import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,11 +14,13 @@ import java.util.Locale;
  * Blocking output: {@code size} bytes of the pattern, through the writer ({@code via=writer}) or the stream, in
  * writes of {@code chunk} bytes; optionally {@code length=true} (setContentLengthLong first), {@code bufferSize},
  * {@code type}, {@code charset}, {@code locale}, and a flush ({@code flush=stream|buffer}) every {@code flushEvery}
- * bytes followed by a pause of {@code gap} ms; {@code close=true} closes the output at the end.
+ * bytes followed by a pause of {@code gap} ms; {@code close=true} closes the output at the end; {@code fail=true}
+ * throws a {@link ServletException} once it wrote.
  */
 public class OutputServlet extends HttpServlet {
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ServletException {
         int size = Params.integer(request, "size", 0);
         int chunk = Params.integer(request, "chunk", 4096);
         int flushEvery = Params.integer(request, "flushEvery", 0);
@@ -66,6 +69,9 @@ public class OutputServlet extends HttpServlet {
                     Params.sleep(gap);
                 }
             }
+        }
+        if (Params.flag(request, "fail")) {
+            throw new ServletException("failed after writing " + size + " bytes");
         }
         if (Params.flag(request, "close")) {
             if (writer) {
