@@ -67,6 +67,8 @@ public final class Catalogue {
                 + "container's buffer before compression, little after"));
         cases.add(get("outerFilter.gzip.fail", "{p}/outer?size=200000&outer=gzip&fail=true", "the servlet throws once "
                 + "it wrote that: the compressed bytes never filled the container's buffer, so its error page"));
+        cases.add(get("outerFilter.gzip.forward", "{p}/outer-dispatch?mode=forward&outer=gzip", "a compressing "
+                + "wrapper around a forward, which closes the response"));
         cases.add(get("outerFilter.count.fail", "{p}/outer?size=200000&outer=count&fail=true", "the same through a "
                 + "wrapper that passes the bytes through: the container committed, the response is aborted"));
 
