@@ -61,6 +61,14 @@ public final class Catalogue {
                 + "an include"));
         cases.add(get("outerFilter.append.length", "{p}/outer?size=100&outer=append&length=true", "the same after a "
                 + "servlet that set its Content-Length"));
+        cases.add(get("outerFilter.throw", "{p}/outer?size=100&outer=throw", "a filter before the module filter "
+                + "throws a ServletException after the chain returned, the response uncommitted: the error page"));
+        cases.add(get("outerFilter.throw.forward", "{p}/outer-dispatch?mode=forward&outer=throw", "the same after a "
+                + "forward (Tomcat only suspends the response: its error page)"));
+        cases.add(get("outerFilter.throw.length", "{p}/outer?size=100&length=true&outer=throw", "the same after a "
+                + "servlet that set its Content-Length and wrote it all"));
+        cases.add(get("outerFilter.throw.closed", "{p}/outer?size=100&close=true&outer=throw", "the same after a "
+                + "servlet that closed its output"));
 
         // Flushing: each flushed piece must reach the client when it does bare (within 100 ms).
         cases.add(get("flush.stream.pieces", "{p}/out?size=3000&flushEvery=1000&gap=300",
@@ -122,6 +130,8 @@ public final class Catalogue {
         cases.add(get("dispatch.forward", "{p}/dispatch?mode=forward", "buffered output, then a forward"));
         cases.add(get("dispatch.forward.thenWrite", "{p}/dispatch?mode=forwardThenWrite",
                 "a forward, then a write and flush after it returned"));
+        cases.add(get("dispatch.forward.thenThrow", "{p}/dispatch?mode=forwardThenThrow",
+                "a forward, then a ServletException after it returned (Tomcat only suspended the response)"));
         cases.add(get("dispatch.forward.sendError", "{p}/dispatch?mode=forwardSendError",
                 "a forward to a target that calls sendError(404): the container's error page, in its charset"));
         cases.add(h2("dispatch.forward.sendError.h2c", "{p}/dispatch?mode=forwardSendError", "the same over h2c"));
@@ -167,6 +177,8 @@ public final class Catalogue {
                 "40000 characters, then an exception with an <error-page>, after the container committed"));
         cases.add(get("error.throwAfterClose", "{p}/error?mode=throwAfterClose",
                 "the writer closed, then a ServletException: the response is already whole"));
+        cases.add(get("error.lengthThenThrow", "{p}/error?mode=lengthThenThrow",
+                "setContentLength(8), 8 bytes, then a ServletException (Tomcat 10.1 has sent nothing by then)"));
         cases.add(get("error.exception.mapped", "{p}/error?mode=throwMapped", "an exception with an <error-page>"));
         cases.add(get("error.exception.servlet", "{p}/error?mode=throwServlet", "a ServletException: the container's 500"));
         cases.add(get("error.exception.runtime", "{p}/error?mode=throwRuntime", "a RuntimeException: the container's 500"));
