@@ -144,26 +144,31 @@ final class IisResponse extends ServletIisResponse {
     }
 
     /**
-     * The handler failed, the container's response not committed: the container gets the servlet's output as it would
-     * hold it without the filter, and answers the failure from there. A {@code sendError} or redirect the servlet made
-     * before it is carried out first where it survives the exception (Jetty), and dropped where it does not. If the
-     * servlet saw its response committed (it wrote where the container commits, closed its output, or wrote its
-     * Content-Length, or a forward ended it), what the container would have sent by then goes out — the final send if
-     * the servlet ended its output (the container's response then left as it would be, see {@link #leaveOnWire}), else
-     * a flush. Otherwise this is the final send of an error response ({@link
-     * DeferredEnding.HandlerFailed}): {@code RQ_SEND_RESPONSE} modules see it with {@code status}, and on Tomcat its
-     * body goes into the container's buffer unsent, as it would be there (Tomcat sends its 500 with that body where no
-     * error page is mapped; error pages replace it); Jetty replaces it with its error page, so it is dropped.
+     * The handler failed: the container gets the servlet's output as it would hold it without the filter, and answers
+     * the failure from there. If the container's response is committed already (a flush), what the servlet wrote since
+     * goes out first, as the container sends what its buffer still holds before it aborts the response (Tomcat's {@code
+     * ErrorReportValve} flushes it; Jetty loses what its aggregation buffer holds). A {@code sendError} or redirect the
+     * servlet made before it is carried out first where it survives the exception (Jetty), and dropped where it does
+     * not. If the servlet saw its response committed (it wrote where the container commits, closed its output, or wrote
+     * its Content-Length, or a forward ended it), what the container would have sent by then goes out — the final send
+     * if the servlet ended its output (the container's response then left as it would be, see {@link #leaveOnWire}),
+     * else a flush. Otherwise this is the final send of an error response ({@link DeferredEnding.HandlerFailed}):
+     * {@code RQ_SEND_RESPONSE} modules see it with {@code status}, and on Tomcat its body goes into the container's
+     * buffer unsent, as it would be there (Tomcat sends its 500 with that body where no error page is mapped; error
+     * pages replace it); Jetty replaces it with its error page, so it is dropped.
      *
      * @param status the status the container will answer the failure with
      * @return what became of the output
      * @throws IOException if the send failed (the client is gone)
      */
     AfterFailure sendAfterFailure(int status) throws IOException {
-        if (real.isCommitted() || output.discarding()) {
+        if (output.discarding()) {
             return AfterFailure.CONTAINER_ANSWERS;
         }
         encodeWriter();
+        if (real.isCommitted()) {
+            return output.buffered() == 0 ? AfterFailure.CONTAINER_ANSWERS : sendAsCommitted();
+        }
         if (metadata.ending != null) {
             if (pipeline.containerRules.keepsSendErrorOnException()) {
                 // Jetty: the servlet's sendError or redirect still answers; the container then finds it so.

@@ -69,6 +69,12 @@ public final class Catalogue {
                 + "servlet that set its Content-Length and wrote it all"));
         cases.add(get("outerFilter.throw.closed", "{p}/outer?size=100&close=true&outer=throw", "the same after a "
                 + "servlet that closed its output"));
+        // An application's filter between the module filter and the servlet, throwing once the chain returned.
+        cases.add(get("innerFilter.throw", "{p}/inner?size=100", "a filter behind the module filter throws a "
+                + "ServletException after the chain returned, the response uncommitted: the error page"));
+        cases.add(get("innerFilter.throw.afterFlush", "{p}/inner?size=1500&flushEvery=1000&flush=buffer", "1000 "
+                + "bytes, flushBuffer, 500 bytes, then a filter behind the module filter throws: all 1500 bytes, then "
+                + "the response is aborted"));
 
         // Flushing: each flushed piece must reach the client when it does bare (within 100 ms).
         cases.add(get("flush.stream.pieces", "{p}/out?size=3000&flushEvery=1000&gap=300",
