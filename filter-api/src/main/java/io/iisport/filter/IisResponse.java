@@ -193,9 +193,9 @@ final class IisResponse extends ServletIisResponse {
     }
 
     /**
-     * What the container would have sent by the failure of a handler whose response is committed: the final send if
-     * the servlet ended its output, and the container's response left as it would be then (closed: the container finds
-     * it whole, as without the filter), else a flush.
+     * What the container would have sent by the failure of a handler whose response is committed, as the servlet sees
+     * it or on the wire: the final send if the servlet ended its output, and the container's response left as it would
+     * be then (closed: the container finds it whole, as without the filter), else a flush.
      */
     private AfterFailure sendAsCommitted() throws IOException {
         if (view.dropsWrites()) {
@@ -564,8 +564,11 @@ final class IisResponse extends ServletIisResponse {
         @Override
         public void close() {
             encodeWriter();
-            // The container commits the response when the servlet closes its output.
-            view = ServletView.CLOSED;
+            // The container commits the response when the servlet closes its output, unless a forward suspended it:
+            // Tomcat's close() of a suspended output does nothing (OutputBuffer.close).
+            if (view != ServletView.SUSPENDED) {
+                view = ServletView.CLOSED;
+            }
         }
 
         @Override

@@ -138,6 +138,8 @@ public final class Catalogue {
                 "a forward, then a write and flush after it returned"));
         cases.add(get("dispatch.forward.thenThrow", "{p}/dispatch?mode=forwardThenThrow",
                 "a forward, then a ServletException after it returned (Tomcat only suspended the response)"));
+        cases.add(get("dispatch.forward.closeThenThrow", "{p}/dispatch?mode=forwardCloseThenThrow",
+                "a forward, the writer closed after it returned, then a ServletException (still suspended on Tomcat)"));
         cases.add(get("dispatch.forward.sendError", "{p}/dispatch?mode=forwardSendError",
                 "a forward to a target that calls sendError(404): the container's error page, in its charset"));
         cases.add(h2("dispatch.forward.sendError.h2c", "{p}/dispatch?mode=forwardSendError", "the same over h2c"));
