@@ -2,6 +2,7 @@ package io.iisport.filter;
 
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Locale;
 
@@ -73,6 +74,19 @@ enum ContainerRules {
         boolean keepsUnsentBodyOnError() {
             return true;
         }
+
+        @Override
+        boolean suspendAfterForward(ServletResponse response) {
+            if (!response.getClass().getName().equals(TOMCAT_RESPONSE_FACADE)) {
+                return false;
+            }
+            try {
+                response.getClass().getMethod("finish").invoke(response);
+                return true;
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return false;
+            }
+        }
     },
     /** Another container: the Servlet spec's rule, committed once the output exceeds the buffer size. */
     OTHER {
@@ -92,6 +106,8 @@ enum ContainerRules {
     private static final int POOL_GRANULE = 4096;
     /** The most characters Jetty's writer ({@code WriteThroughWriter}) passes to its output at once. */
     private static final int JETTY_WRITER_PIECE = 1024;
+    /** Tomcat's own response, as the container hands it to the first filter ({@code ResponseFacade}). */
+    private static final String TOMCAT_RESPONSE_FACADE = "org.apache.catalina.connector.ResponseFacade";
     /** Tomcat's {@code OutputBuffer} char buffer, which the writer fills before the byte buffer. */
     private static final int TOMCAT_CHAR_BUFFER = 8192;
 
@@ -176,6 +192,23 @@ enum ContainerRules {
      */
     int pendingErrorStatus(ServletRequest request) {
         return -1;
+    }
+
+    /**
+     * Suspends the container's response as the container does after a forward through it, if it does: Tomcat's {@code
+     * ApplicationDispatcher.doForward} calls {@code ResponseFacade.finish()} on its own response, which only suspends
+     * the output ({@code Response.setSuspended}): nothing more is written, nothing is committed, and the container
+     * lifts the suspension when the request returns to it ({@code StandardHostValve}), to send what its buffer holds
+     * or, if an exception reached it, its 500. Only Tomcat's own response is suspended here: one an application filter
+     * before the module filter wrapped, Tomcat closes as any response it cannot unwrap (Tomcat 10.1 by default; Tomcat
+     * 11, and 10.1 with the context's {@code suspendWrappedResponseAfterForward}, unwrap it and suspend their own, a
+     * setting the filter cannot read), and the caller closes it.
+     *
+     * @param response the container's response as the filter got it
+     * @return whether it was suspended; {@code false}: the caller closes the output
+     */
+    boolean suspendAfterForward(ServletResponse response) {
+        return false;
     }
 
     /** @return whether a forward must hand the container an opaque response (see {@link ForwardDispatcher}) */

@@ -60,17 +60,36 @@ final class IisResponse extends ServletIisResponse {
         OPEN,
         /** Committed where the container commits the same writes (see {@link ContainerRules#commitsAt}). */
         COMMITTED,
-        /** Its output closed ({@code close()}, or its Content-Length written): committed, later writes dropped. */
+        /**
+         * Its output closed ({@code close()}): committed, later writes dropped; the final send closes the container's
+         * output, which completes the response on the wire as the servlet's {@code close()} does without the filter.
+         */
         CLOSED,
+        /**
+         * Its Content-Length written (Servlet 6.0 section 5.7, "Closure of Response Object"): committed, later writes
+         * dropped; the final send hands the container the length and the bytes, and the container closes where it
+         * does: Jetty and Tomcat 11 at the last byte ({@code HttpOutput.isAllContentWritten},
+         * {@code OutputBuffer.updateBytesWritten}); Tomcat 10.1 only counts the response committed
+         * ({@code Response.isAppCommitted}) and sends it when the request ends, so that an exception thrown after the
+         * servlet returned still gets the container's 500.
+         */
+        LENGTH_WRITTEN,
+        /**
+         * Ended by a forward the container only suspends (Tomcat's {@code ApplicationDispatcher.doForward}: {@code
+         * ResponseFacade.finish()}): committed, later writes dropped; the final send hands the container the body and
+         * suspends its response likewise (see {@link ContainerRules#suspendAfterForward}), so that nothing is
+         * committed before the request ends and an exception thrown after the forward still gets the container's 500.
+         */
+        SUSPENDED,
         /** Ended by {@code sendError}, {@code sendRedirect} or a module's failure: later writes dropped. */
         ENDED;
 
         boolean committed() {
-            return this == COMMITTED || this == CLOSED;
+            return this != OPEN && this != ENDED;
         }
 
         boolean dropsWrites() {
-            return this == CLOSED || this == ENDED;
+            return this != OPEN && this != COMMITTED;
         }
 
         /** @return whether the servlet saw its response committed, so that its header and status changes are ignored */
@@ -103,11 +122,23 @@ final class IisResponse extends ServletIisResponse {
     void complete() throws IOException {
         encodeWriter();
         output.complete(view == ServletView.OPEN);
-        if (view == ServletView.CLOSED) {
-            // The servlet closed its output (itself, by writing its Content-Length, or through a forward): the
-            // container would have completed the response then, and an application filter before this one, once the
-            // chain returned, finds it so.
-            output.finishOnWire();
+        leaveOnWire();
+    }
+
+    /**
+     * After the final send, the container's response is left as the container would have it once the servlet ended its
+     * output, so that an application filter before this one, once the chain returned, and the container's handling of
+     * an exception it throws find it so (see {@link ServletView}): completed on the wire after {@code close()} (and
+     * after a forward on Jetty, which closes the output), suspended after a forward on Tomcat, and as the container's
+     * own rules have it once the Content-Length was written.
+     */
+    private void leaveOnWire() {
+        switch (view) {
+            case CLOSED -> output.finishOnWire();
+            case SUSPENDED -> output.suspendOnWire(pipeline.containerRules);
+            default -> {
+                // LENGTH_WRITTEN: the container, given the length with the bytes, closes where it does.
+            }
         }
     }
 
@@ -127,25 +158,31 @@ final class IisResponse extends ServletIisResponse {
     }
 
     /**
-     * The handler failed, the container's response not committed: the container gets the servlet's output as it would
-     * hold it without the filter, and answers the failure from there. A {@code sendError} or redirect the servlet made
-     * before it is carried out first where it survives the exception (Jetty), and dropped where it does not. If the
-     * servlet saw its response committed (it wrote where the container commits, closed its output, or wrote its
-     * Content-Length), what the container would have sent by then goes out — the final send if the servlet closed its
-     * output, else a flush. Otherwise this is the final send of an error response ({@link
-     * DeferredEnding.HandlerFailed}): {@code RQ_SEND_RESPONSE} modules see it with {@code status}, and on Tomcat its
-     * body goes into the container's buffer unsent, as it would be there (Tomcat sends its 500 with that body where no
-     * error page is mapped; error pages replace it); Jetty replaces it with its error page, so it is dropped.
+     * The handler failed: the container gets the servlet's output as it would hold it without the filter, and answers
+     * the failure from there. If the container's response is committed already (a flush), what the servlet wrote since
+     * goes out first, as the container sends what its buffer still holds before it aborts the response (Tomcat's {@code
+     * ErrorReportValve} flushes it; Jetty loses what its aggregation buffer holds). A {@code sendError} or redirect the
+     * servlet made before it is carried out first where it survives the exception (Jetty), and dropped where it does
+     * not. If the servlet saw its response committed (it wrote where the container commits, closed its output, or wrote
+     * its Content-Length, or a forward ended it), what the container would have sent by then goes out — the final send
+     * if the servlet ended its output (the container's response then left as it would be, see {@link #leaveOnWire}),
+     * else a flush. Otherwise this is the final send of an error response ({@link DeferredEnding.HandlerFailed}):
+     * {@code RQ_SEND_RESPONSE} modules see it with {@code status}, and on Tomcat its body goes into the container's
+     * buffer unsent, as it would be there (Tomcat sends its 500 with that body where no error page is mapped; error
+     * pages replace it); Jetty replaces it with its error page, so it is dropped.
      *
      * @param status the status the container will answer the failure with
      * @return what became of the output
      * @throws IOException if the send failed (the client is gone)
      */
     AfterFailure sendAfterFailure(int status) throws IOException {
-        if (real.isCommitted() || output.discarding()) {
+        if (output.discarding()) {
             return AfterFailure.CONTAINER_ANSWERS;
         }
         encodeWriter();
+        if (real.isCommitted()) {
+            return output.buffered() == 0 ? AfterFailure.CONTAINER_ANSWERS : sendAsCommitted();
+        }
         if (metadata.ending != null) {
             if (pipeline.containerRules.keepsSendErrorOnException()) {
                 // Jetty: the servlet's sendError or redirect still answers; the container then finds it so.
@@ -166,11 +203,19 @@ final class IisResponse extends ServletIisResponse {
             return metadata.ending instanceof DeferredEnding.HandlerFailed
                     ? AfterFailure.CONTAINER_ANSWERS_AFTER_MODULES : AfterFailure.MODULE_ANSWERED;
         }
-        if (view == ServletView.CLOSED) {
+        return sendAsCommitted();
+    }
+
+    /**
+     * What the container would have sent by the failure of a handler whose response is committed, as the servlet sees
+     * it or on the wire: the final send if the servlet ended its output, and the container's response left as it would
+     * be then (closed: the container finds it whole, as without the filter), else a flush.
+     */
+    private AfterFailure sendAsCommitted() throws IOException {
+        if (view.dropsWrites()) {
             output.complete();
-            // Closed on the wire too: the container then finds its response whole, as without the filter.
-            output.finishOnWire();
-        } else if (commitPointKnown) {
+            leaveOnWire();
+        } else if (commitPointKnown || real.isCommitted()) {
             output.flush(true);
         } else {
             // Through a wrapper the bytes may not have committed the container (compressed, or held): they go into
@@ -217,6 +262,8 @@ final class IisResponse extends ServletIisResponse {
         } else {
             sink.close();
         }
+        // Tomcat only suspends its own response after a forward: so does the final send.
+        view = ServletView.SUSPENDED;
     }
 
     /**
@@ -303,8 +350,9 @@ final class IisResponse extends ServletIisResponse {
      */
     private void closeAtContentLength() {
         long length = metadata.contentLength;
-        if (length > 0 && servletWritten >= length && output.state() != ResponseOutput.State.PASS_THROUGH) {
-            view = ServletView.CLOSED;
+        if (length > 0 && servletWritten >= length && output.state() != ResponseOutput.State.PASS_THROUGH
+                && !view.dropsWrites()) {
+            view = ServletView.LENGTH_WRITTEN;
         }
     }
 
@@ -537,8 +585,11 @@ final class IisResponse extends ServletIisResponse {
         @Override
         public void close() {
             encodeWriter();
-            // The container commits the response when the servlet closes its output.
-            view = ServletView.CLOSED;
+            // The container commits the response when the servlet closes its output, unless a forward suspended it:
+            // Tomcat's close() of a suspended output does nothing (OutputBuffer.close).
+            if (view != ServletView.SUSPENDED) {
+                view = ServletView.CLOSED;
+            }
         }
 
         @Override

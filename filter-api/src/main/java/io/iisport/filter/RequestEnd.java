@@ -183,16 +183,17 @@ final class RequestEnd {
                         + HttpSyntax.printable(servletRequest.getRequestURI()) + " failed: " + e);
                 failure = e;
             }
-        } else if (!real.isCommitted()) {
+        } else {
             afterFailure();
         }
     }
 
     /**
-     * The handler failed before the container committed its response: the container gets the output as it would have
-     * it without the filter (see {@link IisResponse#sendAfterFailure}), and the stages after the handler (LOG_REQUEST)
-     * see the status the container answers with. A module that answered the error itself in RQ_SEND_RESPONSE, as IIS
-     * lets it, leaves nothing to rethrow: the handler's failure is logged here instead.
+     * The handler failed: the container gets the output as it would have it without the filter (see {@link
+     * IisResponse#sendAfterFailure}: after a flush, what the servlet wrote since), and the stages after the handler
+     * (LOG_REQUEST) see the status the container answers with, if it had not committed its response. A module that
+     * answered the error itself in RQ_SEND_RESPONSE, as IIS lets it, leaves nothing to rethrow: the handler's failure
+     * is logged here instead.
      */
     private void afterFailure() {
         int status = ContainerRules.statusFor(failure);
@@ -206,7 +207,7 @@ final class RequestEnd {
                     + " failed, and giving its output to the container failed too: " + e);
             return;
         }
-        if (outcome == IisResponse.AfterFailure.CONTAINER_ANSWERS) {
+        if (outcome == IisResponse.AfterFailure.CONTAINER_ANSWERS && !real.isCommitted()) {
             real.setStatus(status);
         } else if (outcome == IisResponse.AfterFailure.MODULE_ANSWERED) {
             Throwable handled = failure;

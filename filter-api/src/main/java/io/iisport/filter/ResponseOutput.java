@@ -304,6 +304,11 @@ final class ResponseOutput {
         sender.finishOnWire();
     }
 
+    /** The container's response is suspended after the final send (see {@link ResponseSender#suspendOnWire}). */
+    void suspendOnWire(ContainerRules rules) {
+        sender.suspendOnWire(rules);
+    }
+
     /** Gives the buffer's chunks back for reuse, once the request is over and no write can reference them. */
     void release() {
         if (!nonBlocking) {

@@ -302,4 +302,19 @@ final class ResponseSender {
                     + HttpSyntax.printable(request.getRequestURI()) + " before LOG_REQUEST failed: " + e);
         }
     }
+
+    /**
+     * After the final send of a response a forward ended: the container's response is suspended as the container
+     * suspends it after a forward ({@link ContainerRules#suspendAfterForward}), holding what the final send gave it,
+     * which the container sends when the request ends, or replaces with its error page if an exception reaches it
+     * first. Where the container would have closed the output instead, it is closed ({@link #finishOnWire}).
+     */
+    void suspendOnWire(ContainerRules rules) {
+        if (!isCompleted() || connection.isAborted()) {
+            return;
+        }
+        if (!rules.suspendAfterForward(real)) {
+            finishOnWire();
+        }
+    }
 }

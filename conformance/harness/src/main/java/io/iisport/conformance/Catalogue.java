@@ -71,6 +71,20 @@ public final class Catalogue {
                 + "wrapper around a forward, which closes the response"));
         cases.add(get("outerFilter.count.fail", "{p}/outer?size=200000&outer=count&fail=true", "the same through a "
                 + "wrapper that passes the bytes through: the container committed, the response is aborted"));
+        cases.add(get("outerFilter.throw", "{p}/outer?size=100&outer=throw", "a filter before the module filter "
+                + "throws a ServletException after the chain returned, the response uncommitted: the error page"));
+        cases.add(get("outerFilter.throw.forward", "{p}/outer-dispatch?mode=forward&outer=throw", "the same after a "
+                + "forward (Tomcat only suspends the response: its error page)"));
+        cases.add(get("outerFilter.throw.length", "{p}/outer?size=100&length=true&outer=throw", "the same after a "
+                + "servlet that set its Content-Length and wrote it all"));
+        cases.add(get("outerFilter.throw.closed", "{p}/outer?size=100&close=true&outer=throw", "the same after a "
+                + "servlet that closed its output"));
+        // An application's filter between the module filter and the servlet, throwing once the chain returned.
+        cases.add(get("innerFilter.throw", "{p}/inner?size=100", "a filter behind the module filter throws a "
+                + "ServletException after the chain returned, the response uncommitted: the error page"));
+        cases.add(get("innerFilter.throw.afterFlush", "{p}/inner?size=1500&flushEvery=1000&flush=buffer", "1000 "
+                + "bytes, flushBuffer, 500 bytes, then a filter behind the module filter throws: all 1500 bytes, then "
+                + "the response is aborted"));
 
         // Flushing: each flushed piece must reach the client when it does bare (within 100 ms).
         cases.add(get("flush.stream.pieces", "{p}/out?size=3000&flushEvery=1000&gap=300",
@@ -132,6 +146,10 @@ public final class Catalogue {
         cases.add(get("dispatch.forward", "{p}/dispatch?mode=forward", "buffered output, then a forward"));
         cases.add(get("dispatch.forward.thenWrite", "{p}/dispatch?mode=forwardThenWrite",
                 "a forward, then a write and flush after it returned"));
+        cases.add(get("dispatch.forward.thenThrow", "{p}/dispatch?mode=forwardThenThrow",
+                "a forward, then a ServletException after it returned (Tomcat only suspended the response)"));
+        cases.add(get("dispatch.forward.closeThenThrow", "{p}/dispatch?mode=forwardCloseThenThrow",
+                "a forward, the writer closed after it returned, then a ServletException (still suspended on Tomcat)"));
         cases.add(get("dispatch.forward.sendError", "{p}/dispatch?mode=forwardSendError",
                 "a forward to a target that calls sendError(404): the container's error page, in its charset"));
         cases.add(h2("dispatch.forward.sendError.h2c", "{p}/dispatch?mode=forwardSendError", "the same over h2c"));
@@ -177,6 +195,8 @@ public final class Catalogue {
                 "40000 characters, then an exception with an <error-page>, after the container committed"));
         cases.add(get("error.throwAfterClose", "{p}/error?mode=throwAfterClose",
                 "the writer closed, then a ServletException: the response is already whole"));
+        cases.add(get("error.lengthThenThrow", "{p}/error?mode=lengthThenThrow",
+                "setContentLength(8), 8 bytes, then a ServletException (Tomcat 10.1 has sent nothing by then)"));
         cases.add(get("error.exception.mapped", "{p}/error?mode=throwMapped", "an exception with an <error-page>"));
         cases.add(get("error.exception.servlet", "{p}/error?mode=throwServlet", "a ServletException: the container's 500"));
         cases.add(get("error.exception.runtime", "{p}/error?mode=throwRuntime", "a RuntimeException: the container's 500"));

@@ -8,13 +8,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 
 /**
- * RequestDispatcher uses, by {@code mode}: {@code forward} (after buffered output, which the forward discards),
- * {@code forwardThenWrite} (writes after the forward returned), {@code forwardStatic} (to a static file),
- * {@code forwardSendError} (to a target that calls {@code sendError(404)}: the container's error page),
- * {@code forwardSendErrorCharset} (to a target that sets {@code text/plain;charset=UTF-8}, then calls
- * {@code sendError(409)}), {@code forwardQuiet} (to a target that writes nothing),
- * {@code include} (a servlet between two writes), {@code includeStatic} and {@code includeStaticLarge} (an 11-byte
- * and a 66000-byte static file between two writes). The targets are under {@code /u/}, which the filter does not map.
+ * RequestDispatcher uses, by {@code mode}: {@code forward} (after buffered output, which the forward discards), {@code
+ * forwardThenWrite} (writes after the forward returned), {@code forwardThenThrow} (a ServletException after the forward
+ * returned, which Tomcat answers with its error page: it only suspended the response), {@code forwardCloseThenThrow}
+ * (the same once the servlet closed its writer after the forward, which Tomcat leaves suspended), {@code forwardStatic}
+ * (to a static file), {@code forwardSendError} (to a target that calls {@code sendError(404)}: the container's error
+ * page), {@code forwardSendErrorCharset} (to a target that sets {@code text/plain;charset=UTF-8}, then calls {@code
+ * sendError(409)}), {@code forwardQuiet} (to a target that writes nothing), {@code include} (a servlet between two
+ * writes), {@code includeStatic} and {@code includeStaticLarge} (an 11-byte and a 66000-byte static file between two
+ * writes). The targets are under {@code /u/}, which the filter does not map.
  */
 public class DispatchServlet extends HttpServlet {
     @Override
@@ -34,6 +36,15 @@ public class DispatchServlet extends HttpServlet {
                 if (writer.checkError()) {
                     throw new IOException("the writer failed after the forward");
                 }
+            }
+            case "forwardThenThrow" -> {
+                request.getRequestDispatcher("/u/target").forward(request, response);
+                throw new ServletException("after the forward returned");
+            }
+            case "forwardCloseThenThrow" -> {
+                request.getRequestDispatcher("/u/target").forward(request, response);
+                response.getWriter().close();
+                throw new ServletException("after the forward returned and the writer was closed");
             }
             case "forwardSendError" -> request.getRequestDispatcher("/u/error?mode=sendError&code=404")
                     .forward(request, response);

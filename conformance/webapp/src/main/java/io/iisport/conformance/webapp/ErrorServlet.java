@@ -20,10 +20,11 @@ import java.nio.charset.StandardCharsets;
  * (90 stream writes of 100 bytes, which no container commits, then a ServletException), {@code throwAfterCommit} (40000
  * bytes through the stream, more than the container buffers, then a ServletException), {@code throwMappedAfterCommit}
  * (40000 characters through the writer, then an exception with an {@code <error-page>}), {@code throwAfterClose} (the
- * writer closed, then a ServletException), {@code redirect} (relative) and {@code redirectAbsolute} (a path),
- * {@code sendErrorThenChange} and {@code redirectThenChange} (then a status, a header, a cookie and a content type,
- * which the container ignores once the response is committed). The content type set first is {@code type}
- * ({@code text/plain} by default).
+ * writer closed, then a ServletException), {@code lengthThenThrow} (setContentLength(8), the stream's "partial\n", then
+ * a ServletException: Tomcat 10.1 has sent nothing by then), {@code redirect} (relative) and {@code redirectAbsolute}
+ * (a path), {@code sendErrorThenChange} and {@code redirectThenChange} (then a status, a header, a cookie and a content
+ * type, which the container ignores once the response is committed). The content type set first is {@code type} ({@code
+ * text/plain} by default).
  */
 public class ErrorServlet extends HttpServlet {
     @Override
@@ -92,6 +93,11 @@ public class ErrorServlet extends HttpServlet {
                 response.getWriter().write("whole");
                 response.getWriter().close();
                 throw new ServletException("after the response was closed");
+            }
+            case "lengthThenThrow" -> {
+                response.setContentLength(8);
+                response.getOutputStream().write("partial\n".getBytes(StandardCharsets.US_ASCII));
+                throw new ServletException("after the Content-Length was written");
             }
             case "throwMapped" -> throw new MappedException("mapped by type");
             case "throwServlet" -> throw new ServletException("not mapped");

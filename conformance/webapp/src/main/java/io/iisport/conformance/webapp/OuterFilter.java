@@ -21,9 +21,11 @@ import java.util.zip.GZIPOutputStream;
  * An application's own filter mapped before the module filter, acting once the chain returned, as timing, footer and
  * audit filters do: {@code outer=header} sets a header saying whether the response was committed by then (it goes out
  * only if it was not), {@code outer=append} appends a footer through the output the servlet used
- * ({@code via=writer} or the stream), which reaches the client only if the response was not closed. Or it wraps the
- * response: {@code outer=gzip} compresses what the servlet writes ({@code Content-Encoding: gzip}, finished once the
- * chain returned, as compression filters do), {@code outer=count} passes it through and counts it.
+ * ({@code via=writer} or the stream), which reaches the client only if the response was not closed;
+ * {@code outer=throw} throws a {@link ServletException}, which the container answers with its error page if nothing
+ * was committed on the wire by then, and by aborting the response if something was. Or it wraps the response:
+ * {@code outer=gzip} compresses what the servlet writes ({@code Content-Encoding: gzip}, finished once the chain
+ * returned, as compression filters do), {@code outer=count} passes it through and counts it.
  */
 public class OuterFilter implements Filter {
     @Override
@@ -45,6 +47,9 @@ public class OuterFilter implements Filter {
             return;
         }
         chain.doFilter(request, response);
+        if ("throw".equals(outer)) {
+            throw new ServletException("thrown by a filter before the module filter once the chain returned");
+        }
         if ("append".equals(outer)) {
             if ("writer".equals(Params.string(httpRequest, "via", "stream"))) {
                 PrintWriter writer = http.getWriter();
