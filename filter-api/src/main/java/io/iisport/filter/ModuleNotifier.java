@@ -41,7 +41,8 @@ final class ModuleNotifier {
     private final IHttpContext context;
     private final PendingCompletion pending;
     private final Suspension suspension;
-    private final ConnectionControl connection;
+    /** The response, whose connection actions tell {@code RQ_SEND_RESPONSE} whether a disconnect was asked. */
+    private final FilterResponse response;
     private final Failures failures;
     private final CHttpModule[] modules;
     private final SendResponseProvider provider = new SendResponseProvider();
@@ -49,12 +50,12 @@ final class ModuleNotifier {
     private boolean finishRequested;
 
     ModuleNotifier(ModulePipeline pipeline, IHttpContext context, PendingCompletion pending, Suspension suspension,
-            ConnectionControl connection, Failures failures) {
+            FilterResponse response, Failures failures) {
         this.pipeline = pipeline;
         this.context = context;
         this.pending = pending;
         this.suspension = suspension;
-        this.connection = connection;
+        this.response = response;
         this.failures = failures;
         this.modules = new CHttpModule[pipeline.modules.length];
     }
@@ -318,8 +319,10 @@ final class ModuleNotifier {
 
         @Override
         public int getFlags() {
+            // Not built yet: no module asked for an action.
+            ConnectionControl connection = response.connectionIfBuilt();
             return (moreData ? HTTP_SEND_RESPONSE_FLAG_MORE_DATA : 0)
-                    | (connection.isDisconnect() ? HTTP_SEND_RESPONSE_FLAG_DISCONNECT : 0);
+                    | (connection != null && connection.isDisconnect() ? HTTP_SEND_RESPONSE_FLAG_DISCONNECT : 0);
         }
 
         @Override

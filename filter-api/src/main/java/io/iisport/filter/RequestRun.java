@@ -54,7 +54,6 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     private final ModulePipeline pipeline;
     private final HttpServletRequest servletRequest;
     private final HttpServletResponse real;
-    private final ConnectionControl connection;
     private final IisRequest request;
     /** The filter's objects for the response, built at the first need. */
     private final FilterResponse response;
@@ -86,18 +85,16 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
         this.pipeline = pipeline;
         this.servletRequest = servletRequest;
         this.real = real;
-        this.connection = new ConnectionControl(servletRequest, degradation);
         this.request = new IisRequest(servletRequest, this, pipeline.requestBodyLimit);
         // The request's parts call back into this run through interfaces it implements, not lambdas: each lambda
         // would be one more object a request.
-        this.response = new FilterResponse(servletRequest, real, request, connection, pipeline, this);
+        this.response = new FilterResponse(servletRequest, real, request, degradation, pipeline, this);
         this.suspension = new RequestSuspension(request, pipeline.pendingTimeout, pipeline.sendBeforePendingLog,
                 this);
         this.pending = new PendingCompletion(suspension);
         ModuleContext moduleContext = new ModuleContext(request, response, pending);
-        this.notifier = new ModuleNotifier(pipeline, moduleContext, pending, suspension, connection, this);
-        this.requestEnd = new RequestEnd(servletRequest, real, notifier, response, connection, moduleContext,
-                pending, pipeline);
+        this.notifier = new ModuleNotifier(pipeline, moduleContext, pending, suspension, response, this);
+        this.requestEnd = new RequestEnd(servletRequest, real, notifier, response, moduleContext, pending, pipeline);
     }
 
     /** The response is being sent: RQ_SEND_RESPONSE. */
@@ -140,7 +137,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
             return;
         }
         if (real.isCommitted()) {
-            connection.reset(ConnectionBridge.CANCEL, false);
+            parts.connection().reset(ConnectionBridge.CANCEL, false);
         } else {
             parts.servlet().failWith(request.bodyRefused() ? HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE
                     : HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
@@ -193,7 +190,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
             if (!notifier.raiseSection(Stage.Section.BEFORE_HANDLER, 0)) {
                 handedOff = true;
             } else if (handlerMayRun()) {
-                if (DirectHandler.allowed(pipeline, request, response, connection)) {
+                if (DirectHandler.allowed(pipeline, request, response)) {
                     handler = Handler.DIRECT;
                     response.handToContainer();
                     directThread = suspension.handlerStarts();
