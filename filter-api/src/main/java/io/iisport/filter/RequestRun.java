@@ -75,9 +75,10 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     /** The end, which holds what the filter rethrows to the container. */
     private final RequestEnd requestEnd;
     private Handler handler = Handler.NOT_STARTED;
-    /** On the direct path, between {@link #start} and {@link #directHandlerReturned}: the thread calling the chain. */
-    private Thread directThread;
-    /** On the direct path, likewise: the request run the thread ran before this one's handler (see DirectHandler). */
+    /**
+     * On the direct path, between {@link #start} and {@link #directHandlerReturned}: the request run the thread ran
+     * before this one's handler (see DirectHandler).
+     */
     private IisRequest.Run directOuter;
 
     RequestRun(ModulePipeline pipeline, Degradation degradation, HttpServletRequest servletRequest,
@@ -178,6 +179,13 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
      * less, and a servlet whose string concatenation, lambdas or container calls no longer fit runs slower behind the
      * filter than without it.
      *
+     * <p>The thread keeps driving the pipeline ({@link RequestSuspension#drive()}) while the servlet runs direct, where
+     * the filter's handler stops driving it for its call ({@link RequestSuspension#handlerStarts()}): nothing can raise
+     * a notification of this run on it meanwhile (no module is subscribed to one raised before the response is sent,
+     * and the end follows the chain's return, here, or, for a servlet gone async, comes on the thread that completes
+     * it), so there is no PENDING to keep from suspending the request, and the direct path spares the two atomic
+     * instructions.
+     *
      * @return whether the caller must now call the servlet chain with the container's own request and response
      */
     boolean start(FilterChain chain) throws IOException, ServletException {
@@ -193,7 +201,6 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
                 if (DirectHandler.allowed(pipeline, request, response)) {
                     handler = Handler.DIRECT;
                     response.handToContainer();
-                    directThread = suspension.handlerStarts();
                     directOuter = DirectHandler.enter(this);
                     direct = true;
                 } else {
@@ -216,7 +223,6 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     /** The servlet chain, called direct, returned or threw: the end runs, unless the servlet went async. */
     void directHandlerReturned() throws IOException, ServletException {
         DirectHandler.exit(directOuter);
-        suspension.handlerReturned(directThread);
         boolean handedOff = false;
         try {
             handedOff = handlerWentAsync(request);
