@@ -52,8 +52,8 @@ final class FilterResponse {
         void raise(boolean headersBeingSent, boolean moreData);
     }
 
-    private final HttpServletRequest servletRequest;
     private final HttpServletResponse real;
+    /** The filter's request; the container's is {@link IisRequest#given()}. */
     private final IisRequest request;
     /** Counts the connection actions the container cannot carry out; for the {@link ConnectionControl} built here. */
     private final Degradation degradation;
@@ -63,9 +63,8 @@ final class FilterResponse {
     /** Written, then {@link #parts} read; {@link #get()} does the opposite: objects built meanwhile see it either way. */
     private volatile Course course = Course.FILTER;
 
-    FilterResponse(HttpServletRequest servletRequest, HttpServletResponse real, IisRequest request,
-            Degradation degradation, ModulePipeline pipeline, SendResponse sendResponse) {
-        this.servletRequest = servletRequest;
+    FilterResponse(HttpServletResponse real, IisRequest request, Degradation degradation, ModulePipeline pipeline,
+            SendResponse sendResponse) {
         this.real = real;
         this.request = request;
         this.degradation = degradation;
@@ -176,6 +175,7 @@ final class FilterResponse {
         ConnectionControl connection = new ConnectionControl(request, degradation);
         ResponseMetadata metadata = new ResponseMetadata();
         boolean sendResponseModules = pipeline.order(Stage.SEND_RESPONSE, false).length > 0;
+        HttpServletRequest servletRequest = request.given();
         ResponseOutput output = new ResponseOutput(servletRequest, real, new BodyBuffer(ChunkPool.SHARED), metadata,
                 connection, pipeline.responseBufferLimit, sendResponseModules ? sendResponse::raise : null);
         ModuleResponse modules = new ModuleResponse(real, request, output, metadata, connection,

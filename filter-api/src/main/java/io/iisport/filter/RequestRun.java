@@ -52,8 +52,8 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     private static final System.Logger LOG = System.getLogger(RequestRun.class.getName());
 
     private final ModulePipeline pipeline;
-    private final HttpServletRequest servletRequest;
     private final HttpServletResponse real;
+    /** The filter's request; the container's, which the filter was given, is {@link IisRequest#given()}. */
     private final IisRequest request;
     /** The filter's objects for the response, built at the first need. */
     private final FilterResponse response;
@@ -84,12 +84,11 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     RequestRun(ModulePipeline pipeline, Degradation degradation, HttpServletRequest servletRequest,
             HttpServletResponse real) {
         this.pipeline = pipeline;
-        this.servletRequest = servletRequest;
         this.real = real;
         this.request = new IisRequest(servletRequest, this, pipeline.requestBodyLimit);
         // The request's parts call back into this run through interfaces it implements, not lambdas: each lambda
         // would be one more object a request.
-        this.response = new FilterResponse(servletRequest, real, request, degradation, pipeline, this);
+        this.response = new FilterResponse(real, request, degradation, pipeline, this);
         this.suspension = new RequestSuspension(request, pipeline.pendingTimeout, pipeline.sendBeforePendingLog,
                 this);
         this.pending = new PendingCompletion(suspension);
@@ -117,7 +116,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
 
     @Override
     public boolean containerAnswersAnError() {
-        return pipeline.containerRules.pendingErrorStatus(servletRequest) >= 0
+        return pipeline.containerRules.pendingErrorStatus(request.given()) >= 0
                 || cycles != null && real.getStatus() >= HttpServletResponse.SC_BAD_REQUEST;
     }
 
@@ -289,7 +288,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
         boolean async = requestEnd.failure() == null && dispatched.isAsyncStarted();
         if (async && handler == Handler.DIRECT) {
             // The servlet's async cycle was started without the filter's request: its end is followed from here.
-            async = DirectHandler.follow(servletRequest, started -> cycles().follow(started));
+            async = DirectHandler.follow(request.given(), started -> cycles().follow(started));
         }
         if (async && !requestEnd.changePhase(RequestPhase.RUNNING, RequestPhase.ASYNC)
                 && requestEnd.changePhase(RequestPhase.COMPLETE_ASKED, RequestPhase.RUNNING)) {
@@ -333,7 +332,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
                 completeSuspended();
             }
         } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, "iisport: continuing " + HttpSyntax.printable(servletRequest.getRequestURI())
+            LOG.log(Level.ERROR, "iisport: continuing " + HttpSyntax.printable(request.given().getRequestURI())
                     + " after " + at.describe() + " failed", e);
             completeSuspended();
         }
@@ -431,7 +430,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     private AsyncCycles cycles() {
         AsyncCycles current = cycles;
         if (current == null) {
-            current = new AsyncCycles(this, end -> suspension.containerEnds(pending, end), servletRequest,
+            current = new AsyncCycles(this, end -> suspension.containerEnds(pending, end), request.given(),
                     pipeline.runningAttribute, this);
             cycles = current;
         }
@@ -455,7 +454,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
             response().handOver();
         } catch (IOException e) {
             LOG.log(Level.DEBUG, () -> "iisport: handing the buffered output of "
-                    + HttpSyntax.printable(servletRequest.getRequestURI()) + " to the container failed: " + e);
+                    + HttpSyntax.printable(request.given().getRequestURI()) + " to the container failed: " + e);
         }
     }
 

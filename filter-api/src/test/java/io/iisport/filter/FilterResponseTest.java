@@ -29,7 +29,7 @@ class FilterResponseTest {
 
     private FilterResponse filterResponse() {
         IisRequest iisRequest = new IisRequest(request, null, FilterSettings.DEFAULT_REQUEST_BODY_LIMIT);
-        return new FilterResponse(request, real, iisRequest, new Degradation("test"), new ModulePipeline(List.of(), 4096),
+        return new FilterResponse(real, iisRequest, new Degradation("test"), new ModulePipeline(List.of(), 4096),
                 (headersBeingSent, moreData) -> {
                     throw new AssertionError("no module is subscribed to RQ_SEND_RESPONSE");
                 });
