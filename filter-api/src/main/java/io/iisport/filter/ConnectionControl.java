@@ -28,6 +28,11 @@ import java.util.function.UnaryOperator;
  * request's attributes). A call after the end does nothing; a call before it reaches this request's actions for
  * good, which the container's extension makes do nothing once the request completed. Requests no module acts on
  * read nothing.
+ *
+ * <p>It is built with the filter's response objects ({@link FilterResponse}), through which modules ask for the
+ * actions: a request whose modules never get the response has none, and its end takes no lock of it. Whether the
+ * request ended is the {@link IisRequest}'s ({@link IisRequest#hasEnded()}), which the end marks before it looks for
+ * this object: so an object a module's thread builds while the request ends still refuses the calls once it ended.
  */
 final class ConnectionControl {
     private static final System.Logger LOG = System.getLogger(ConnectionControl.class.getName());
@@ -82,12 +87,13 @@ final class ConnectionControl {
         }
     }
 
+    /** The request the container gave the filter, whose attributes carry the container's actions. */
     private final HttpServletRequest request;
+    /** The filter's request, which tells whether the request ended: a later call does nothing. */
+    private final IisRequest filterRequest;
     private final Degradation degradation;
     /** What the calls need of the request, read at the first (under this object's lock); {@code null} until then. */
     private Bound bound;
-    /** Whether the request ended: a later call does nothing (under this object's lock). */
-    private boolean ended;
 
     /**
      * Written only under this object's lock, one immutable {@link State} at a time, so a reader without the lock
@@ -95,8 +101,9 @@ final class ConnectionControl {
      */
     private volatile State state = State.INITIAL;
 
-    ConnectionControl(HttpServletRequest request, Degradation degradation) {
-        this.request = request;
+    ConnectionControl(IisRequest filterRequest, Degradation degradation) {
+        this.request = filterRequest.given();
+        this.filterRequest = filterRequest;
         this.degradation = degradation;
     }
 
@@ -105,7 +112,7 @@ final class ConnectionControl {
      *     (the caller holds this object's lock)
      */
     private Bound bound() {
-        if (ended) {
+        if (filterRequest.hasEnded()) {
             return null;
         }
         Bound current = bound;
@@ -117,11 +124,12 @@ final class ConnectionControl {
     }
 
     /**
-     * The request ended (its end is over): the container may now recycle the request object for another request,
-     * so a later call does nothing. A call in progress on another thread is carried out whole first.
+     * The request ended (its end is over, and {@link IisRequest#hasEnded()} says so): the container may now recycle
+     * the request object for another request, so a later call does nothing. Returns once a call in progress on
+     * another thread was carried out whole (it holds this object's lock).
      */
     synchronized void ended() {
-        ended = true;
+        // Nothing to change here: taking the lock is the wait.
     }
 
     /** Raises the level to {@code to}; {@code false} if it already was as strong (under this object's lock). */

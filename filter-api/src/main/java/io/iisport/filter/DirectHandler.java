@@ -41,10 +41,10 @@ final class DirectHandler {
      *
      * @return whether the handler may get the container's own request and response
      */
-    static boolean allowed(ModulePipeline pipeline, IisRequest request, FilterResponse response,
-            ConnectionControl connection) {
+    static boolean allowed(ModulePipeline pipeline, IisRequest request, FilterResponse response) {
+        ConnectionControl connection = response.connectionIfBuilt();
         return !pipeline.editsHandlerOutput && request.asTheContainerHasIt() && response.untouched()
-                && connection.leavesResponseAlone();
+                && (connection == null || connection.leavesResponseAlone());
     }
 
     /**

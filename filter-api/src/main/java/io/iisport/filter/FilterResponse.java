@@ -6,7 +6,8 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * The filter's objects for one request's response — what modules see ({@link ModuleResponse}, the
  * {@code IHttpResponse}), what the servlet sees ({@link IisResponse}), the buffered output and the metadata under
- * both — built at the first need: a module's {@code getResponse()}, the servlet getting the filter's response, or
+ * both, and the connection actions modules ask through the response ({@link ConnectionControl}) — built at the first
+ * need: a module's {@code getResponse()}, the servlet getting the filter's response, or
  * the end of a request whose handler did not write to the container's own response.
  *
  * <p>A request whose modules never look at the response and whose servlet gets the container's own objects (see
@@ -38,7 +39,7 @@ final class FilterResponse {
     }
 
     /** The built objects. */
-    record Parts(ResponseOutput output, ModuleResponse modules, IisResponse servlet) {
+    record Parts(ResponseOutput output, ModuleResponse modules, IisResponse servlet, ConnectionControl connection) {
 
         /** @return whether neither a module nor the servlet decided or wrote anything of the response yet */
         boolean untouched() {
@@ -51,22 +52,22 @@ final class FilterResponse {
         void raise(boolean headersBeingSent, boolean moreData);
     }
 
-    private final HttpServletRequest servletRequest;
     private final HttpServletResponse real;
+    /** The filter's request; the container's is {@link IisRequest#given()}. */
     private final IisRequest request;
-    private final ConnectionControl connection;
+    /** Counts the connection actions the container cannot carry out; for the {@link ConnectionControl} built here. */
+    private final Degradation degradation;
     private final ModulePipeline pipeline;
     private final SendResponse sendResponse;
     private volatile Parts parts;
     /** Written, then {@link #parts} read; {@link #get()} does the opposite: objects built meanwhile see it either way. */
     private volatile Course course = Course.FILTER;
 
-    FilterResponse(HttpServletRequest servletRequest, HttpServletResponse real, IisRequest request,
-            ConnectionControl connection, ModulePipeline pipeline, SendResponse sendResponse) {
-        this.servletRequest = servletRequest;
+    FilterResponse(HttpServletResponse real, IisRequest request, Degradation degradation, ModulePipeline pipeline,
+            SendResponse sendResponse) {
         this.real = real;
         this.request = request;
-        this.connection = connection;
+        this.degradation = degradation;
         this.pipeline = pipeline;
         this.sendResponse = sendResponse;
     }
@@ -82,13 +83,14 @@ final class FilterResponse {
                     parts = built;
                 }
             }
-            take(built.output(), course);
+            take(built, course);
         }
         return built;
     }
 
-    /** Brings {@code output} to {@code now}, the course the response has come to (idempotent). */
-    private static void take(ResponseOutput output, Course now) {
+    /** Brings {@code built} to {@code now}, the course the response has come to (idempotent). */
+    private static void take(Parts built, Course now) {
+        ResponseOutput output = built.output();
         switch (now) {
             case FILTER -> {
             }
@@ -97,7 +99,10 @@ final class FilterResponse {
                 output.handToContainer();
                 output.leftToContainer();
             }
-            case ENDED -> output.requestEnded();
+            case ENDED -> {
+                output.requestEnded();
+                built.connection().ended();
+            }
         }
     }
 
@@ -105,8 +110,10 @@ final class FilterResponse {
      * The request ended, and the container may recycle its request and response for another request: the output,
      * built already or built later by a module's thread that kept its context, discards every later write, flush and
      * header change, as IIS does once the response was sent; the request refuses the modules' calls that read or
-     * change it ({@link IisRequest#ended}). (Written, then read, through volatile fields on both sides, so objects
-     * built concurrently see one or the other.)
+     * change it ({@link IisRequest#ended}), and the connection actions do nothing once a call in progress on another
+     * thread was carried out ({@link ConnectionControl#ended()}). (Written, then read, through volatile fields on both
+     * sides, so objects built concurrently see one or the other; the request is marked first, so a connection action
+     * on objects built meanwhile finds it ended.)
      */
     void requestEnded() {
         request.ended();
@@ -117,7 +124,7 @@ final class FilterResponse {
         course = to;
         Parts built = parts;
         if (built != null) {
-            take(built.output(), to);
+            take(built, to);
         }
     }
 
@@ -148,6 +155,15 @@ final class FilterResponse {
     }
 
     /**
+     * @return the connection actions, or {@code null} if nothing built the response objects yet: then no module asked
+     *     for one (modules ask through the response, {@link ModuleResponse})
+     */
+    ConnectionControl connectionIfBuilt() {
+        Parts built = parts;
+        return built == null ? null : built.connection();
+    }
+
+    /**
      * The handler writes to the container's response itself (see {@link DirectHandler}): writes that still come to
      * the filter's output, built now or later, go to the container's.
      */
@@ -156,15 +172,17 @@ final class FilterResponse {
     }
 
     private Parts build() {
+        ConnectionControl connection = new ConnectionControl(request, degradation);
         ResponseMetadata metadata = new ResponseMetadata();
         boolean sendResponseModules = pipeline.order(Stage.SEND_RESPONSE, false).length > 0;
+        HttpServletRequest servletRequest = request.given();
         ResponseOutput output = new ResponseOutput(servletRequest, real, new BodyBuffer(ChunkPool.SHARED), metadata,
                 connection, pipeline.responseBufferLimit, sendResponseModules ? sendResponse::raise : null);
         ModuleResponse modules = new ModuleResponse(real, request, output, metadata, connection,
                 this::keepWriterCharset);
         // Nothing here may read the container's request or response: a module's thread may build them after the end.
         IisResponse servlet = new IisResponse(real, output, metadata, servletRequest, pipeline, modules);
-        return new Parts(output, modules, servlet);
+        return new Parts(output, modules, servlet, connection);
     }
 
     /** A module cleared the headers: the writer's charset stays (it is called once the parts are built). */

@@ -87,6 +87,19 @@ final class IisRequest extends HttpServletRequestWrapper {
     }
 
     /**
+     * @return whether the request ended ({@link #ended()}): what the modules' calls on the request, and their
+     *     connection actions ({@link ConnectionControl}), check first
+     */
+    boolean hasEnded() {
+        return ended;
+    }
+
+    /** @return the request the container gave the filter, which a later dispatch's request does not replace */
+    HttpServletRequest given() {
+        return given;
+    }
+
+    /**
      * Refuses a module's call once the request ended: a thread of the module's own that kept its {@code IHttpContext}
      * would otherwise read another request's data, or change it, where the container recycles its request objects.
      *

@@ -7,6 +7,8 @@ import io.iisport.httpserv.IHttpResponse;
 import io.iisport.httpserv.ModuleContextContainer;
 import io.iisport.httpserv.RequestNotificationStatus;
 import jakarta.servlet.http.HttpServletRequest;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.security.Principal;
 import java.util.HashMap;
 import java.util.List;
@@ -21,9 +23,16 @@ import java.util.Map;
 final class ModuleContext implements IHttpContext {
     /** The prefix of the request attributes that carry server variables a module set, for the servlet. */
     static final String SERVER_VARIABLE_ATTRIBUTE = "io.iisport.serverVariable.";
+    private static final VarHandle REQUEST = FieldHandles.of(MethodHandles.lookup(), "request", IHttpRequest.class);
 
     private final IisRequest servletRequest;
-    private final IHttpRequest request;
+    /**
+     * The {@code IHttpRequest} modules get, made at the first {@link #getRequest()}: a module that acts only on what
+     * the pipeline tells it (a no-op, or one that decides on the notification alone) never asks for it, and the
+     * request then costs one object fewer. Set through {@link #REQUEST}, so that module threads asking at once all
+     * get the same object, as IIS hands out one {@code IHttpRequest} per request.
+     */
+    private volatile IHttpRequest request;
     private final FilterResponse response;
     private final PendingCompletion pending;
     /** Variables a module set (upper-case names; a {@code null} value hides the computed one). */
@@ -32,14 +41,20 @@ final class ModuleContext implements IHttpContext {
 
     ModuleContext(IisRequest servletRequest, FilterResponse response, PendingCompletion pending) {
         this.servletRequest = servletRequest;
-        this.request = new ModuleRequest(servletRequest);
         this.response = response;
         this.pending = pending;
     }
 
     @Override
     public IHttpRequest getRequest() {
-        return request;
+        IHttpRequest made = request;
+        if (made == null) {
+            made = new ModuleRequest(servletRequest);
+            if (!REQUEST.compareAndSet(this, null, made)) {
+                made = request;
+            }
+        }
+        return made;
     }
 
     @Override

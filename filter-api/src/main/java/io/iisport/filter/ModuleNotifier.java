@@ -16,8 +16,13 @@ import java.util.concurrent.TimeoutException;
  * suspends the request or waits on {@code RQ_NOTIFICATION_PENDING} and gives the module its completion
  * ({@code OnAsyncCompletion} for a posted one), turns a module's failure into the failure handler's response, and
  * disposes them. The one place a module method is called.
+ *
+ * <p>It is also the provider handed to every notification ({@link ISendResponseProvider}; for
+ * {@code RQ_SEND_RESPONSE} it tells about the send): what the provider holds (a send's flags, the error a module set in
+ * its call) belongs to the notification being raised, which this object raises, so no object of its own is made for
+ * it a request.
  */
-final class ModuleNotifier {
+final class ModuleNotifier implements ISendResponseProvider {
     /** Whether a module's PENDING may hand the container's thread back, rather than wait on it. */
     interface Suspension {
         /**
@@ -41,20 +46,25 @@ final class ModuleNotifier {
     private final IHttpContext context;
     private final PendingCompletion pending;
     private final Suspension suspension;
-    private final ConnectionControl connection;
+    /** The response, whose connection actions tell {@code RQ_SEND_RESPONSE} whether a disconnect was asked. */
+    private final FilterResponse response;
     private final Failures failures;
     private final CHttpModule[] modules;
-    private final SendResponseProvider provider = new SendResponseProvider();
+    /** The send {@code RQ_SEND_RESPONSE} is raised for: whether the headers go with it, and whether more follows. */
+    private boolean headersBeingSent;
+    private boolean moreData;
+    /** The error the module being called set ({@code SetErrorStatus}), or {@code null}. */
+    private Throwable error;
     /** A module returned FINISH_REQUEST or failed: only SEND_RESPONSE, LOG_REQUEST and END_REQUEST still run. */
     private boolean finishRequested;
 
     ModuleNotifier(ModulePipeline pipeline, IHttpContext context, PendingCompletion pending, Suspension suspension,
-            ConnectionControl connection, Failures failures) {
+            FilterResponse response, Failures failures) {
         this.pipeline = pipeline;
         this.context = context;
         this.pending = pending;
         this.suspension = suspension;
-        this.connection = connection;
+        this.response = response;
         this.failures = failures;
         this.modules = new CHttpModule[pipeline.modules.length];
     }
@@ -192,8 +202,8 @@ final class ModuleNotifier {
 
     /** Raises {@code RQ_SEND_RESPONSE} for a send of the response. */
     void raiseSendResponse(boolean headersBeingSent, boolean moreData) {
-        provider.headersBeingSent = headersBeingSent;
-        provider.moreData = moreData;
+        this.headersBeingSent = headersBeingSent;
+        this.moreData = moreData;
         raiseNotification(Stage.SEND_RESPONSE, false, false, 0);
     }
 
@@ -207,11 +217,11 @@ final class ModuleNotifier {
     private RequestNotificationStatus call(Stage stage, boolean post, int position, boolean guaranteed,
             PendingCompletion.Completion completion) {
         int m = pipeline.order(stage, post)[position];
-        provider.error = null;
+        error = null;
         boolean suspended = false;
         acceptFor(completion);
         try {
-            RequestNotificationStatus status = completion == null ? stage.invoke(post, modules[m], context, provider)
+            RequestNotificationStatus status = completion == null ? stage.invoke(post, modules[m], context, this)
                     : completed(stage, post, m, completion);
             while (status == RQ_NOTIFICATION_PENDING) {
                 PendingCompletion.Completion done = pending.completed();
@@ -229,8 +239,8 @@ final class ModuleNotifier {
             if (status == null) {
                 throw new IllegalStateException("returned no RequestNotificationStatus");
             }
-            if (provider.error != null) {
-                throw provider.error;
+            if (error != null) {
+                throw error;
             }
             return status;
         } catch (VirtualMachineError e) {
@@ -266,7 +276,7 @@ final class ModuleNotifier {
             return indicated.status();
         }
         if (completion instanceof PendingCompletion.Completion.Posted posted) {
-            return modules[m].onAsyncCompletion(context, stage.mask, post, provider, posted);
+            return modules[m].onAsyncCompletion(context, stage.mask, post, this, posted);
         }
         throw new TimeoutException("RQ_NOTIFICATION_PENDING was not completed (IndicateCompletion or PostCompletion) "
                 + "within " + (pipeline.pendingTimeout == FilterSettings.CONTAINER_ASYNC_TIMEOUT
@@ -300,33 +310,30 @@ final class ModuleNotifier {
         }
     }
 
-    /** The provider handed to every notification; for {@code RQ_SEND_RESPONSE} it tells about the send. */
-    private final class SendResponseProvider implements ISendResponseProvider {
-        boolean headersBeingSent;
-        boolean moreData;
-        Throwable error;
+    // ---------------------------------------------------------------- the provider handed to every notification
 
-        @Override
-        public void setErrorStatus(Throwable error) {
-            this.error = error == null ? new IllegalStateException("setErrorStatus(null)") : error;
-        }
+    @Override
+    public void setErrorStatus(Throwable error) {
+        this.error = error == null ? new IllegalStateException("setErrorStatus(null)") : error;
+    }
 
-        @Override
-        public boolean getHeadersBeingSent() {
-            return headersBeingSent;
-        }
+    @Override
+    public boolean getHeadersBeingSent() {
+        return headersBeingSent;
+    }
 
-        @Override
-        public int getFlags() {
-            return (moreData ? HTTP_SEND_RESPONSE_FLAG_MORE_DATA : 0)
-                    | (connection.isDisconnect() ? HTTP_SEND_RESPONSE_FLAG_DISCONNECT : 0);
-        }
+    @Override
+    public int getFlags() {
+        // Not built yet: no module asked for an action.
+        ConnectionControl connection = response.connectionIfBuilt();
+        return (moreData ? HTTP_SEND_RESPONSE_FLAG_MORE_DATA : 0)
+                | (connection != null && connection.isDisconnect() ? HTTP_SEND_RESPONSE_FLAG_DISCONNECT : 0);
+    }
 
-        @Override
-        public void setFlags(int flags) {
-            if ((flags & HTTP_SEND_RESPONSE_FLAG_DISCONNECT) != 0) {
-                context.getResponse().setNeedDisconnect();
-            }
+    @Override
+    public void setFlags(int flags) {
+        if ((flags & HTTP_SEND_RESPONSE_FLAG_DISCONNECT) != 0) {
+            context.getResponse().setNeedDisconnect();
         }
     }
 }

@@ -92,8 +92,13 @@ final class PendingCompletion {
 
     /** Changed through {@link #STATE}: a field rather than an {@code AtomicReference}, one object fewer a request. */
     private volatile State state = IDLE;
-    /** The thread a module's method runs on while ACCEPTING, which a completion unparks; written before the state. */
-    private volatile Thread caller;
+    /**
+     * The thread a module's method runs on while ACCEPTING, which a completion unparks. A plain field: written before
+     * the state's volatile write of ACCEPTING, and read only by a completion whose compare-and-set took that
+     * ACCEPTING, so that write publishes it (JLS 17.4.5); a volatile write of its own would add a fence to every
+     * module call.
+     */
+    private Thread caller;
     private final Resumer resumer;
 
     /** @param resumer continues a suspended request; called on the thread that completes it */

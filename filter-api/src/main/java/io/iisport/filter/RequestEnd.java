@@ -25,7 +25,6 @@ final class RequestEnd {
     private final HttpServletResponse real;
     private final ModuleNotifier notifier;
     private final FilterResponse response;
-    private final ConnectionControl connection;
     private final ModuleContext moduleContext;
     private final PendingCompletion pending;
     private final ModulePipeline pipeline;
@@ -38,13 +37,11 @@ final class RequestEnd {
     private Throwable failure;
 
     RequestEnd(HttpServletRequest servletRequest, HttpServletResponse real, ModuleNotifier notifier,
-            FilterResponse response, ConnectionControl connection, ModuleContext moduleContext,
-            PendingCompletion pending, ModulePipeline pipeline) {
+            FilterResponse response, ModuleContext moduleContext, PendingCompletion pending, ModulePipeline pipeline) {
         this.servletRequest = servletRequest;
         this.real = real;
         this.notifier = notifier;
         this.response = response;
-        this.connection = connection;
         this.moduleContext = moduleContext;
         this.pending = pending;
         this.pipeline = pipeline;
@@ -227,7 +224,9 @@ final class RequestEnd {
     private boolean finalStages(int index, RequestNotificationStatus status, boolean first) {
         boolean suspendedHere = false;
         try {
-            if (first) {
+            ConnectionControl connection = response.connectionIfBuilt();
+            if (first && connection != null) {
+                // (Not built: no module asked for a disconnect, none is pending.)
                 connection.requestEnded(real);
             }
             suspendedHere = !notifier.raiseSectionAfter(Stage.Section.FINAL, index, status);
@@ -245,13 +244,14 @@ final class RequestEnd {
             }
         }
         if (!suspendedHere) {
-            IOException abort = connection.endDegradedAbort(real);
+            ConnectionControl connection = response.connectionIfBuilt();
+            IOException abort = connection == null ? null : connection.endDegradedAbort(real);
             if (failure == null) {
                 failure = abort;
             }
-            // Before the container may recycle the request for another one: a module's later call does nothing.
+            // Before the container may recycle the request for another one: a module's later call does nothing (the
+            // connection actions' too, built or not, see FilterResponse#requestEnded).
             response.requestEnded();
-            connection.ended();
         }
         return !suspendedHere;
     }

@@ -52,9 +52,8 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     private static final System.Logger LOG = System.getLogger(RequestRun.class.getName());
 
     private final ModulePipeline pipeline;
-    private final HttpServletRequest servletRequest;
     private final HttpServletResponse real;
-    private final ConnectionControl connection;
+    /** The filter's request; the container's, which the filter was given, is {@link IisRequest#given()}. */
     private final IisRequest request;
     /** The filter's objects for the response, built at the first need. */
     private final FilterResponse response;
@@ -76,28 +75,26 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     /** The end, which holds what the filter rethrows to the container. */
     private final RequestEnd requestEnd;
     private Handler handler = Handler.NOT_STARTED;
-    /** On the direct path, between {@link #start} and {@link #directHandlerReturned}: the thread calling the chain. */
-    private Thread directThread;
-    /** On the direct path, likewise: the request run the thread ran before this one's handler (see DirectHandler). */
+    /**
+     * On the direct path, between {@link #start} and {@link #directHandlerReturned}: the request run the thread ran
+     * before this one's handler (see DirectHandler).
+     */
     private IisRequest.Run directOuter;
 
     RequestRun(ModulePipeline pipeline, Degradation degradation, HttpServletRequest servletRequest,
             HttpServletResponse real) {
         this.pipeline = pipeline;
-        this.servletRequest = servletRequest;
         this.real = real;
-        this.connection = new ConnectionControl(servletRequest, degradation);
         this.request = new IisRequest(servletRequest, this, pipeline.requestBodyLimit);
         // The request's parts call back into this run through interfaces it implements, not lambdas: each lambda
         // would be one more object a request.
-        this.response = new FilterResponse(servletRequest, real, request, connection, pipeline, this);
+        this.response = new FilterResponse(real, request, degradation, pipeline, this);
         this.suspension = new RequestSuspension(request, pipeline.pendingTimeout, pipeline.sendBeforePendingLog,
                 this);
         this.pending = new PendingCompletion(suspension);
         ModuleContext moduleContext = new ModuleContext(request, response, pending);
-        this.notifier = new ModuleNotifier(pipeline, moduleContext, pending, suspension, connection, this);
-        this.requestEnd = new RequestEnd(servletRequest, real, notifier, response, connection, moduleContext,
-                pending, pipeline);
+        this.notifier = new ModuleNotifier(pipeline, moduleContext, pending, suspension, response, this);
+        this.requestEnd = new RequestEnd(servletRequest, real, notifier, response, moduleContext, pending, pipeline);
     }
 
     /** The response is being sent: RQ_SEND_RESPONSE. */
@@ -119,7 +116,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
 
     @Override
     public boolean containerAnswersAnError() {
-        return pipeline.containerRules.pendingErrorStatus(servletRequest) >= 0
+        return pipeline.containerRules.pendingErrorStatus(request.given()) >= 0
                 || cycles != null && real.getStatus() >= HttpServletResponse.SC_BAD_REQUEST;
     }
 
@@ -140,7 +137,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
             return;
         }
         if (real.isCommitted()) {
-            connection.reset(ConnectionBridge.CANCEL, false);
+            parts.connection().reset(ConnectionBridge.CANCEL, false);
         } else {
             parts.servlet().failWith(request.bodyRefused() ? HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE
                     : HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
@@ -181,6 +178,13 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
      * less, and a servlet whose string concatenation, lambdas or container calls no longer fit runs slower behind the
      * filter than without it.
      *
+     * <p>The thread keeps driving the pipeline ({@link RequestSuspension#drive()}) while the servlet runs direct, where
+     * the filter's handler stops driving it for its call ({@link RequestSuspension#handlerStarts()}): nothing can raise
+     * a notification of this run on it meanwhile (no module is subscribed to one raised before the response is sent,
+     * and the end follows the chain's return, here, or, for a servlet gone async, comes on the thread that completes
+     * it), so there is no PENDING to keep from suspending the request, and the direct path spares the two atomic
+     * instructions.
+     *
      * @return whether the caller must now call the servlet chain with the container's own request and response
      */
     boolean start(FilterChain chain) throws IOException, ServletException {
@@ -193,10 +197,9 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
             if (!notifier.raiseSection(Stage.Section.BEFORE_HANDLER, 0)) {
                 handedOff = true;
             } else if (handlerMayRun()) {
-                if (DirectHandler.allowed(pipeline, request, response, connection)) {
+                if (DirectHandler.allowed(pipeline, request, response)) {
                     handler = Handler.DIRECT;
                     response.handToContainer();
-                    directThread = suspension.handlerStarts();
                     directOuter = DirectHandler.enter(this);
                     direct = true;
                 } else {
@@ -219,7 +222,6 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     /** The servlet chain, called direct, returned or threw: the end runs, unless the servlet went async. */
     void directHandlerReturned() throws IOException, ServletException {
         DirectHandler.exit(directOuter);
-        suspension.handlerReturned(directThread);
         boolean handedOff = false;
         try {
             handedOff = handlerWentAsync(request);
@@ -286,7 +288,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
         boolean async = requestEnd.failure() == null && dispatched.isAsyncStarted();
         if (async && handler == Handler.DIRECT) {
             // The servlet's async cycle was started without the filter's request: its end is followed from here.
-            async = DirectHandler.follow(servletRequest, started -> cycles().follow(started));
+            async = DirectHandler.follow(request.given(), started -> cycles().follow(started));
         }
         if (async && !requestEnd.changePhase(RequestPhase.RUNNING, RequestPhase.ASYNC)
                 && requestEnd.changePhase(RequestPhase.COMPLETE_ASKED, RequestPhase.RUNNING)) {
@@ -330,7 +332,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
                 completeSuspended();
             }
         } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, "iisport: continuing " + HttpSyntax.printable(servletRequest.getRequestURI())
+            LOG.log(Level.ERROR, "iisport: continuing " + HttpSyntax.printable(request.given().getRequestURI())
                     + " after " + at.describe() + " failed", e);
             completeSuspended();
         }
@@ -428,7 +430,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     private AsyncCycles cycles() {
         AsyncCycles current = cycles;
         if (current == null) {
-            current = new AsyncCycles(this, end -> suspension.containerEnds(pending, end), servletRequest,
+            current = new AsyncCycles(this, end -> suspension.containerEnds(pending, end), request.given(),
                     pipeline.runningAttribute, this);
             cycles = current;
         }
@@ -452,7 +454,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
             response().handOver();
         } catch (IOException e) {
             LOG.log(Level.DEBUG, () -> "iisport: handing the buffered output of "
-                    + HttpSyntax.printable(servletRequest.getRequestURI()) + " to the container failed: " + e);
+                    + HttpSyntax.printable(request.given().getRequestURI()) + " to the container failed: " + e);
         }
     }
 

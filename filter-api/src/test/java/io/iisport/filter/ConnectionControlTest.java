@@ -26,6 +26,8 @@ class ConnectionControlTest {
     private final List<String> calls = new ArrayList<>();
     private final MockHttpServletRequest request = new MockHttpServletRequest("GET", "/");
     private final MockHttpServletResponse response = new MockHttpServletResponse();
+    /** The filter's request, which the end marks ended before the connection actions learn it. */
+    private final IisRequest filterRequest = new IisRequest(request, null, FilterSettings.DEFAULT_REQUEST_BODY_LIMIT);
 
     @BeforeEach
     void setUp() {
@@ -36,7 +38,7 @@ class ConnectionControlTest {
     }
 
     private ConnectionControl actions() {
-        return new ConnectionControl(request, new Degradation("test"));
+        return new ConnectionControl(filterRequest, new Degradation("test"));
     }
 
     @Test
@@ -99,6 +101,7 @@ class ConnectionControlTest {
     @Test
     void aCallAfterTheEndDoesNothingAndReadsNothingOfTheRequest() {
         ConnectionControl actions = actions();
+        filterRequest.ended();
         actions.ended();
         // The container recycled the request object for another request, which has actions of its own.
         request.setAttribute(ConnectionBridge.RESET_ATTRIBUTE, (IntConsumer) code -> calls.add("reset of another request"));
@@ -128,7 +131,10 @@ class ConnectionControlTest {
         Thread module = new Thread(() -> actions.reset(ConnectionBridge.CANCEL, false));
         module.start();
         assertThat(inReset.await(10, TimeUnit.SECONDS), is(true));
-        Thread end = new Thread(actions::ended);
+        Thread end = new Thread(() -> {
+            filterRequest.ended();
+            actions.ended();
+        });
         end.start();
         end.join(200);
         assertThat("the end waits while the reset runs", end.isAlive(), is(true));

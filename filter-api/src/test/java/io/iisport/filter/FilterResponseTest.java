@@ -7,14 +7,17 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.sameInstance;
 
 import io.iisport.httpserv.HttpDataChunk;
+import io.iisport.spi.ConnectionBridge;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -25,9 +28,8 @@ class FilterResponseTest {
     private final MockHttpServletResponse real = new MockHttpServletResponse();
 
     private FilterResponse filterResponse() {
-        ConnectionControl connection = new ConnectionControl(request, new Degradation("test"));
         IisRequest iisRequest = new IisRequest(request, null, FilterSettings.DEFAULT_REQUEST_BODY_LIMIT);
-        return new FilterResponse(request, real, iisRequest, connection, new ModulePipeline(List.of(), 4096),
+        return new FilterResponse(real, iisRequest, new Degradation("test"), new ModulePipeline(List.of(), 4096),
                 (headersBeingSent, moreData) -> {
                     throw new AssertionError("no module is subscribed to RQ_SEND_RESPONSE");
                 });
@@ -118,6 +120,34 @@ class FilterResponseTest {
         assertThat(real.getStatus(), is(200));
         assertThat(real.getContentAsString(), is(""));
         assertThat(real.isCommitted(), is(false));
+    }
+
+    @Test
+    void theConnectionActionsAreBuiltWithTheResponseAndDoNothingOnceTheRequestEnded() throws IOException {
+        List<String> calls = new ArrayList<>();
+        request.setAttribute(ConnectionBridge.DISCONNECT_ATTRIBUTE, (Runnable) () -> calls.add("disconnect"));
+        request.setAttribute(ConnectionBridge.CLOSE_ATTRIBUTE, (Runnable) () -> calls.add("close"));
+        request.setAttribute(ConnectionBridge.RESET_ATTRIBUTE, (IntConsumer) code -> calls.add("reset " + code));
+        FilterResponse untouched = filterResponse();
+        assertThat("no module asked for an action: none to end", untouched.connectionIfBuilt(), nullValue());
+
+        // Built before the end, or by a module's thread once it ended: the container may recycle its request for
+        // another one, whose actions a late call must not reach.
+        FilterResponse builtBefore = filterResponse();
+        FilterResponse.Parts early = builtBefore.get();
+        assertThat(builtBefore.connectionIfBuilt(), sameInstance(early.connection()));
+        builtBefore.requestEnded();
+        FilterResponse builtAfter = filterResponse();
+        builtAfter.requestEnded();
+        FilterResponse.Parts late = builtAfter.get();
+
+        for (FilterResponse.Parts parts : List.of(early, late)) {
+            parts.modules().setNeedDisconnect();
+            parts.modules().closeConnection();
+            parts.modules().resetConnection();
+            assertThat(parts.connection().leavesResponseAlone(), is(true));
+        }
+        assertThat(calls, is(List.of()));
     }
 
     @Test

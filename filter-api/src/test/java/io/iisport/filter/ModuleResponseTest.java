@@ -24,7 +24,7 @@ class ModuleResponseTest {
     private static IHttpResponse modules(MockHttpServletResponse real) {
         MockHttpServletRequest request = new MockHttpServletRequest("GET", "/page");
         IisRequest iisRequest = new IisRequest(request, null, FilterSettings.DEFAULT_REQUEST_BODY_LIMIT);
-        return new FilterResponse(request, real, iisRequest, new ConnectionControl(request, new Degradation("test")),
+        return new FilterResponse(real, iisRequest, new Degradation("test"),
                 new ModulePipeline(List.of(), 4096), (headersBeingSent, moreData) -> { }).get().modules();
     }
 

@@ -27,7 +27,8 @@ class ResponseOutputTest {
         MockHttpServletRequest request = new MockHttpServletRequest("GET", "/");
         request.setProtocol("HTTP/1.1");
         return new ResponseOutput(request, real, body, new ResponseMetadata(),
-                new ConnectionControl(request, new Degradation("test")), limit,
+                new ConnectionControl(new IisRequest(request, null, FilterSettings.DEFAULT_REQUEST_BODY_LIMIT),
+                        new Degradation("test")), limit,
                 sendResponseModules ? (headers, more) -> sends.add(headers + "/" + more) : null);
     }
 

@@ -28,7 +28,8 @@ class ResponseSenderTest {
     private final MockHttpServletResponse real = new MockHttpServletResponse();
     private final BodyBuffer body = new BodyBuffer(new ChunkPool(2));
     private final ResponseMetadata metadata = new ResponseMetadata();
-    private final ConnectionControl connection = new ConnectionControl(request, new Degradation("test"));
+    private final ConnectionControl connection = new ConnectionControl(
+            new IisRequest(request, null, FilterSettings.DEFAULT_REQUEST_BODY_LIMIT), new Degradation("test"));
     /** Each RQ_SEND_RESPONSE: headersBeingSent/moreData, and what the container had then. */
     private final List<String> raised = new ArrayList<>();
 
