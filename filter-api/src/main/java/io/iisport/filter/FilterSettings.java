@@ -20,13 +20,13 @@ import java.util.regex.Pattern;
  * @param pendingTimeout how long a module's {@code RQ_NOTIFICATION_PENDING} may stay uncompleted, in milliseconds;
  *     0 for no limit, {@link #CONTAINER_ASYNC_TIMEOUT} for the container's async timeout (see
  *     {@link #PENDING_TIMEOUT})
- * @param sendBeforePendingLog whether the response is sent while a module's LOG_REQUEST or END_REQUEST is pending
- *     (see {@link #SEND_BEFORE_PENDING_LOG})
+ * @param filtersAround whether application filters run around the module filter, for a module's PENDING (see
+ *     {@link #FILTERS_AROUND})
  * @param moduleClasses module name to class name, in configuration order
  * @param moduleSettings module name to its settings ({@code <module>.<setting>} init-params without the prefix)
  */
 record FilterSettings(String filterName, int responseBufferLimit, long requestBodyLimit, long pendingTimeout,
-        SendBeforePendingLog sendBeforePendingLog, Map<String, String> moduleClasses, Map<String, Map<String, String>> moduleSettings) {
+        FiltersAround filtersAround, Map<String, String> moduleClasses, Map<String, Map<String, String>> moduleSettings) {
     static final String MODULES = "modules";
     static final String RESPONSE_BUFFER_LIMIT = "responseBufferLimit";
     /** IIS's default {@code responseBufferLimit}, 4 MiB. */
@@ -57,43 +57,50 @@ record FilterSettings(String filterName, int responseBufferLimit, long requestBo
     /** The largest {@code pendingTimeout}, in milliseconds (about 24.8 days). */
     static final long MAX_PENDING_TIMEOUT = Integer.MAX_VALUE;
     /**
-     * Whether the response is sent to the client while a module's {@code RQ_NOTIFICATION_PENDING} in LOG_REQUEST or
-     * END_REQUEST is uncompleted: {@code auto} (the default), {@code always} or {@code never}, see
-     * {@link SendBeforePendingLog}.
+     * Whether other filters run around the module filter, for a module's {@code RQ_NOTIFICATION_PENDING}:
+     * {@code auto} (the default), {@code ignore} or {@code present}, see {@link FiltersAround}.
      */
-    static final String SEND_BEFORE_PENDING_LOG = "sendBeforePendingLog";
+    static final String FILTERS_AROUND = "filtersAround";
     /** The init-params the filter takes, for messages. */
     private static final String KNOWN = MODULES + ", " + RESPONSE_BUFFER_LIMIT + ", " + REQUEST_BODY_LIMIT + ", "
-            + PENDING_TIMEOUT + ", " + SEND_BEFORE_PENDING_LOG + " and <module>.<setting>";
+            + PENDING_TIMEOUT + ", " + FILTERS_AROUND + " and <module>.<setting>";
 
     /**
-     * Whether the response goes to the client while a module's LOG_REQUEST or END_REQUEST is pending (the
-     * {@code sendBeforePendingLog} init-param). IIS sends the response before {@code RQ_LOG_REQUEST}, so a module
-     * that logs asynchronously does not hold it back; in a servlet container the response is whole only once every
-     * filter around the module filter has returned, and an application filter may still write or set headers after
-     * its {@code chain.doFilter} (a compressing or caching response wrapper writes the body only then). Finishing
-     * the response on the wire before that drops what those filters add.
+     * Whether application filters run around the module filter (the {@code filtersAround} init-param), for what a
+     * module's {@code RQ_NOTIFICATION_PENDING} does. In IIS a PENDING hands the thread back and the request goes on
+     * later, and the response is sent before {@code RQ_LOG_REQUEST}; a servlet filter around the module filter,
+     * though, runs what follows its {@code chain.doFilter} once the module filter returned: after a PENDING that freed
+     * the thread before the response was made, that code would run before the servlet (a wrapper's body written
+     * empty, a footer before the page, an exception the filter cannot catch), and a response finished on the wire at
+     * a pending LOG_REQUEST would drop what it writes or sets then (a compressing or caching wrapper writes the body
+     * only then).
      */
-    enum SendBeforePendingLog {
+    enum FiltersAround {
         /**
-         * Sent before the module completes when no other filter runs around the module filter on the request's
-         * thread (none of its callers is a {@code Filter}'s {@code doFilter}), as IIS does; otherwise held until
-         * the module completes, so that what the filters around write still goes out, as without the module filter.
+         * Looked for on the request's thread at the request's first PENDING: another filter's {@code doFilter} among
+         * the callers of the module filter's (see {@link #PRESENT}), or none (see {@link #IGNORE}).
          */
         AUTO,
         /**
-         * Always sent before the module completes, as IIS does: what a filter around the module filter writes or
-         * sets after its {@code chain.doFilter} returns is dropped, as after a servlet closed its output.
+         * As if none ran around, as in IIS: a PENDING frees the request's thread wherever the container lets the
+         * filter start async, and the response is sent before a pending LOG_REQUEST or END_REQUEST completes. For
+         * filters around that do nothing once their chain returned, or when the module filter is declared first.
          */
-        ALWAYS,
-        /** Never sent before the module completes: the container sends the response as the request ends. */
-        NEVER;
+        IGNORE,
+        /**
+         * As if some did: a PENDING before the response was sent keeps the request's thread, which waits for the
+         * completion (the servlet runs inside the filters around, as without the module filter); a PENDING in
+         * LOG_REQUEST or END_REQUEST frees it, and the response goes out as the request ends, with what the filters
+         * around wrote once their chain returned.
+         */
+        PRESENT;
 
         /** @return the init-param's value for this choice */
         String value() {
             return name().toLowerCase(Locale.ROOT);
         }
     }
+
     /** The largest buffer a Java array can hold. */
     static final long MAX_RESPONSE_BUFFER_LIMIT = Integer.MAX_VALUE - 8;
 
@@ -116,8 +123,7 @@ record FilterSettings(String filterName, int responseBufferLimit, long requestBo
                 DEFAULT_REQUEST_BODY_LIMIT, MAX_RESPONSE_BUFFER_LIMIT, "bytes", "modules read no body");
         long pendingTimeout = parseWholeNumber(filterName, PENDING_TIMEOUT, params.remove(PENDING_TIMEOUT),
                 CONTAINER_ASYNC_TIMEOUT, MAX_PENDING_TIMEOUT, "milliseconds", "no limit");
-        SendBeforePendingLog sendBeforePendingLog = parseSendBeforePendingLog(filterName,
-                params.remove(SEND_BEFORE_PENDING_LOG));
+        FiltersAround filtersAround = parseFiltersAround(filterName, params.remove(FILTERS_AROUND));
         String modulesValue = params.remove(MODULES);
         if (modulesValue == null || modulesValue.isBlank()) {
             // A misspelt 'modules' is the likelier mistake: name it first.
@@ -148,22 +154,20 @@ record FilterSettings(String filterName, int responseBufferLimit, long requestBo
             }
             settings.get(owner).put(key.substring(dot + 1), param.getValue());
         }
-        return new FilterSettings(filterName, limit, bodyLimit, pendingTimeout, sendBeforePendingLog, classes,
-                settings);
+        return new FilterSettings(filterName, limit, bodyLimit, pendingTimeout, filtersAround, classes, settings);
     }
 
-    /** @return the {@code sendBeforePendingLog} choice, {@link SendBeforePendingLog#AUTO} when absent */
-    private static SendBeforePendingLog parseSendBeforePendingLog(String filterName, String value)
-            throws ServletException {
+    /** @return the {@code filtersAround} choice, {@link FiltersAround#AUTO} when absent */
+    private static FiltersAround parseFiltersAround(String filterName, String value) throws ServletException {
         if (value == null) {
-            return SendBeforePendingLog.AUTO;
+            return FiltersAround.AUTO;
         }
-        for (SendBeforePendingLog choice : SendBeforePendingLog.values()) {
-            if (choice.value().equals(value.trim().toLowerCase(Locale.ROOT))) {
+        for (FiltersAround choice : FiltersAround.values()) {
+            if (choice.value().equals(value.trim())) {
                 return choice;
             }
         }
-        throw error(filterName, SEND_BEFORE_PENDING_LOG, value, "must be auto, always or never");
+        throw error(filterName, FILTERS_AROUND, value, "must be auto, ignore or present");
     }
 
     /**

@@ -35,7 +35,7 @@ final class ModuleLoader {
             throw e;
         }
         ModulePipeline pipeline = new ModulePipeline(registered, settings.responseBufferLimit(),
-                settings.requestBodyLimit(), settings.pendingTimeout(), settings.sendBeforePendingLog(),
+                settings.requestBodyLimit(), settings.pendingTimeout(), settings.filtersAround(),
                 ContainerRules.of(servletContext));
         try {
             pipeline.globals.applicationStart(new WebApplication(servletContext));

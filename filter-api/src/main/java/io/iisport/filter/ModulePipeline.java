@@ -28,8 +28,8 @@ final class ModulePipeline {
      * (see {@link FilterSettings#PENDING_TIMEOUT}).
      */
     final long pendingTimeout;
-    /** Whether the response is sent while a LOG_REQUEST or END_REQUEST module is pending. */
-    final FilterSettings.SendBeforePendingLog sendBeforePendingLog;
+    /** Whether application filters run around the module filter, for a module's PENDING. */
+    final FilterSettings.FiltersAround filtersAround;
     /**
      * The request attribute that finds this pipeline's running request on an async dispatch, where the container
      * hands the filter its own request (set only once a servlet starts async).
@@ -57,11 +57,11 @@ final class ModulePipeline {
     /** A pipeline with the default limits and no container's own rules (for a failed load's cleanup, and tests). */
     ModulePipeline(List<RegisteredModule> modules, int responseBufferLimit) {
         this(modules, responseBufferLimit, FilterSettings.DEFAULT_REQUEST_BODY_LIMIT,
-                FilterSettings.CONTAINER_ASYNC_TIMEOUT, FilterSettings.SendBeforePendingLog.AUTO, ContainerRules.OTHER);
+                FilterSettings.CONTAINER_ASYNC_TIMEOUT, FilterSettings.FiltersAround.AUTO, ContainerRules.OTHER);
     }
 
     ModulePipeline(List<RegisteredModule> modules, int responseBufferLimit, long requestBodyLimit,
-            long pendingTimeout, FilterSettings.SendBeforePendingLog sendBeforePendingLog,
+            long pendingTimeout, FilterSettings.FiltersAround filtersAround,
             ContainerRules containerRules) {
         this.containerRules = containerRules;
         this.modules = modules.toArray(new RegisteredModule[0]);
@@ -69,7 +69,7 @@ final class ModulePipeline {
         this.responseBufferLimit = responseBufferLimit;
         this.requestBodyLimit = requestBodyLimit;
         this.pendingTimeout = pendingTimeout;
-        this.sendBeforePendingLog = sendBeforePendingLog;
+        this.filtersAround = filtersAround;
         for (Stage stage : Stage.values()) {
             pre[stage.ordinal()] = sortedSubscribers(stage, false);
             post[stage.ordinal()] = stage.hasPost() ? sortedSubscribers(stage, true) : NONE;

@@ -95,14 +95,25 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
      * {@link FilterSettings#CONTAINER_ASYNC_TIMEOUT} to keep the container's.
      */
     private final long pendingTimeout;
-    /** Whether the response is sent while a LOG_REQUEST or END_REQUEST module is pending. */
-    private final FilterSettings.SendBeforePendingLog sendBeforePendingLog;
+    /** Whether application filters run around the module filter (the {@code filtersAround} init-param). */
+    private final FilterSettings.FiltersAround filtersAround;
+
+    /** Whether filters run around this request's module filter, as far as a PENDING asked. */
+    private enum Around {
+        /** Not asked yet. */
+        UNKNOWN,
+        /** None, or ignored: a PENDING frees the thread, the response goes out before a pending LOG_REQUEST. */
+        NONE,
+        /** Some: a PENDING before the send keeps the thread; a pending LOG_REQUEST holds the response. */
+        SOME
+    }
+
     /**
-     * Whether the response waits for the request's end though a module pends in LOG_REQUEST or END_REQUEST: decided
-     * at the first such PENDING, on the thread that raised it (see {@link #sendBeforePendingLog()}), and kept, so
-     * that a later PENDING on a thread without the filters around does not finish what they may still write.
+     * Whether filters run around this request's module filter: decided at its first PENDING that asks, on the thread
+     * that raised it (see {@link #filtersAround()}), and kept, so that a later PENDING on a thread without the filters
+     * (a completion's continuation) does not finish what they may still write.
      */
-    private volatile boolean responseHeld;
+    private volatile Around around = Around.UNKNOWN;
     /**
      * The thread running the pipeline where a PENDING may suspend it: the filter's, or the one continuing it after
      * a completion; {@code null} while the handler runs or the servlet's async processing goes on. Changed through
@@ -144,13 +155,13 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
     /**
      * @param pendingTimeout the timeout of the async cycle a suspension starts, in milliseconds (0: none), or
      *     {@link FilterSettings#CONTAINER_ASYNC_TIMEOUT} to keep the container's
-     * @param sendBeforePendingLog whether the response is sent while a LOG_REQUEST or END_REQUEST module is pending
+     * @param filtersAround whether application filters run around the module filter
      */
-    RequestSuspension(ServletRequestWrapper request, long pendingTimeout,
-            FilterSettings.SendBeforePendingLog sendBeforePendingLog, Owner owner) {
+    RequestSuspension(ServletRequestWrapper request, long pendingTimeout, FilterSettings.FiltersAround filtersAround,
+            Owner owner) {
         this.request = request;
         this.pendingTimeout = pendingTimeout;
-        this.sendBeforePendingLog = sendBeforePendingLog;
+        this.filtersAround = filtersAround;
         this.owner = owner;
     }
 
@@ -186,10 +197,13 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
     /**
      * Decides whether a module's PENDING suspends the request: only on the thread driving the pipeline, not for
      * SEND_RESPONSE (raised in a write or flush), not after a failure the filter must rethrow (nor is the response
-     * finished on the wire then), not when the container answers the dispatch with its error handling, and only if the
-     * container lets the filter start async (the request is async-supported and not already in async processing).
-     * Then async is started with the request the filter was given, as the container would for it, so that the
-     * handler's dispatch targets the request's URI with its parameters once.
+     * finished on the wire then), not when the container answers the dispatch with its error handling, not before the
+     * response was sent while filters run around the module filter ({@link #filtersAround()}: the servlet and the final
+     * send must come before what those filters do once their chain returned), and only if the container lets the
+     * filter start async (the request is async-supported and not already in async processing). Then async is started
+     * with the request the filter was given, as the container would for it, so that the handler's dispatch targets
+     * the request's URI with its parameters once. A PENDING in LOG_REQUEST or END_REQUEST first finishes the response
+     * on the wire, as IIS sends it before {@code RQ_LOG_REQUEST}, unless filters run around.
      */
     @Override
     public boolean suspend(Stage stage) {
@@ -201,8 +215,10 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
             // committed response): nothing of the response may be sent before; the module's thread waits.
             return false;
         }
-        if (stage == Stage.LOG_REQUEST || stage == Stage.END_REQUEST) {
-            sendBeforePendingLog();
+        boolean afterTheSend = stage == Stage.LOG_REQUEST || stage == Stage.END_REQUEST;
+        if (afterTheSend && !filtersAround()) {
+            // IIS sends the response before RQ_LOG_REQUEST: the client has it while the module completes.
+            owner.finishOnWire();
         }
         if (!driving()) {
             return false;
@@ -211,6 +227,11 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
             // Continuing after a completion: the request is still suspended.
             suspendedSince = System.nanoTime();
             return true;
+        }
+        if (!afterTheSend && filtersAround()) {
+            // The filters around go on once the module filter returns: the servlet must have run by then, as without
+            // the module filter, so the module's thread waits.
+            return false;
         }
         ServletRequest given = request.getRequest();
         if (!given.isAsyncSupported() || given.isAsyncStarted()) {
@@ -232,28 +253,24 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
     }
 
     /**
-     * A module pends in LOG_REQUEST or END_REQUEST: IIS sends the response before {@code RQ_LOG_REQUEST}, so the
-     * client has it while the module completes ({@link Owner#finishOnWire}), unless the {@code sendBeforePendingLog}
-     * init-param says otherwise: with {@code auto}, a filter around the module filter (a {@code doFilter} frame of
-     * another filter among the calling thread's callers, or of an outer module filter) may still write or set
-     * headers once its chain returns, so the response is held until the request ends, as without the module filter.
-     * A PENDING raised on a thread the filters are not on (a completion's continuation, a servlet's async thread)
-     * comes after their dispatch returned.
+     * @return whether filters run around this request's module filter, for its PENDINGs: as the {@code filtersAround}
+     *     init-param says, or, with {@code auto}, whether another filter's {@code doFilter} is among the callers of the
+     *     thread raising the request's first PENDING ({@link #anotherFilterAround()}); one raised on a thread the
+     *     filters are not on (a completion's continuation, a servlet's async thread) comes after their dispatch
+     *     returned
      */
-    private void sendBeforePendingLog() {
-        if (responseHeld) {
-            return;
+    private boolean filtersAround() {
+        Around known = around;
+        if (known == Around.UNKNOWN) {
+            boolean some = switch (filtersAround) {
+                case IGNORE -> false;
+                case PRESENT -> true;
+                case AUTO -> anotherFilterAround();
+            };
+            known = some ? Around.SOME : Around.NONE;
+            around = known;
         }
-        boolean send = switch (sendBeforePendingLog) {
-            case ALWAYS -> true;
-            case NEVER -> false;
-            case AUTO -> !anotherFilterAround();
-        };
-        if (send) {
-            owner.finishOnWire();
-        } else {
-            responseHeld = true;
-        }
+        return known == Around.SOME;
     }
 
     /**

@@ -284,7 +284,7 @@ final class ResponseSender {
 
     /**
      * After the final send, while the request's last notifications wait for a module ({@code RQ_NOTIFICATION_PENDING}
-     * in LOG_REQUEST or END_REQUEST, when the {@code sendBeforePendingLog} init-param lets it, see
+     * in LOG_REQUEST or END_REQUEST with no filters around the module filter, see
      * {@link RequestSuspension}), or where the servlet had closed its output: the container's output is closed, so
      * that the client has the whole response now, as IIS sends it before {@code RQ_LOG_REQUEST}. A failure (the client
      * gone) is logged; the request goes on.

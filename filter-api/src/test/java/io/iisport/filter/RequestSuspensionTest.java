@@ -101,13 +101,13 @@ class RequestSuspensionTest {
 
     private RequestSuspension suspension(long pendingTimeout,
             BiConsumer<PendingCompletion.Cursor, PendingCompletion.Completion> continuation) {
-        return suspension(pendingTimeout, FilterSettings.SendBeforePendingLog.AUTO, continuation);
+        return suspension(pendingTimeout, FilterSettings.FiltersAround.AUTO, continuation);
     }
 
-    private RequestSuspension suspension(long pendingTimeout, FilterSettings.SendBeforePendingLog send,
+    private RequestSuspension suspension(long pendingTimeout, FilterSettings.FiltersAround around,
             BiConsumer<PendingCompletion.Cursor, PendingCompletion.Completion> continuation) {
         container.setAsyncSupported(true);
-        return new RequestSuspension(new HttpServletRequestWrapper(given), pendingTimeout, send,
+        return new RequestSuspension(new HttpServletRequestWrapper(given), pendingTimeout, around,
                 new RequestSuspension.Owner() {
             @Override
             public boolean failed() {
@@ -189,22 +189,44 @@ class RequestSuspensionTest {
     }
 
     @Test
-    void sendBeforePendingLogAlwaysAndNeverDecideWhateverFiltersAreAround() throws Exception {
-        for (FilterSettings.SendBeforePendingLog send : List.of(FilterSettings.SendBeforePendingLog.ALWAYS,
-                FilterSettings.SendBeforePendingLog.NEVER)) {
+    void filtersAroundIgnoreAndPresentDecideWhateverFiltersAreAround() throws Exception {
+        for (FilterSettings.FiltersAround around : List.of(FilterSettings.FiltersAround.IGNORE,
+                FilterSettings.FiltersAround.PRESENT)) {
             container.setAsyncStarted(false);
             given.started = null;
             finishedOnWire.set(0);
-            RequestSuspension suspension = suspension(FilterSettings.CONTAINER_ASYNC_TIMEOUT, send,
+            RequestSuspension suspension = suspension(FilterSettings.CONTAINER_ASYNC_TIMEOUT, around,
                     (at, completion) -> { });
             new Around(new ModuleFilter(() -> {
                 suspension.drive();
                 assertThat(suspension.suspend(Stage.LOG_REQUEST), is(true));
                 suspension.stopDriving();
             })).doFilter(container, real, null);
-            assertThat(send.value(), finishedOnWire.get(),
-                    is(send == FilterSettings.SendBeforePendingLog.ALWAYS ? 1 : 0));
+            assertThat(around.value(), finishedOnWire.get(),
+                    is(around == FilterSettings.FiltersAround.IGNORE ? 1 : 0));
         }
+        RequestSuspension alone = suspension(FilterSettings.CONTAINER_ASYNC_TIMEOUT,
+                FilterSettings.FiltersAround.PRESENT, (at, completion) -> { });
+        container.setAsyncStarted(false);
+        given.started = null;
+        alone.drive();
+        assertThat("a PENDING before the handler keeps the thread", alone.suspend(Stage.BEGIN_REQUEST), is(false));
+        alone.stopDriving();
+    }
+
+    /**
+     * With {@code auto}, a PENDING before the response was sent under another filter keeps the request's thread: the
+     * servlet must run before what that filter does once its chain returned.
+     */
+    @Test
+    void aSuspensionBeforeTheHandlerUnderAnotherFilterKeepsTheThread() throws Exception {
+        RequestSuspension suspension = suspension((at, completion) -> { });
+        new Around(new ModuleFilter(() -> {
+            suspension.drive();
+            assertThat(suspension.suspend(Stage.BEGIN_REQUEST), is(false));
+            suspension.stopDriving();
+        })).doFilter(container, real, null);
+        assertThat("no async cycle started", given.started == null, is(true));
     }
 
     /** An application filter around the module filter: it calls the next one from its {@code doFilter}. */

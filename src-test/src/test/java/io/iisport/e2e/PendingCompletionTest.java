@@ -89,8 +89,12 @@ class PendingCompletionTest {
      * suspensions end then, not at the async timeout the test filter sets.
      */
     private static final String LIMITED = "/limited";
-    /** The context whose module filter sends the response before a pending LOG_REQUEST completes, filters around or not. */
-    private static final String SENT = "/sent";
+    /**
+     * The context whose module filter looks for filters around it ({@code filtersAround} {@code auto}, the default),
+     * and finds the async timeout filter; the root and {@link #LIMITED} say to ignore it ({@code ignore}), as it does
+     * nothing with the response once its chain returned, so that their PENDINGs free the request's thread.
+     */
+    private static final String AROUND = "/around";
     /** The context with no filter around the module filter. */
     private static final String ALONE = "/alone";
     /** The {@code pendingTimeout} of {@link #LIMITED}, in ms: the test of a module that never completes waits for it. */
@@ -136,9 +140,10 @@ class PendingCompletionTest {
         connector.setPort(0);
         jetty.addConnector(connector);
         ContextHandlerCollection contexts = new ContextHandlerCollection();
-        contexts.addHandler(jettyContext("/", Map.of()));
-        contexts.addHandler(jettyContext(LIMITED, Map.of("pendingTimeout", Long.toString(PENDING_TIMEOUT))));
-        contexts.addHandler(jettyContext(SENT, Map.of("sendBeforePendingLog", "always")));
+        contexts.addHandler(jettyContext("/", Map.of("filtersAround", "ignore")));
+        contexts.addHandler(jettyContext(LIMITED, Map.of("pendingTimeout", Long.toString(PENDING_TIMEOUT),
+                "filtersAround", "ignore")));
+        contexts.addHandler(jettyContext(AROUND, Map.of()));
         contexts.addHandler(jettyContext(ALONE, Map.of()));
         jetty.setHandler(contexts);
         jetty.start();
@@ -147,9 +152,9 @@ class PendingCompletionTest {
         tomcat = TomcatTest.newTomcat(tomcatBase);
         tomcat.getConnector().setProperty("maxThreads", Integer.toString(REQUEST_THREADS));
         tomcat.getConnector().setProperty("minSpareThreads", "1");
-        tomcatContext("", Map.of());
-        tomcatContext(LIMITED, Map.of("pendingTimeout", Long.toString(PENDING_TIMEOUT)));
-        tomcatContext(SENT, Map.of("sendBeforePendingLog", "always"));
+        tomcatContext("", Map.of("filtersAround", "ignore"));
+        tomcatContext(LIMITED, Map.of("pendingTimeout", Long.toString(PENDING_TIMEOUT), "filtersAround", "ignore"));
+        tomcatContext(AROUND, Map.of());
         tomcatContext(ALONE, Map.of());
         tomcat.start();
         clients = Executors.newCachedThreadPool();
@@ -339,12 +344,12 @@ class PendingCompletionTest {
         theClientHasTheWholeResponseWhileALogRequestModuleIsPending(container, ALONE);
     }
 
-    /** {@code sendBeforePendingLog=always}: the response is sent so too with a filter around the module filter. */
+    /** {@code filtersAround=ignore}: the response is sent so too with a filter around the module filter. */
     @ParameterizedTest
     @EnumSource(Container.class)
-    void theClientHasTheWholeResponseWhileALogRequestModuleIsPendingWhenTheFilterSaysAlways(Container container)
-            throws Exception {
-        theClientHasTheWholeResponseWhileALogRequestModuleIsPending(container, SENT);
+    void theClientHasTheWholeResponseWhileALogRequestModuleIsPendingWhenTheFiltersAroundAreIgnored(
+            Container container) throws Exception {
+        theClientHasTheWholeResponseWhileALogRequestModuleIsPending(container, "");
     }
 
     private void theClientHasTheWholeResponseWhileALogRequestModuleIsPending(Container container, String contextPath)
@@ -379,7 +384,7 @@ class PendingCompletionTest {
     @EnumSource(Container.class)
     void whatAFilterAroundWritesAfterItsChainIsSentWithALogRequestModulePending(Container container)
             throws Exception {
-        HttpTester.Response response = get(container, "/echo?pend=log&a=7&after=1");
+        HttpTester.Response response = get(container, AROUND + "/echo?pend=log&a=7&after=1");
         assertThat(response.getStatus(), is(200));
         assertThat(response.get("X-After"), is("set after the chain"));
         assertThat(response.getContent(), is("echo REQUEST a=[7] async-uri=null[after the chain]"));
@@ -388,15 +393,34 @@ class PendingCompletionTest {
                 "POST_LOG_REQUEST on another thread", "END_REQUEST")));
     }
 
-    /** With {@code sendBeforePendingLog=always} what the filter around adds after its chain is dropped, as documented. */
+    /** With {@code filtersAround=ignore} what the filter around adds after its chain is dropped, as documented. */
     @ParameterizedTest
     @EnumSource(Container.class)
-    void whatAFilterAroundWritesAfterItsChainIsDroppedWhenTheFilterSaysAlways(Container container) throws Exception {
-        HttpTester.Response response = get(container, SENT + "/echo?pend=log&a=8&after=1");
+    void whatAFilterAroundWritesAfterItsChainIsDroppedWhenTheFiltersAroundAreIgnored(Container container)
+            throws Exception {
+        HttpTester.Response response = get(container, "/echo?pend=log&a=8&after=1");
         assertThat(response.getStatus(), is(200));
         assertThat(response.get("X-After"), is((String) null));
         assertThat(response.getContent(), is("echo REQUEST a=[8] async-uri=null"));
         awaitEvent("END_REQUEST");
+    }
+
+    /**
+     * A PENDING at BEGIN_REQUEST under a filter around the module filter that writes once its chain returned: the
+     * request's thread waits for the completion, so the servlet runs inside that filter, in the request's own
+     * dispatch, and the filter's writes follow the servlet's, as without the module filter (before, the thread was
+     * freed: the filter wrote first and the servlet ran later in an ASYNC dispatch).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aPendingBeforeTheHandlerUnderAFilterAroundRunsTheServletInsideIt(Container container) throws Exception {
+        HttpTester.Response response = get(container, AROUND + "/echo?pend=delayed&a=9&after=1");
+        assertThat(response.getStatus(), is(200));
+        assertThat(response.get("X-After"), is("set after the chain"));
+        assertThat(response.getContent(), is("echo REQUEST a=[9] async-uri=null[after the chain]"));
+        awaitEvent("END_REQUEST");
+        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST pending", "indicate CONTINUE", "servlet /echo",
+                "LOG_REQUEST", "END_REQUEST")));
     }
 
     @ParameterizedTest
@@ -588,6 +612,20 @@ class PendingCompletionTest {
                         indicateLater(context);
                     }
                     case "never" -> ABANDONED.set(context);
+                    case "delayed" -> {
+                        // Completes on its own, whether or not the request's thread waits for it.
+                        EVENTS.add("BEGIN_REQUEST pending");
+                        onItsOwnThread(() -> {
+                            try {
+                                Thread.sleep(200);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            EVENTS.add("indicate CONTINUE");
+                            context.indicateCompletion(RQ_NOTIFICATION_CONTINUE);
+                        });
+                        return RQ_NOTIFICATION_PENDING;
+                    }
                     case "race" -> {
                         String id = context.getServletRequest().getParameter("a");
                         // Spread evenly from well before the pendingTimeout to past Tomcat's next check of async

@@ -48,8 +48,8 @@ final class IisModuleFilterRegistrationBean extends FilterRegistrationBean<IisMo
         if (properties.getPendingTimeout() != null) {
             addInitParameter("pendingTimeout", properties.getPendingTimeout());
         }
-        if (properties.getSendBeforePendingLog() != null) {
-            addInitParameter("sendBeforePendingLog", properties.getSendBeforePendingLog());
+        if (properties.getFiltersAround() != null) {
+            addInitParameter("filtersAround", properties.getFiltersAround());
         }
         for (Map.Entry<String, String> setting : properties.getSettings().entrySet()) {
             String key = setting.getKey();

@@ -78,10 +78,10 @@ public class IisportProperties {
         private String pendingTimeout;
 
         /**
-         * Whether the client gets the response while a module is pending in LOG_REQUEST or END_REQUEST (the filter's
-         * {@code sendBeforePendingLog} init-param): {@code auto} (the default), {@code always} or {@code never}.
+         * Whether application filters run around the module filter, for a module's PENDING (the filter's
+         * {@code filtersAround} init-param): {@code auto} (the default), {@code ignore} or {@code present}.
          */
-        private String sendBeforePendingLog;
+        private String filtersAround;
 
         /**
          * Module settings: {@code <module name>.<setting>} to value, read in the module's {@code registerModule}
@@ -158,14 +158,14 @@ public class IisportProperties {
             this.pendingTimeout = pendingTimeout;
         }
 
-        /** @return the choice as written ({@code auto}, {@code always}, {@code never}), or {@code null} for auto */
-        public String getSendBeforePendingLog() {
-            return sendBeforePendingLog;
+        /** @return the choice as written ({@code auto}, {@code ignore}, {@code present}), or {@code null} for auto */
+        public String getFiltersAround() {
+            return filtersAround;
         }
 
-        /** @param sendBeforePendingLog {@code auto}, {@code always} or {@code never} */
-        public void setSendBeforePendingLog(String sendBeforePendingLog) {
-            this.sendBeforePendingLog = sendBeforePendingLog;
+        /** @param filtersAround {@code auto}, {@code ignore} or {@code present} */
+        public void setFiltersAround(String filtersAround) {
+            this.filtersAround = filtersAround;
         }
 
         /** @return the module settings, {@code <module name>.<setting>} to value */

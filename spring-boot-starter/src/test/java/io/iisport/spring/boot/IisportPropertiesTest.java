@@ -63,12 +63,12 @@ class IisportPropertiesTest {
         filter.setModules(List.of("Log=io.iisport.sample.logging.HttpLoggingModule"));
         filter.setRequestBodyLimit("1024");
         filter.setPendingTimeout("2000");
-        filter.setSendBeforePendingLog("always");
+        filter.setFiltersAround("ignore");
         assertThat(new IisModuleFilterRegistrationBean("site", filter).getInitParameters(), is(Map.of(
                 "modules", "Log=io.iisport.sample.logging.HttpLoggingModule",
                 "requestBodyLimit", "1024",
                 "pendingTimeout", "2000",
-                "sendBeforePendingLog", "always")));
+                "filtersAround", "ignore")));
     }
 
     @Test
