@@ -384,11 +384,7 @@ class PendingCompletionTest {
     @EnumSource(Container.class)
     void whatAFilterAroundWritesAfterItsChainIsSentWithALogRequestModulePending(Container container)
             throws Exception {
-        HttpTester.Response response = get(container, AROUND + "/echo?pend=log&a=7&after=1");
-        assertThat(response.getStatus(), is(200));
-        assertThat(response.get("X-After"), is("set after the chain"));
-        assertThat(response.getContent(), is("echo REQUEST a=[7] async-uri=null[after the chain]"));
-        awaitEvent("END_REQUEST");
+        assertTheFilterAroundWroteAfterTheServlet(get(container, AROUND + "/echo?pend=log&a=7&after=1"), "7");
         assertThat(List.copyOf(EVENTS), is(List.of("servlet /echo", "LOG_REQUEST pending", "indicate CONTINUE",
                 "POST_LOG_REQUEST on another thread", "END_REQUEST")));
     }
@@ -414,13 +410,18 @@ class PendingCompletionTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void aPendingBeforeTheHandlerUnderAFilterAroundRunsTheServletInsideIt(Container container) throws Exception {
-        HttpTester.Response response = get(container, AROUND + "/echo?pend=delayed&a=9&after=1");
-        assertThat(response.getStatus(), is(200));
-        assertThat(response.get("X-After"), is("set after the chain"));
-        assertThat(response.getContent(), is("echo REQUEST a=[9] async-uri=null[after the chain]"));
-        awaitEvent("END_REQUEST");
+        assertTheFilterAroundWroteAfterTheServlet(get(container, AROUND + "/echo?pend=delayed&a=9&after=1"), "9");
         assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST pending", "indicate CONTINUE", "servlet /echo",
                 "LOG_REQUEST", "END_REQUEST")));
+    }
+
+    /** The servlet's answer to {@code a}, then what the filter around set and wrote once its chain returned. */
+    private static void assertTheFilterAroundWroteAfterTheServlet(HttpTester.Response response, String a)
+            throws InterruptedException {
+        assertThat(response.getStatus(), is(200));
+        assertThat(response.get("X-After"), is("set after the chain"));
+        assertThat(response.getContent(), is("echo REQUEST a=[" + a + "] async-uri=null[after the chain]"));
+        awaitEvent("END_REQUEST");
     }
 
     @ParameterizedTest
