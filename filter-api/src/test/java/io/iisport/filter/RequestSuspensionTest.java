@@ -155,17 +155,11 @@ class RequestSuspensionTest {
     @Test
     void aSuspensionInLogRequestUnderAnotherFilterHoldsTheResponse() throws Exception {
         RequestSuspension suspension = suspension((at, completion) -> { });
-        new Around(new ModuleFilter(() -> {
-            suspension.drive();
-            assertThat(suspension.suspend(Stage.LOG_REQUEST), is(true));
-            suspension.stopDriving();
-        })).doFilter(container, real, null);
+        new Around(new ModuleFilter(() -> assertThat(suspendDriving(suspension, Stage.LOG_REQUEST), is(true))))
+                .doFilter(container, real, null);
         assertThat(finishedOnWire.get(), is(0));
-        Thread continuation = new Thread(() -> {
-            suspension.drive();
-            assertThat(suspension.suspend(Stage.END_REQUEST), is(true));
-            suspension.stopDriving();
-        });
+        Thread continuation = new Thread(
+                () -> assertThat(suspendDriving(suspension, Stage.END_REQUEST), is(true)));
         continuation.start();
         continuation.join();
         assertThat(finishedOnWire.get(), is(0));
@@ -181,9 +175,7 @@ class RequestSuspensionTest {
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
-            suspension.drive();
-            assertThat(suspension.suspend(Stage.LOG_REQUEST), is(true));
-            suspension.stopDriving();
+            assertThat(suspendDriving(suspension, Stage.LOG_REQUEST), is(true));
         }).doFilter(container, real, null);
         assertThat(finishedOnWire.get(), is(1));
     }
@@ -192,26 +184,20 @@ class RequestSuspensionTest {
     void filtersAroundIgnoreAndPresentDecideWhateverFiltersAreAround() throws Exception {
         for (FilterSettings.FiltersAround around : List.of(FilterSettings.FiltersAround.IGNORE,
                 FilterSettings.FiltersAround.PRESENT)) {
-            container.setAsyncStarted(false);
-            given.started = null;
+            forgetAsync();
             finishedOnWire.set(0);
             RequestSuspension suspension = suspension(FilterSettings.CONTAINER_ASYNC_TIMEOUT, around,
                     (at, completion) -> { });
-            new Around(new ModuleFilter(() -> {
-                suspension.drive();
-                assertThat(suspension.suspend(Stage.LOG_REQUEST), is(true));
-                suspension.stopDriving();
-            })).doFilter(container, real, null);
+            new Around(new ModuleFilter(() -> assertThat(suspendDriving(suspension, Stage.LOG_REQUEST), is(true))))
+                    .doFilter(container, real, null);
             assertThat(around.value(), finishedOnWire.get(),
                     is(around == FilterSettings.FiltersAround.IGNORE ? 1 : 0));
         }
         RequestSuspension alone = suspension(FilterSettings.CONTAINER_ASYNC_TIMEOUT,
                 FilterSettings.FiltersAround.PRESENT, (at, completion) -> { });
-        container.setAsyncStarted(false);
-        given.started = null;
-        alone.drive();
-        assertThat("a PENDING before the handler keeps the thread", alone.suspend(Stage.BEGIN_REQUEST), is(false));
-        alone.stopDriving();
+        forgetAsync();
+        assertThat("a PENDING before the handler keeps the thread", suspendDriving(alone, Stage.BEGIN_REQUEST),
+                is(false));
     }
 
     /**
@@ -221,11 +207,8 @@ class RequestSuspensionTest {
     @Test
     void aSuspensionBeforeTheHandlerUnderAnotherFilterKeepsTheThread() throws Exception {
         RequestSuspension suspension = suspension((at, completion) -> { });
-        new Around(new ModuleFilter(() -> {
-            suspension.drive();
-            assertThat(suspension.suspend(Stage.BEGIN_REQUEST), is(false));
-            suspension.stopDriving();
-        })).doFilter(container, real, null);
+        new Around(new ModuleFilter(() -> assertThat(suspendDriving(suspension, Stage.BEGIN_REQUEST), is(false))))
+                .doFilter(container, real, null);
         assertThat("no async cycle started", given.started == null, is(true));
     }
 
@@ -261,6 +244,22 @@ class RequestSuspensionTest {
                 jakarta.servlet.FilterChain chain) {
             pipelineEnd.run();
         }
+    }
+
+    /** @return whether a PENDING at {@code stage} suspends the request, raised on this thread while it drives */
+    private static boolean suspendDriving(RequestSuspension suspension, Stage stage) {
+        suspension.drive();
+        try {
+            return suspension.suspend(stage);
+        } finally {
+            suspension.stopDriving();
+        }
+    }
+
+    /** The container's request as before any async cycle, for another suspension of the same request. */
+    private void forgetAsync() {
+        container.setAsyncStarted(false);
+        given.started = null;
     }
 
     private static void suspendOnThisThread(RequestSuspension suspension) {
