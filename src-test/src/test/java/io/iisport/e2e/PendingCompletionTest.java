@@ -105,6 +105,9 @@ class PendingCompletionTest {
      * read).
      */
     private static final long ASYNC_TIMEOUT = 30_000;
+    /** What a {@code ?pend=log} request records: the servlet, LOG_REQUEST's PENDING completed on another thread. */
+    private static final List<String> LOG_PENDING_EVENTS = List.of("servlet /echo", "LOG_REQUEST pending",
+            "indicate CONTINUE", "POST_LOG_REQUEST on another thread", "END_REQUEST");
     /** What the modules and servlets did, in order. */
     static final ConcurrentLinkedQueue<String> EVENTS = new ConcurrentLinkedQueue<>();
     /** Counted down by each request of {@link #morePendingRequestsThanThreadsAllComplete}. */
@@ -330,8 +333,7 @@ class PendingCompletionTest {
         assertThat(response.getStatus(), is(200));
         assertThat(response.getContent(), is("echo REQUEST a=[5] async-uri=null"));
         awaitEvent("END_REQUEST");
-        assertThat(List.copyOf(EVENTS), is(List.of("servlet /echo", "LOG_REQUEST pending", "indicate CONTINUE",
-                "POST_LOG_REQUEST on another thread", "END_REQUEST")));
+        assertThat(List.copyOf(EVENTS), is(LOG_PENDING_EVENTS));
     }
 
     /**
@@ -385,8 +387,7 @@ class PendingCompletionTest {
     void whatAFilterAroundWritesAfterItsChainIsSentWithALogRequestModulePending(Container container)
             throws Exception {
         assertTheFilterAroundWroteAfterTheServlet(get(container, AROUND + "/echo?pend=log&a=7&after=1"), "7");
-        assertThat(List.copyOf(EVENTS), is(List.of("servlet /echo", "LOG_REQUEST pending", "indicate CONTINUE",
-                "POST_LOG_REQUEST on another thread", "END_REQUEST")));
+        assertThat(List.copyOf(EVENTS), is(LOG_PENDING_EVENTS));
     }
 
     /** With {@code filtersAround=ignore} what the filter around adds after its chain is dropped, as documented. */
