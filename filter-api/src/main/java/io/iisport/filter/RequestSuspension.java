@@ -78,13 +78,27 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
         void finishOnWire();
 
         /**
+         * The dispatch that suspended the request holding its response threw once the module filter returned (a
+         * filter around failed after its chain): the container answers {@code thrown} ({@code null}: not known) with
+         * its error handling, as without the module filter, and the modules still to run read the status it answers
+         * with.
+         *
+         * @return whether the container answers it only if the cycle is left to it (no {@code complete()}); else it
+         *     does when the cycle completes (see {@link ContainerRules#answersAsyncErrorAtCompletion})
+         */
+        boolean dispatchFailed(Throwable thrown);
+
+        /**
          * @return whether the container answers this dispatch with its error handling once it returns, whatever
          *     async cycle the filter starts: Jetty ends a cycle started after a pending {@code sendError} (it renders
          *     the error page and completes the request, see {@link ContainerRules#pendingErrorStatus}); Tomcat takes
          *     a new cycle in an async dispatch whose response is an error (a {@code sendError} there) and then never
          *     completes the request (its async state {@code MUST_ERROR})
+         * @param held whether the cycle would hold the response for filters around the module filter, which may still
+         *     throw once their chain returned: after a {@code sendError}, Tomcat answers such an exception on a cycle
+         *     started by then with an empty 500, not its error page (see {@link ContainerRules#suspendedBySendError})
          */
-        boolean containerAnswersAnError();
+        boolean containerAnswersAnError(boolean held);
     }
 
     /** The filter's request: async starts with the request it wraps, the one the filter was given. */
@@ -122,6 +136,18 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
     private volatile Thread driver;
     /** The container's {@code AsyncContext} a module's PENDING suspended the request with, until resumed. */
     private volatile AsyncContext suspended;
+    /**
+     * The thread of the dispatch that suspended the request at a PENDING in LOG_REQUEST or END_REQUEST holding its
+     * response for the filters around, until the container ends the cycle: an error the container raises on it is
+     * its answer to what that dispatch threw once the module filter returned (see {@link #containerEnds}).
+     */
+    private volatile Thread holdingDispatch;
+    /**
+     * Whether the container answers the request with its error handling once the cycle's listeners returned without
+     * completing it (the dispatch that held the response threw): the continuation's final {@code complete()} is left to
+     * it.
+     */
+    private volatile boolean containerAnswers;
     /**
      * When the last suspension began ({@link System#nanoTime()}) and its async cycle's timeout in milliseconds
      * ({@code 0} or less: none): how long a container's thread that took an error holds the cycle for the completion.
@@ -237,7 +263,7 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
         if (!given.isAsyncSupported() || given.isAsyncStarted()) {
             return false;
         }
-        if (owner.containerAnswersAnError()) {
+        if (owner.containerAnswersAnError(afterTheSend)) {
             // No async cycle would hold the request: the module's thread waits.
             return false;
         }
@@ -246,6 +272,10 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
             started.setTimeout(pendingTimeout);
         }
         owner.followSuspension(started);
+        if (afterTheSend && filtersAround()) {
+            // The response is held (see above): the filters around may still throw.
+            holdingDispatch = Thread.currentThread();
+        }
         cycleTimeout = started.getTimeout();
         suspendedSince = System.nanoTime();
         suspended = started;
@@ -328,8 +358,23 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
      * completion is awaited here until the suspension's timeout (without one, as long as it takes); otherwise the
      * suspended notification timed out ({@link PendingCompletion#timeOut}). Nothing if no notification is suspended
      * or completing.
+     *
+     * <p>An error raised on the thread of the dispatch that suspended the request holding its response is the
+     * container's answer to what that dispatch threw once the module filter returned: a filter around failed after
+     * its chain (Jetty and Tomcat raise it on the dispatch's thread right after it returned, with the exception). The
+     * completion is awaited as after any error, and then the container answers the exception with its error page (the
+     * response was held, so nothing of it was sent), as without the module filter: the cycle is left to it, or
+     * completed where the container renders the page at the completion ({@link Owner#dispatchFailed}).
+     *
+     * @param thrown the error's exception ({@code null}: none, or a timeout)
      */
-    void containerEnds(PendingCompletion pending, CycleEnd end) {
+    void containerEnds(PendingCompletion pending, CycleEnd end, Throwable thrown) {
+        Thread dispatch = holdingDispatch;
+        // Only the first end of the cycle can be the dispatch's failure.
+        holdingDispatch = null;
+        if (end == CycleEnd.ERROR && dispatch == Thread.currentThread()) {
+            containerAnswers = owner.dispatchFailed(thrown);
+        }
         long timeout = cycleTimeout;
         boolean unlimited = end == CycleEnd.ERROR && timeout <= 0;
         // Until when this thread stays: after a timeout only for a continuation on its way, after an error for the
@@ -481,11 +526,19 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
         finish(context::dispatch);
     }
 
-    /** Completes the async cycle a PENDING started, if the request is suspended. */
+    /**
+     * Completes the async cycle a PENDING started, if the request is suspended, unless the container answers it with
+     * its error handling (see {@link #containerEnds}).
+     */
     void complete() {
         AsyncContext context = release();
         if (context != null) {
-            finish(context::complete);
+            // Decided when the call is made: the container's error may come while this continuation runs.
+            finish(() -> {
+                if (!containerAnswers) {
+                    context.complete();
+                }
+            });
         }
     }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.iisport.httpserv.RequestNotificationStatus;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ class RequestSuspensionTest {
     private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicBoolean errorStatus = new AtomicBoolean();
     private final AtomicInteger finishedOnWire = new AtomicInteger();
+    private final List<Throwable> dispatchFailures = new CopyOnWriteArrayList<>();
 
     /** The request the filter was given: its async context records what the suspension asks of the container. */
     private final class Given extends HttpServletRequestWrapper {
@@ -130,8 +132,14 @@ class RequestSuspensionTest {
             }
 
             @Override
-            public boolean containerAnswersAnError() {
+            public boolean containerAnswersAnError(boolean held) {
                 return errorStatus.get();
+            }
+
+            @Override
+            public boolean dispatchFailed(Throwable thrown) {
+                dispatchFailures.add(thrown);
+                return true;
             }
         });
     }
@@ -280,7 +288,7 @@ class RequestSuspensionTest {
         assertThat(suspension.suspend(Stage.LOG_REQUEST), is(true));
         pending.suspend(new PendingCompletion.Cursor(Stage.LOG_REQUEST, false, 0));
         suspension.stopDriving();
-        Thread error = new Thread(() -> suspension.containerEnds(pending, RequestSuspension.CycleEnd.ERROR));
+        Thread error = new Thread(() -> suspension.containerEnds(pending, RequestSuspension.CycleEnd.ERROR, null));
         error.start();
         return error;
     }
@@ -389,6 +397,59 @@ class RequestSuspensionTest {
         assertThat("not started on another thread", given.started.calls, contains("complete"));
     }
 
+    /**
+     * A filter around threw once its chain returned, with the response held by a PENDING in LOG_REQUEST: the container
+     * raises the error on the dispatch's thread; the completion is awaited there, and then the cycle is left to the
+     * container, which answers the exception with its error page. An error on another thread (the client gone) is
+     * not the dispatch's: the cycle completes then.
+     */
+    @Test
+    void anErrorOnTheDispatchThatHeldTheResponseIsLeftToTheContainerOnceTheModuleCompleted() throws Exception {
+        for (boolean onTheDispatch : List.of(true, false)) {
+            forgetAsync();
+            dispatchFailures.clear();
+            List<Thread> threads = new CopyOnWriteArrayList<>();
+            RequestSuspension[] self = new RequestSuspension[1];
+            PendingCompletion[] notification = new PendingCompletion[1];
+            self[0] = suspension(FilterSettings.CONTAINER_ASYNC_TIMEOUT, FilterSettings.FiltersAround.PRESENT,
+                    (at, completion) -> {
+                        threads.add(Thread.currentThread());
+                        notification[0].close();
+                        self[0].complete();
+                    });
+            PendingCompletion pending = new PendingCompletion(self[0]);
+            notification[0] = pending;
+            self[0].drive();
+            pending.accept();
+            assertThat(self[0].suspend(Stage.LOG_REQUEST), is(true));
+            pending.suspend(new PendingCompletion.Cursor(Stage.LOG_REQUEST, false, 0));
+            self[0].stopDriving();
+            assertThat("held", finishedOnWire.get(), is(0));
+            Thread module = new Thread(() -> {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                pending.indicate(RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE);
+            });
+            module.start();
+            ServletException thrown = new ServletException("thrown by a filter around");
+            Thread error = onTheDispatch ? Thread.currentThread()
+                    : new Thread(() -> self[0].containerEnds(pending, RequestSuspension.CycleEnd.ERROR, thrown));
+            if (onTheDispatch) {
+                self[0].containerEnds(pending, RequestSuspension.CycleEnd.ERROR, thrown);
+            } else {
+                error.start();
+                error.join(5_000);
+            }
+            module.join(5_000);
+            assertThat("the continuation ran on the thread that took the error", threads, contains(error));
+            assertThat(dispatchFailures, is(onTheDispatch ? List.of(thrown) : List.of()));
+            assertThat(given.started.calls, is(onTheDispatch ? List.of() : List.of("complete")));
+        }
+    }
+
     @Test
     void anErrorHoldsTheThreadAtMostUntilTheSuspensionsTimeoutThenTheModuleTimedOutThere() throws Exception {
         List<Object> seen = new CopyOnWriteArrayList<>();
@@ -413,7 +474,7 @@ class RequestSuspensionTest {
         RequestSuspension suspension = suspension((at, completion) -> {
             throw new AssertionError("nothing to continue");
         });
-        suspension.containerEnds(new PendingCompletion(suspension), RequestSuspension.CycleEnd.ERROR);
+        suspension.containerEnds(new PendingCompletion(suspension), RequestSuspension.CycleEnd.ERROR, null);
         assertThat(given.started == null, is(true));
     }
 

@@ -224,6 +224,10 @@ class PendingCompletionTest {
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
                 EVENTS.add("servlet " + req.getServletPath());
+                if (req.getParameter("sendError") != null) {
+                    resp.sendError(Integer.parseInt(req.getParameter("sendError")));
+                    return;
+                }
                 resp.setContentType("text/plain");
                 resp.getWriter().print("echo " + req.getDispatcherType() + " a=" + Arrays.toString(
                         req.getParameterValues("a")) + " async-uri=" + req.getAttribute(AsyncContext.ASYNC_REQUEST_URI));
@@ -416,6 +420,52 @@ class PendingCompletionTest {
                 "LOG_REQUEST", "END_REQUEST")));
     }
 
+    /**
+     * A filter around the module filter that throws once its chain returned, with a module pending in LOG_REQUEST
+     * holding the response: the client gets the container's answer to the exception, as without the pending module
+     * (which answers as bare, see the conformance suite's {@code outerFilter.throw}), and END_REQUEST reads its status
+     * (before, the held response went out as a 200 on Jetty).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aFilterAroundThatThrowsAfterItsChainGetsTheContainersAnswerWithALogRequestModulePending(Container container)
+            throws Exception {
+        aFilterAroundThatThrowsAfterItsChainGetsTheContainersAnswer(container, "", "on another thread", 500);
+    }
+
+    /**
+     * The same after the servlet's {@code sendError(404)}: the containers render that page once the dispatch returned
+     * (Tomcat, once the filter around threw, answers a cycle started by then with an empty 500), so the request's
+     * thread waits for the module's completion and ends the request before the filter around throws, as for a module
+     * filter alone; END_REQUEST reads the 404 then.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aFilterAroundThatThrowsAfterASendErrorGetsTheContainersAnswerWithALogRequestModulePending(
+            Container container) throws Exception {
+        aFilterAroundThatThrowsAfterItsChainGetsTheContainersAnswer(container, "&sendError=404", "on the pending thread",
+                404);
+    }
+
+    /**
+     * @param query added to the request's
+     * @param postLogThread where POST_LOG_REQUEST runs after the completion
+     * @param endStatus what END_REQUEST reads
+     */
+    private void aFilterAroundThatThrowsAfterItsChainGetsTheContainersAnswer(Container container, String query,
+            String postLogThread, int endStatus) throws Exception {
+        HttpTester.Response unpending = get(container, AROUND + "/echo?a=10&throwAfter=1" + query);
+        awaitEvent("END_REQUEST");
+        EVENTS.clear();
+        HttpTester.Response response = get(container, AROUND + "/echo?pend=log&a=10&throwAfter=1" + query);
+        assertThat(response.getStatus(), is(unpending.getStatus()));
+        // (Jetty's page shows the request's URI.)
+        assertThat(response.getContent().replace("pend=log&amp;", ""), is(unpending.getContent()));
+        awaitEvent("END_REQUEST");
+        assertThat(List.copyOf(EVENTS), is(List.of("servlet /echo", "LOG_REQUEST pending", "indicate CONTINUE",
+                "POST_LOG_REQUEST " + postLogThread, "END_REQUEST reads " + endStatus, "END_REQUEST")));
+    }
+
     /** The servlet's answer to {@code a}, then what the filter around set and wrote once its chain returned. */
     private static void assertTheFilterAroundWroteAfterTheServlet(HttpTester.Response response, String a)
             throws InterruptedException {
@@ -501,7 +551,7 @@ class PendingCompletionTest {
     /**
      * Sets an async timeout of {@link #ASYNC_TIMEOUT} on the async cycles started behind it, as a deployment may.
      * Counts down the request's {@link #REQUEST_THREAD_LEFT} latch when the request's first dispatch leaves it. With
-     * {@code ?after}, sets a header and writes once its chain returned.
+     * {@code ?after}, sets a header and writes once its chain returned; with {@code ?throwAfter}, throws then.
      */
     public static final class AsyncTimeoutFilter implements Filter {
         @Override
@@ -516,6 +566,10 @@ class PendingCompletionTest {
                 if (request.getDispatcherType() == DispatcherType.REQUEST && request.getParameter("after") != null) {
                     ((HttpServletResponse) response).setHeader("X-After", "set after the chain");
                     response.getWriter().print("[after the chain]");
+                }
+                if (request.getDispatcherType() == DispatcherType.REQUEST
+                        && request.getParameter("throwAfter") != null) {
+                    throw new ServletException("thrown by the filter around once its chain returned");
                 }
             } finally {
                 left.countDown();
@@ -551,6 +605,8 @@ class PendingCompletionTest {
             /** The thread that returned PENDING, and its request's {@link #REQUEST_THREAD_LEFT} latch. */
             private Thread pendingThread;
             private CountDownLatch pendingThreadLeft;
+            /** Whether the filter around throws once its chain returned ({@code ?throwAfter}). */
+            private boolean filterAroundThrows;
 
             private static String mode(IHttpContext context) {
                 String mode = context.getServletRequest().getParameter("pend");
@@ -560,6 +616,33 @@ class PendingCompletionTest {
             private void pending(IHttpContext context) {
                 pendingThread = Thread.currentThread();
                 pendingThreadLeft = (CountDownLatch) context.getServletRequest().getAttribute(REQUEST_THREAD_LEFT);
+                filterAroundThrows = context.getServletRequest().getParameter("throwAfter") != null;
+            }
+
+            /**
+             * Waits until the container raised the error of {@code dispatch}, whose filter around threw, on that
+             * thread and the module filter's listener holds it there, waiting for the completion (or, where the
+             * container answers the dispatch with its error handling whatever async cycle starts, Jetty after a
+             * {@code sendError}, the module filter holds the dispatch itself until the completion, before the filter
+             * around threw).
+             * So the completion comes after the error, as a module's does that completes after some I/O; one that
+             * came while the filter around was still failing completes the cycle before the container takes the
+             * exception (on Jetty the held response then goes out, see the README).
+             */
+            private static boolean heldForTheCompletion(Thread dispatch) {
+                Thread.State state = dispatch.getState();
+                return (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
+                        && Arrays.stream(dispatch.getStackTrace()).anyMatch(frame -> frame.getClassName().equals(
+                                "io.iisport.filter.AsyncCycles") && frame.getMethodName().equals("onError")
+                                || frame.getClassName().equals("io.iisport.filter.PendingCompletion")
+                                        && frame.getMethodName().equals("await"));
+            }
+
+            private static void awaitTheContainersError(Thread dispatch) throws InterruptedException {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Wire.TIMEOUT_SECONDS);
+                while (!heldForTheCompletion(dispatch) && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
             }
 
             private static void onItsOwnThread(Runnable completion) {
@@ -575,9 +658,14 @@ class PendingCompletionTest {
              */
             private void later(Runnable completion) {
                 CountDownLatch left = pendingThreadLeft;
+                Thread pendingDispatch = filterAroundThrows ? pendingThread : null;
                 onItsOwnThread(() -> {
                     try {
-                        left.await(Wire.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                        if (pendingDispatch != null) {
+                            awaitTheContainersError(pendingDispatch);
+                        } else {
+                            left.await(Wire.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                        }
                     } catch (InterruptedException e) {
                         return;
                     }
@@ -734,6 +822,9 @@ class PendingCompletionTest {
 
             @Override
             public RequestNotificationStatus onEndRequest(IHttpContext context, IHttpEventProvider provider) {
+                if (context.getServletRequest().getParameter("throwAfter") != null) {
+                    EVENTS.add("END_REQUEST reads " + context.getResponse().getStatus());
+                }
                 if (!mode(context).equals("barrier")) {
                     EVENTS.add("END_REQUEST");
                 }
