@@ -242,7 +242,9 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
             return false;
         }
         boolean afterTheSend = stage == Stage.LOG_REQUEST || stage == Stage.END_REQUEST;
-        if (afterTheSend && !filtersAround()) {
+        // Whether a suspension holds the response for the filters around.
+        boolean held = afterTheSend && filtersAround();
+        if (afterTheSend && !held) {
             // IIS sends the response before RQ_LOG_REQUEST: the client has it while the module completes.
             owner.finishOnWire();
         }
@@ -263,7 +265,7 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
         if (!given.isAsyncSupported() || given.isAsyncStarted()) {
             return false;
         }
-        if (owner.containerAnswersAnError(afterTheSend)) {
+        if (owner.containerAnswersAnError(held)) {
             // No async cycle would hold the request: the module's thread waits.
             return false;
         }
@@ -272,8 +274,8 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
             started.setTimeout(pendingTimeout);
         }
         owner.followSuspension(started);
-        if (afterTheSend && filtersAround()) {
-            // The response is held (see above): the filters around may still throw.
+        if (held) {
+            // The filters around may still throw.
             holdingDispatch = Thread.currentThread();
         }
         cycleTimeout = started.getTimeout();

@@ -36,6 +36,8 @@ class RequestSuspensionTest {
     private final List<AsyncContext> followed = new ArrayList<>();
     private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicBoolean errorStatus = new AtomicBoolean();
+    /** An error the container answers only where a suspension would hold the response (a Tomcat sendError). */
+    private final AtomicBoolean heldErrorStatus = new AtomicBoolean();
     private final AtomicInteger finishedOnWire = new AtomicInteger();
     private final List<Throwable> dispatchFailures = new CopyOnWriteArrayList<>();
 
@@ -133,7 +135,7 @@ class RequestSuspensionTest {
 
             @Override
             public boolean containerAnswersAnError(boolean held) {
-                return errorStatus.get();
+                return errorStatus.get() || held && heldErrorStatus.get();
             }
 
             @Override
@@ -336,6 +338,23 @@ class RequestSuspensionTest {
         assertThat("the client has the response meanwhile", finishedOnWire.get(), is(1));
         errorStatus.set(false);
         assertThat(suspension.suspend(Stage.LOG_REQUEST), is(true));
+    }
+
+    /**
+     * After a Tomcat {@code sendError}, a response held for filters around would get an empty 500 if such a filter
+     * threw: the module's thread waits instead; without filters around the response is sent and the request suspends.
+     */
+    @Test
+    void anErrorTheContainerAnswersOnlyWhereTheResponseIsHeldKeepsTheThreadOnlyWithFiltersAround() {
+        heldErrorStatus.set(true);
+        for (FilterSettings.FiltersAround around : List.of(FilterSettings.FiltersAround.PRESENT,
+                FilterSettings.FiltersAround.IGNORE)) {
+            forgetAsync();
+            RequestSuspension suspension = suspension(FilterSettings.CONTAINER_ASYNC_TIMEOUT, around,
+                    (at, completion) -> { });
+            assertThat(around.value(), suspendDriving(suspension, Stage.LOG_REQUEST),
+                    is(around == FilterSettings.FiltersAround.IGNORE));
+        }
     }
 
     @Test
