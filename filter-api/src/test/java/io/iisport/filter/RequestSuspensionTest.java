@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.iisport.httpserv.RequestNotificationStatus;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.util.ArrayList;
@@ -44,6 +46,8 @@ class RequestSuspensionTest {
     /** The request the filter was given: its async context records what the suspension asks of the container. */
     private final class Given extends HttpServletRequestWrapper {
         Recording started;
+        /** The request and response async was started with. */
+        List<Object> startedWith;
         boolean startFails;
 
         Given(HttpServletRequest request) {
@@ -52,7 +56,13 @@ class RequestSuspensionTest {
 
         @Override
         public AsyncContext startAsync() {
+            throw new AssertionError("async starts with the request and response the filter was given");
+        }
+
+        @Override
+        public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
             started = new Recording();
+            startedWith = List.of(request, response);
             container.setAsyncStarted(true);
             return started;
         }
@@ -111,7 +121,7 @@ class RequestSuspensionTest {
     private RequestSuspension suspension(long pendingTimeout, FilterSettings.FiltersAround around,
             BiConsumer<PendingCompletion.Cursor, PendingCompletion.Completion> continuation) {
         container.setAsyncSupported(true);
-        return new RequestSuspension(new HttpServletRequestWrapper(given), pendingTimeout, around,
+        return new RequestSuspension(new HttpServletRequestWrapper(given), real, pendingTimeout, around,
                 new RequestSuspension.Owner() {
             @Override
             public boolean failed() {
@@ -307,6 +317,8 @@ class RequestSuspensionTest {
         suspension.handlerReturned(driver);
         assertThat(suspension.suspend(Stage.BEGIN_REQUEST), is(true));
         AsyncContext started = given.started;
+        assertThat("the container's request, the given response", given.startedWith,
+                contains(sameInstance(container), sameInstance(real)));
         assertThat(followed, contains(sameInstance(started)));
         assertThat("still suspended", suspension.suspend(Stage.AUTHENTICATE_REQUEST), is(true));
         assertThat(given.started, is(sameInstance(started)));
