@@ -12,7 +12,8 @@ import java.io.IOException;
 /**
  * The {@link AsyncContext} an async servlet gets: {@link #complete()} first runs the stages after the handler and
  * the final send (after the dispatch that started the cycle returned, if it still runs), then completes the
- * container's context; a dispatch first hands what is buffered to the container
+ * container's context (once a module pending in LOG_REQUEST or END_REQUEST completed, see
+ * {@code RequestSuspension#endOnServletCycle}); a dispatch first hands what is buffered to the container
  * (its target may be a path the filter is not mapped for); listeners get events carrying this context, so a listener
  * that completes the request through {@code event.getAsyncContext()} ends the pipeline the same way.
  */
@@ -25,8 +26,12 @@ final class ModuleAsyncContext implements AsyncContext {
         /**
          * The servlet called {@link #complete()}: ends the request, or, while the dispatch that started the async
          * cycle still runs, once it returned (Servlet 6.0, {@code AsyncContext.complete()}).
+         *
+         * @param container the container's context of the cycle
+         * @return whether the caller completes {@code container} now; {@code false}: a module's PENDING in the end
+         *     holds the cycle, completed once the module completes
          */
-        void completeAsked();
+        boolean completeAsked(AsyncContext container);
 
         /** An async dispatch is about to happen: what is buffered goes to the container. */
         void beforeDispatch();
@@ -56,10 +61,13 @@ final class ModuleAsyncContext implements AsyncContext {
 
     @Override
     public void complete() {
+        boolean completeNow = true;
         try {
-            context.completeAsked();
+            completeNow = context.completeAsked(delegate);
         } finally {
-            delegate.complete();
+            if (completeNow) {
+                delegate.complete();
+            }
         }
     }
 

@@ -474,11 +474,13 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     }
 
     @Override
-    public void completeAsked() {
-        if (!requestEnd.changePhase(RequestPhase.RUNNING, RequestPhase.COMPLETE_ASKED)) {
-            // The dispatch that started the async cycle returned (ASYNC), or the request already ends.
-            endLogged();
+    public boolean completeAsked(AsyncContext container) {
+        if (requestEnd.changePhase(RequestPhase.RUNNING, RequestPhase.COMPLETE_ASKED)) {
+            // The end follows once the dispatch that started the async cycle returned.
+            return true;
         }
+        // The dispatch returned (ASYNC), or the request already ends.
+        return !suspension.endOnServletCycle(container, this::endLogged);
     }
 
     /** The end, once (see {@link RequestEnd#end}); what the filter must rethrow, or {@code null}. */

@@ -140,6 +140,18 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
     /** The container's {@code AsyncContext} a module's PENDING suspended the request with, until resumed. */
     private volatile AsyncContext suspended;
     /**
+     * The servlet's own async cycle (the container's context), while the thread that completes it ends the request
+     * ({@link #endOnServletCycle}): a PENDING in the end suspends the request on it.
+     */
+    private AsyncContext servletCycle;
+    /** Whether a PENDING suspended the request on {@link #servletCycle}; written and read by the ending thread. */
+    private boolean servletCycleSuspended;
+    /**
+     * Whether the container ends the cycle itself (its timeout, an error; {@link #containerEnds}): a {@code complete()}
+     * then ends the request on the calling thread, which the container may require to be its own.
+     */
+    private volatile boolean containerEndsCycle;
+    /**
      * The thread of the dispatch that suspended the request at a PENDING in LOG_REQUEST or END_REQUEST holding its
      * response for the filters around, until the container ends the cycle: an error the container raises on it is
      * its answer to what that dispatch threw once the module filter returned (see {@link #containerEnds}).
@@ -268,6 +280,15 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
             // the module filter, so the module's thread waits.
             return false;
         }
+        AsyncContext servlets = servletCycle;
+        if (servlets != null) {
+            // The servlet completed its own cycle: it stays open until the module completes.
+            servletCycleSuspended = true;
+            cycleTimeout = servlets.getTimeout();
+            suspendedSince = System.nanoTime();
+            suspended = servlets;
+            return true;
+        }
         ServletRequest given = request.getRequest();
         if (!given.isAsyncSupported() || given.isAsyncStarted()) {
             return false;
@@ -382,6 +403,7 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
      * @param thrown the error's exception ({@code null}: none, or a timeout)
      */
     void containerEnds(PendingCompletion pending, CycleEnd end, Throwable thrown) {
+        containerEndsCycle = true;
         Thread dispatch = holdingDispatch;
         // Only the first end of the cycle can be the dispatch's failure.
         holdingDispatch = null;
@@ -531,6 +553,37 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
         } finally {
             stopDriving();
         }
+    }
+
+    /**
+     * Runs {@code end}, the end of the request, on the calling thread, which completes the servlet's own async cycle
+     * ({@code cycle}, the container's context) after the dispatch that started it returned: the thread drives the
+     * pipeline meanwhile, so that a module's PENDING in LOG_REQUEST or END_REQUEST suspends the request on that cycle
+     * instead of holding the thread until the module completes (the servlet's {@code complete()} returns at once, as
+     * without the filter; the module's completion goes on on a container thread and completes the cycle). Not when the
+     * container ends the cycle itself (a listener completing it in {@code onTimeout} or {@code onError}: the container
+     * takes the completion only from that thread, and ends the request once the listeners returned), nor on a cycle
+     * without a timeout (nothing would end a module that never completes): the thread waits for the module then, at
+     * most the {@code pendingTimeout}.
+     *
+     * @return whether a module's PENDING suspended the request on {@code cycle}: its completion completes the cycle,
+     *     the caller must not
+     */
+    boolean endOnServletCycle(AsyncContext cycle, Runnable end) {
+        if (containerEndsCycle || cycle.getTimeout() <= 0 || driving()) {
+            end.run();
+            return false;
+        }
+        servletCycle = cycle;
+        servletCycleSuspended = false;
+        drive();
+        try {
+            end.run();
+        } finally {
+            servletCycle = null;
+            stopDriving();
+        }
+        return servletCycleSuspended;
     }
 
     /** The stages before the handler ran after the completion: an ASYNC dispatch runs the handler. */

@@ -369,6 +369,37 @@ class RequestSuspensionTest {
         }
     }
 
+    /**
+     * The servlet completes its own cycle from a thread of its own: a PENDING in the end suspends the request on that
+     * cycle (the servlet's thread returns), and the completion's continuation completes it; once the container ends
+     * the cycle itself (a listener completing in its onTimeout), or on a cycle without a timeout, the thread waits.
+     */
+    @Test
+    void aPendingInTheEndOfAServletsOwnCycleSuspendsTheRequestOnIt() {
+        RequestSuspension[] self = new RequestSuspension[1];
+        self[0] = suspension((at, completion) -> self[0].complete());
+        Recording servlets = new Recording();
+        servlets.setTimeout(30_000);
+        boolean suspended = self[0].endOnServletCycle(servlets,
+                () -> assertThat(self[0].suspend(Stage.LOG_REQUEST), is(true)));
+        assertThat("the caller does not complete the cycle", suspended, is(true));
+        assertThat("not started again", given.started == null, is(true));
+        assertThat(self[0].driving(), is(false));
+        self[0].resume(new PendingCompletion.Cursor(Stage.LOG_REQUEST, false, 0), CONTINUE);
+        assertThat(servlets.calls, contains("start", "complete"));
+
+        RequestSuspension untimed = suspension((at, completion) -> { });
+        Recording withoutTimeout = new Recording();
+        withoutTimeout.setTimeout(0);
+        assertThat(untimed.endOnServletCycle(withoutTimeout,
+                () -> assertThat(untimed.suspend(Stage.LOG_REQUEST), is(false))), is(false));
+
+        RequestSuspension ended = suspension((at, completion) -> { });
+        ended.containerEnds(new PendingCompletion(ended), RequestSuspension.CycleEnd.TIMEOUT, null);
+        assertThat(ended.endOnServletCycle(servlets,
+                () -> assertThat(ended.suspend(Stage.LOG_REQUEST), is(false))), is(false));
+    }
+
     @Test
     void noSuspensionInSendResponseAfterAFailureOrWhereTheContainerRefusesAsync() {
         RequestSuspension suspension = suspension((at, completion) -> { });

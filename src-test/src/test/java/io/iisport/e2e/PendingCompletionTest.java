@@ -35,6 +35,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -231,6 +232,27 @@ class PendingCompletionTest {
                 resp.setContentType("text/plain");
                 resp.getWriter().print("echo " + req.getDispatcherType() + " a=" + Arrays.toString(
                         req.getParameterValues("a")) + " async-uri=" + req.getAttribute(AsyncContext.ASYNC_REQUEST_URI));
+            }
+        }, "/async", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                EVENTS.add("servlet " + req.getServletPath());
+                AsyncContext async = req.startAsync();
+                CountDownLatch left = (CountDownLatch) req.getAttribute(REQUEST_THREAD_LEFT);
+                Thread own = new Thread(() -> {
+                    try {
+                        // Once the dispatch returned: the servlet's complete() then ends the request on this thread.
+                        left.await(Wire.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                        async.getResponse().setContentType("text/plain");
+                        async.getResponse().getWriter().print("completed by the servlet's own thread");
+                    } catch (IOException | InterruptedException e) {
+                        EVENTS.add("servlet failed " + e);
+                    }
+                    async.complete();
+                    EVENTS.add("complete() returned");
+                }, "servlet's own");
+                own.setDaemon(true);
+                own.start();
             }
         }, "/rewritten", new HttpServlet() {
             @Override
@@ -466,6 +488,43 @@ class PendingCompletionTest {
                 "POST_LOG_REQUEST " + postLogThread, "END_REQUEST reads " + endStatus, "END_REQUEST")));
     }
 
+    /**
+     * With {@code filtersAround=ignore}, a PENDING at BEGIN_REQUEST frees the thread under a filter around that
+     * handles async as Spring's {@code ShallowEtagHeaderFilter} does (it leaves an async request to its ASYNC dispatch,
+     * which must get its wrapper back): the servlet runs in that dispatch with the wrapper the filter passed, which
+     * then has the body and sets its ETag (before, async was started with the container's own response: the ASYNC
+     * dispatch lost the wrapper, a 500 on Jetty, an ETag of an empty body on Tomcat).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void anAsyncAwareWrapperAroundGetsItsWrapperBackInTheHandlersDispatchAfterAPending(Container container)
+            throws Exception {
+        HttpTester.Response response = get(container, "/echo?pend=indicate&a=11&etag=1");
+        assertThat(response.getStatus(), is(200));
+        String body = "echo REQUEST a=[11] async-uri=null";
+        assertThat(response.getContent(), is(body));
+        assertThat(response.get("ETag"), is("\"" + Integer.toHexString(Arrays.hashCode(
+                body.getBytes(StandardCharsets.UTF_8))) + "\""));
+        awaitEvent("END_REQUEST");
+    }
+
+    /**
+     * An async servlet on the filter's objects that completes from a thread of its own, with a module pending in
+     * LOG_REQUEST: its {@code complete()} returns at once, as without the filter (the request stays suspended on the
+     * servlet's cycle, the end goes on on a container thread once the module completes and completes the cycle), and
+     * the client gets the response. (Before, the servlet's thread waited for the module.)
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void anAsyncServletsCompleteDoesNotWaitForAModulePendingInLogRequest(Container container) throws Exception {
+        HttpTester.Response response = get(container, "/async?pend=asynclogbuffered");
+        assertThat(response.getStatus(), is(203));
+        assertThat(response.getContent(), is("completed by the servlet's own thread"));
+        awaitEvent("END_REQUEST");
+        assertThat(List.copyOf(EVENTS), is(List.of("servlet /async", "LOG_REQUEST pending", "complete() returned",
+                "indicate CONTINUE", "END_REQUEST")));
+    }
+
     /** The servlet's answer to {@code a}, then what the filter around set and wrote once its chain returned. */
     private static void assertTheFilterAroundWroteAfterTheServlet(HttpTester.Response response, String a)
             throws InterruptedException {
@@ -562,6 +621,10 @@ class PendingCompletionTest {
                 request.setAttribute(REQUEST_THREAD_LEFT, left);
             }
             try {
+                if (request.getParameter("etag") != null) {
+                    etag((HttpServletRequest) request, (HttpServletResponse) response, chain);
+                    return;
+                }
                 timeoutOnStartAsync(request, response, chain);
                 if (request.getDispatcherType() == DispatcherType.REQUEST && request.getParameter("after") != null) {
                     ((HttpServletResponse) response).setHeader("X-After", "set after the chain");
@@ -576,12 +639,95 @@ class PendingCompletionTest {
             }
         }
 
+        /**
+         * As Spring's {@code ShallowEtagHeaderFilter}: caches the body in a wrapper, then sets an ETag and writes it
+         * once the chain returned without async started; an async cycle must have been started with the wrapper,
+         * which its ASYNC dispatch gets back (Spring throws "ContentCachingResponseWrapper not found" otherwise).
+         */
+        private static void etag(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws IOException, ServletException {
+            CachingResponse caching;
+            if (request.getDispatcherType() == DispatcherType.ASYNC) {
+                if (!(response instanceof CachingResponse async)) {
+                    throw new IllegalStateException("the caching wrapper not found in the ASYNC dispatch");
+                }
+                caching = async;
+            } else {
+                caching = new CachingResponse(response);
+            }
+            timeoutOnStartAsync(request, caching, chain);
+            if (!request.isAsyncStarted()) {
+                caching.copyBodyToResponse();
+            }
+        }
+
+        /** A response wrapper that keeps the body until {@link #copyBodyToResponse()}, with an ETag of it. */
+        static final class CachingResponse extends HttpServletResponseWrapper {
+            private final java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            private java.io.PrintWriter writer;
+
+            CachingResponse(HttpServletResponse response) {
+                super(response);
+            }
+
+            @Override
+            public jakarta.servlet.ServletOutputStream getOutputStream() {
+                return new jakarta.servlet.ServletOutputStream() {
+                    @Override
+                    public boolean isReady() {
+                        return true;
+                    }
+
+                    @Override
+                    public void setWriteListener(jakarta.servlet.WriteListener listener) {
+                        throw new UnsupportedOperationException();
+                    }
+
+                    @Override
+                    public void write(int b) {
+                        body.write(b);
+                    }
+                };
+            }
+
+            @Override
+            public java.io.PrintWriter getWriter() {
+                if (writer == null) {
+                    writer = new java.io.PrintWriter(new java.io.OutputStreamWriter(body,
+                            java.nio.charset.Charset.forName(getCharacterEncoding())));
+                }
+                return writer;
+            }
+
+            @Override
+            public void flushBuffer() {
+                // Kept until copyBodyToResponse.
+            }
+
+            void copyBodyToResponse() throws IOException {
+                if (writer != null) {
+                    writer.flush();
+                }
+                byte[] bytes = body.toByteArray();
+                setHeader("ETag", "\"" + Integer.toHexString(Arrays.hashCode(bytes)) + "\"");
+                setContentLength(bytes.length);
+                super.getOutputStream().write(bytes);
+            }
+        }
+
         private static void timeoutOnStartAsync(ServletRequest request, ServletResponse response, FilterChain chain)
                 throws IOException, ServletException {
             chain.doFilter(new HttpServletRequestWrapper((HttpServletRequest) request) {
                 @Override
                 public AsyncContext startAsync() {
                     AsyncContext started = super.startAsync();
+                    started.setTimeout(ASYNC_TIMEOUT);
+                    return started;
+                }
+
+                @Override
+                public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+                    AsyncContext started = super.startAsync(request, response);
                     started.setTimeout(ASYNC_TIMEOUT);
                     return started;
                 }
@@ -751,6 +897,11 @@ class PendingCompletionTest {
                         });
                         return RQ_NOTIFICATION_PENDING;
                     }
+                    case "asynclogbuffered" -> {
+                        // A status set before the handler: the servlet gets the filter's objects.
+                        context.getResponse().setStatus(203, "Non-Authoritative Information");
+                        return RQ_NOTIFICATION_CONTINUE;
+                    }
                     default -> {
                         return RQ_NOTIFICATION_CONTINUE;
                     }
@@ -794,6 +945,21 @@ class PendingCompletionTest {
                             read.await(15, TimeUnit.SECONDS);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
+                        }
+                        EVENTS.add("indicate CONTINUE");
+                        context.indicateCompletion(RQ_NOTIFICATION_CONTINUE);
+                    });
+                    return RQ_NOTIFICATION_PENDING;
+                }
+                if (mode(context).startsWith("asynclog")) {
+                    EVENTS.add("LOG_REQUEST pending");
+                    onItsOwnThread(() -> {
+                        try {
+                            // The servlet's complete() returns while this module is pending, as it returns at once
+                            // without the filter: it does not wait for the completion.
+                            awaitEvent("complete() returned");
+                        } catch (InterruptedException e) {
+                            return;
                         }
                         EVENTS.add("indicate CONTINUE");
                         context.indicateCompletion(RQ_NOTIFICATION_CONTINUE);
