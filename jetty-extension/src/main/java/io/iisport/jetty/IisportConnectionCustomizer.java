@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.iisport.spi.ConnectionBridge;
@@ -61,6 +62,8 @@ public class IisportConnectionCustomizer extends AbstractLifeCycle implements Ht
     private static final String VERSION = readVersion();
     private final Server _server;
     private volatile Server _installedOn;
+    /** The connectors {@link #install(Server)} found on the server, customized. */
+    private final List<Connector> _installedConnectors = new CopyOnWriteArrayList<>();
     private final LongAdder _disconnects = new LongAdder();
     private final LongAdder _resets = new LongAdder();
     private final LongAdder _streamResets = new LongAdder();
@@ -92,8 +95,9 @@ public class IisportConnectionCustomizer extends AbstractLifeCycle implements Ht
     /**
      * Installs this customizer on the connectors of the server given to the constructor, if any; then, if it was
      * installed on a server ({@link #install(Server)}), logs one INFO line naming the extension, its version and the
-     * connectors it covers, or a WARN if it covers none (a server without connectors serves nothing: a Jetty
-     * distribution needs a connector module such as {@code http}).
+     * connectors it covers (those {@code install} customized, if the server holds no connector as it starts: Spring
+     * Boot's embedded Jetty adds its connectors back once the application is ready), or a WARN if it covers none (a
+     * server without connectors serves nothing: a Jetty distribution needs a connector module such as {@code http}).
      */
     @Override
     protected void doStart() throws Exception
@@ -104,21 +108,29 @@ public class IisportConnectionCustomizer extends AbstractLifeCycle implements Ht
         Server server = _installedOn;
         if (server == null)
             return;
-        List<String> covered = coveredConnectors(server);
-        if (covered.isEmpty())
+        List<String> covered = coveredConnectors(List.of(server.getConnectors()));
+        if (!covered.isEmpty())
+        {
+            LOG.info("iisport-jetty-extension {} started: connection actions on {}", VERSION, String.join(", ", covered));
+            return;
+        }
+        // Spring Boot's embedded Jetty starts its server without the connectors it configured, and adds them back
+        // when the application is ready.
+        List<String> installed = coveredConnectors(_installedConnectors);
+        if (installed.isEmpty())
             LOG.warn("iisport-jetty-extension {} covers no connector: add a connector (the http, http2c or https module) and install the extension after it", VERSION);
         else
-            LOG.info("iisport-jetty-extension {} started: connection actions on {}", VERSION, String.join(", ", covered));
+            LOG.info("iisport-jetty-extension {} started: connection actions on {}, once the server serves through them", VERSION, String.join(", ", installed));
     }
 
     /**
      * @return each connector whose HTTP configuration has this customizer, as its protocols and, for a network
      * connector, its host and port (0: an ephemeral port, chosen when the connector opens)
      */
-    private List<String> coveredConnectors(Server server)
+    private List<String> coveredConnectors(List<Connector> connectors)
     {
         List<String> covered = new ArrayList<>();
-        for (Connector connector : server.getConnectors())
+        for (Connector connector : connectors)
         {
             boolean customized = connector.getConnectionFactories().stream()
                 .anyMatch(factory -> factory instanceof HttpConfiguration.ConnectionFactory configured &&
@@ -189,6 +201,8 @@ public class IisportConnectionCustomizer extends AbstractLifeCycle implements Ht
                         if (LOG.isDebugEnabled())
                             LOG.debug("added to {} of {}", configuration, connector);
                     }
+                    if (!_installedConnectors.contains(connector))
+                        _installedConnectors.add(connector);
                 }
                 if (exempt && IisportRateControlFactory.install(factory) && LOG.isDebugEnabled())
                     LOG.debug("application resets exempted from the rate control of {}", factory);

@@ -163,6 +163,15 @@ abstract class AbstractConnectionActionsTest
         }, true, StandardCharsets.UTF_8));
     }
 
+    /** @return what was logged since the test started */
+    protected String capturedLog()
+    {
+        synchronized (capturedErr)
+        {
+            return capturedErr.toString(StandardCharsets.UTF_8);
+        }
+    }
+
     @AfterEach
     public void stopServer()
     {
