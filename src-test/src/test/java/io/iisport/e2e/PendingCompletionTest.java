@@ -493,7 +493,7 @@ class PendingCompletionTest {
      * handles async as Spring's {@code ShallowEtagHeaderFilter} does (it leaves an async request to its ASYNC dispatch,
      * which must get its wrapper back): the servlet runs in that dispatch with the wrapper the filter passed, which
      * then has the body and sets its ETag (before, async was started with the container's own response: the ASYNC
-     * dispatch lost the wrapper, a 500 on Jetty, an ETag of an empty body on Tomcat).
+     * dispatch lost the wrapper, which this filter, as Spring's, answers with a 500).
      */
     @ParameterizedTest
     @EnumSource(Container.class)
