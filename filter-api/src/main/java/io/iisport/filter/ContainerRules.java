@@ -240,11 +240,11 @@ enum ContainerRules {
      * cycle's listeners' {@code onError} on the dispatch's thread, then
      *
      * @return {@code true} if it renders its error page when a listener completes the cycle (Tomcat:
-     *     {@code StandardWrapperValve} made the response its 500, and {@code CoyoteAdapter.asyncDispatch} runs the error
-     *     report at the completion; a listener that returns without completing leaves it closing the connection with
-     *     no response); {@code false} if it renders it only when no listener completed or dispatched the cycle (Jetty's
-     *     {@code ServletChannelState.onError}, whose page a listener's {@code complete()} replaces with the response
-     *     as it stands; the Servlet spec's error dispatch, §2.3.3.3)
+     *     {@code StandardWrapperValve} made the response its 500, and {@code CoyoteAdapter.asyncDispatch} runs the
+     *     error report at the completion; a listener that returns without completing leaves it closing the connection
+     *     with no response); {@code false} if it renders it only when no listener completed or dispatched the cycle
+     *     (Jetty's {@code ServletChannelState.onError}, whose page a listener's {@code complete()} replaces with the
+     *     response as it stands; the Servlet spec's error dispatch, §2.3.3.3)
      */
     boolean answersAsyncErrorAtCompletion() {
         return false;

@@ -247,8 +247,8 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
      * the handler's ASYNC dispatch then passes the filters around the response they passed (a wrapper that handles
      * async, as Spring's {@code ShallowEtagHeaderFilter}'s, is expected back there), and targets the request's URI with
      * its parameters once (Jetty's ASYNC dispatch of a request wrapper adds the query's parameters to those the
-     * wrapper already has: {@code Dispatcher.ParameterRequestWrapper}). A PENDING in LOG_REQUEST or END_REQUEST first finishes the response
-     * on the wire, as IIS sends it before {@code RQ_LOG_REQUEST}, unless filters run around.
+     * wrapper already has: {@code Dispatcher.ParameterRequestWrapper}). A PENDING in LOG_REQUEST or END_REQUEST first
+     * finishes the response on the wire, as IIS sends it before {@code RQ_LOG_REQUEST}, unless filters run around.
      */
     @Override
     public boolean suspend(Stage stage) {
