@@ -479,7 +479,12 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
             // The end follows once the dispatch that started the async cycle returned.
             return true;
         }
-        // The dispatch returned (ASYNC), or the request already ends.
+        if (requestEnd.phase() != RequestPhase.ASYNC) {
+            // The request already ends (on another thread, which may drive the pipeline).
+            endLogged();
+            return true;
+        }
+        // The dispatch returned: the end runs here, and a PENDING in it keeps the servlet's cycle open.
         return !suspension.endOnServletCycle(container, this::endLogged);
     }
 
