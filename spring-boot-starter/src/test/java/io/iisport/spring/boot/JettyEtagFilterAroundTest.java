@@ -1,0 +1,5 @@
+package io.iisport.spring.boot;
+
+/** {@link EtagFilterAroundTestBase} on the embedded Jetty. */
+class JettyEtagFilterAroundTest extends EtagFilterAroundTestBase {
+}
