@@ -4,8 +4,8 @@
 #   benchmarks/run.sh [--duration SECONDS] [--rounds N] [--actions N] [--out FILE]
 #
 # Defaults: 8 s runs, 2 rounds (for the WAR path: 12 ABBA blocks of 1 s runs, and 120 s per variant and protocol
-# alternating with plain, shared among 3 server JVMs started one after the other), 10,000 connections per action,
-# docs/BENCHMARKS.md; about 42 minutes on 2 cores (about 6 of them for Tomcat, 27 for the WAR path). The report states
+# alternating with plain, shared among 6 server JVMs started one after the other), 10,000 connections per action,
+# docs/BENCHMARKS.md; about 50 minutes on 2 cores (about 6 of them for Tomcat, 35 for the WAR path). The report states
 # the method.
 #
 # 1. Load: one Jetty server, one servlet; bare Jetty, Jetty with the iisport extension, the module filter with a no-op
@@ -18,7 +18,7 @@
 #    HTTP/1.1 one wrk run per variant that switches between plain and the variant every 250 ms
 #    (benchmarks/src/main/resources/.../alternate.lua), over h2c cycles of 500 ms h2load runs (plain, the variant,
 #    the variant, plain). All of it
-#    in three server JVMs one after the other, as the JIT's inlining decisions differ from one start to the next.
+#    in six server JVMs one after the other, as the JIT's inlining decisions differ from one start to the next.
 # 3. Connection actions, on Jetty and on Tomcat: plain close vs setNeedDisconnect() vs resetConnection(),
 #    connections/s, open connections before and after, and the delay from resetConnection() returning to the client
 #    seeing the reset.

@@ -311,8 +311,8 @@ final class WarBenchmarks {
     /**
      * Measures the WAR path alone and prints its report section: {@code --duration SECONDS} of each run (default
      * 1), {@code --blocks N} (default 16), {@code --alternate SECONDS} per variant and protocol alternating with plain
-     * (default 120, 0 for none, see {@link #alternate} and {@link #alternateH2c}), {@code --sample-server JAR} (default
-     * sample-server/target/iisport-sample-server.jar). Pin it as run.sh does to keep server and load tool apart.
+     * (default 120, 0 for none, see {@link #alternate} and {@link #alternateH2c}), {@code --servers N} server JVMs
+     * sharing them (default 6), {@code --sample-server JAR} (default sample-server/target/iisport-sample-server.jar). Pin it as run.sh does to keep server and load tool apart.
      *
      * @param args the options
      */
@@ -320,7 +320,7 @@ final class WarBenchmarks {
         int duration = 1;
         int blocks = 16;
         int alternate = 120;
-        int servers = 3;
+        int servers = 6;
         Path jar = Path.of("sample-server", "target", "iisport-sample-server.jar");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
