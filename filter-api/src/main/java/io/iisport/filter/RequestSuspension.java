@@ -146,23 +146,31 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
     private AsyncContext servletCycle;
     /** Whether a PENDING suspended the request on {@link #servletCycle}; written and read by the ending thread. */
     private boolean servletCycleSuspended;
-    /**
-     * Whether the container ends the cycle itself (its timeout, an error; {@link #containerEnds}): a {@code complete()}
-     * then ends the request on the calling thread, which the container may require to be its own.
-     */
-    private volatile boolean containerEndsCycle;
+    /** Whether and how the container ends the request's async cycle itself ({@link #containerEnds}). */
+    private enum ContainerEnd {
+        /** It has not: the filter's calls end the cycle. */
+        NONE,
+        /**
+         * Its timeout or an error: a {@code complete()} then ends the request on the calling thread, which the
+         * container may require to be its own.
+         */
+        ENDING,
+        /**
+         * As {@link #ENDING}, and it answers the request with its error handling once the cycle's listeners returned
+         * without completing it (the dispatch that held the response threw): the continuation's final
+         * {@code complete()} is left to it.
+         */
+        ANSWERING
+    }
+
+    /** How the container ends the cycle: {@link ContainerEnd#NONE} until it does; never back once it did. */
+    private volatile ContainerEnd containerEnd = ContainerEnd.NONE;
     /**
      * The thread of the dispatch that suspended the request at a PENDING in LOG_REQUEST or END_REQUEST holding its
      * response for the filters around, until the container ends the cycle: an error the container raises on it is
      * its answer to what that dispatch threw once the module filter returned (see {@link #containerEnds}).
      */
     private volatile Thread holdingDispatch;
-    /**
-     * Whether the container answers the request with its error handling once the cycle's listeners returned without
-     * completing it (the dispatch that held the response threw): the continuation's final {@code complete()} is left to
-     * it.
-     */
-    private volatile boolean containerAnswers;
     /**
      * When the last suspension began ({@link System#nanoTime()}) and its async cycle's timeout in milliseconds
      * ({@code 0} or less: none): how long a container's thread that took an error holds the cycle for the completion.
@@ -403,12 +411,13 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
      * @param thrown the error's exception ({@code null}: none, or a timeout)
      */
     void containerEnds(PendingCompletion pending, CycleEnd end, Throwable thrown) {
-        containerEndsCycle = true;
         Thread dispatch = holdingDispatch;
         // Only the first end of the cycle can be the dispatch's failure.
         holdingDispatch = null;
-        if (end == CycleEnd.ERROR && dispatch == Thread.currentThread()) {
-            containerAnswers = owner.dispatchFailed(thrown);
+        if (end == CycleEnd.ERROR && dispatch == Thread.currentThread() && owner.dispatchFailed(thrown)) {
+            containerEnd = ContainerEnd.ANSWERING;
+        } else if (containerEnd == ContainerEnd.NONE) {
+            containerEnd = ContainerEnd.ENDING;
         }
         long timeout = cycleTimeout;
         boolean unlimited = end == CycleEnd.ERROR && timeout <= 0;
@@ -570,7 +579,7 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
      *     the caller must not
      */
     boolean endOnServletCycle(AsyncContext cycle, Runnable end) {
-        if (containerEndsCycle || cycle.getTimeout() <= 0 || driving()) {
+        if (containerEnd != ContainerEnd.NONE || cycle.getTimeout() <= 0 || driving()) {
             end.run();
             return false;
         }
@@ -601,7 +610,7 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
         if (context != null) {
             // Decided when the call is made: the container's error may come while this continuation runs.
             finish(() -> {
-                if (!containerAnswers) {
+                if (containerEnd != ContainerEnd.ANSWERING) {
                     context.complete();
                 }
             });
