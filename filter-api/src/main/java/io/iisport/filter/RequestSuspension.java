@@ -4,7 +4,6 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.Filter;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
-import jakarta.servlet.ServletResponse;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
@@ -104,8 +103,6 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
 
     /** The filter's request: async starts with the request it wraps, the one the filter was given. */
     private final ServletRequestWrapper request;
-    /** The response the filter was given: a suspension's async cycle starts with it. */
-    private final ServletResponse response;
     private final Owner owner;
     /**
      * The timeout of the async cycle a suspension starts, in milliseconds (0: none), or
@@ -206,10 +203,9 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
      *     {@link FilterSettings#CONTAINER_ASYNC_TIMEOUT} to keep the container's
      * @param filtersAround whether application filters run around the module filter
      */
-    RequestSuspension(ServletRequestWrapper request, ServletResponse response, long pendingTimeout,
-            FilterSettings.FiltersAround filtersAround, Owner owner) {
+    RequestSuspension(ServletRequestWrapper request, long pendingTimeout, FilterSettings.FiltersAround filtersAround,
+            Owner owner) {
         this.request = request;
-        this.response = response;
         this.pendingTimeout = pendingTimeout;
         this.filtersAround = filtersAround;
         this.owner = owner;
@@ -251,12 +247,13 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
      * response was sent while filters run around the module filter ({@link #filtersAround()}: the servlet and the final
      * send must come before what those filters do once their chain returned), and only if the container lets the
      * filter start async (the request is async-supported and not already in async processing). Then async is started
-     * with the container's own request and the response the filter was given ({@code startAsync(request, response)}):
-     * the handler's ASYNC dispatch then passes the filters around the response they passed (a wrapper that handles
-     * async, as Spring's {@code ShallowEtagHeaderFilter}'s, is expected back there), and targets the request's URI with
-     * its parameters once (Jetty's ASYNC dispatch of a request wrapper adds the query's parameters to those the
-     * wrapper already has: {@code Dispatcher.ParameterRequestWrapper}). A PENDING in LOG_REQUEST or END_REQUEST first
-     * finishes the response on the wire, as IIS sends it before {@code RQ_LOG_REQUEST}, unless filters run around.
+     * with the request the filter was given ({@code startAsync()}: the container's own request and response), as the
+     * container would for it, so that the handler's dispatch targets the request's URI with its parameters once. Not
+     * with the filters' own wrappers ({@code startAsync(request, response)}): an async servlet's {@code startAsync()}
+     * in that dispatch would then write into a wrapper whose filter already returned, and Jetty's ASYNC dispatch of a
+     * request wrapper adds the query's parameters to those the wrapper has ({@code Dispatcher.ParameterRequestWrapper}).
+     * A PENDING in LOG_REQUEST or END_REQUEST first finishes the response on the wire, as IIS sends it before
+     * {@code RQ_LOG_REQUEST}, unless filters run around.
      */
     @Override
     public boolean suspend(Stage stage) {
@@ -305,11 +302,7 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
             // No async cycle would hold the request: the module's thread waits.
             return false;
         }
-        ServletRequest own = given;
-        while (own instanceof ServletRequestWrapper wrapper) {
-            own = wrapper.getRequest();
-        }
-        AsyncContext started = given.startAsync(own, response);
+        AsyncContext started = given.startAsync();
         if (pendingTimeout != FilterSettings.CONTAINER_ASYNC_TIMEOUT) {
             started.setTimeout(pendingTimeout);
         }

@@ -35,7 +35,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -489,26 +488,6 @@ class PendingCompletionTest {
     }
 
     /**
-     * With {@code filtersAround=ignore}, a PENDING at BEGIN_REQUEST frees the thread under a filter around that
-     * handles async as Spring's {@code ShallowEtagHeaderFilter} does (it leaves an async request to its ASYNC dispatch,
-     * which must get its wrapper back): the servlet runs in that dispatch with the wrapper the filter passed, which
-     * then has the body and sets its ETag (before, async was started with the container's own response: the ASYNC
-     * dispatch lost the wrapper, which this filter, as Spring's, answers with a 500).
-     */
-    @ParameterizedTest
-    @EnumSource(Container.class)
-    void anAsyncAwareWrapperAroundGetsItsWrapperBackInTheHandlersDispatchAfterAPending(Container container)
-            throws Exception {
-        HttpTester.Response response = get(container, "/echo?pend=indicate&a=11&etag=1");
-        assertThat(response.getStatus(), is(200));
-        String body = "echo REQUEST a=[11] async-uri=null";
-        assertThat(response.getContent(), is(body));
-        assertThat(response.get("ETag"), is("\"" + Integer.toHexString(Arrays.hashCode(
-                body.getBytes(StandardCharsets.UTF_8))) + "\""));
-        awaitEvent("END_REQUEST");
-    }
-
-    /**
      * An async servlet on the filter's objects that completes from a thread of its own, with a module pending in
      * LOG_REQUEST: its {@code complete()} returns at once, as without the filter (the request stays suspended on the
      * servlet's cycle, the end goes on on a container thread once the module completes and completes the cycle), and
@@ -621,10 +600,6 @@ class PendingCompletionTest {
                 request.setAttribute(REQUEST_THREAD_LEFT, left);
             }
             try {
-                if (request.getParameter("etag") != null) {
-                    etag((HttpServletRequest) request, (HttpServletResponse) response, chain);
-                    return;
-                }
                 timeoutOnStartAsync(request, response, chain);
                 if (request.getDispatcherType() == DispatcherType.REQUEST && request.getParameter("after") != null) {
                     ((HttpServletResponse) response).setHeader("X-After", "set after the chain");
@@ -636,82 +611,6 @@ class PendingCompletionTest {
                 }
             } finally {
                 left.countDown();
-            }
-        }
-
-        /**
-         * As Spring's {@code ShallowEtagHeaderFilter}: caches the body in a wrapper, then sets an ETag and writes it
-         * once the chain returned without async started; an async cycle must have been started with the wrapper,
-         * which its ASYNC dispatch gets back (Spring throws "ContentCachingResponseWrapper not found" otherwise).
-         */
-        private static void etag(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-                throws IOException, ServletException {
-            CachingResponse caching;
-            if (request.getDispatcherType() == DispatcherType.ASYNC) {
-                if (!(response instanceof CachingResponse async)) {
-                    throw new IllegalStateException("the caching wrapper not found in the ASYNC dispatch");
-                }
-                caching = async;
-            } else {
-                caching = new CachingResponse(response);
-            }
-            timeoutOnStartAsync(request, caching, chain);
-            if (!request.isAsyncStarted()) {
-                caching.copyBodyToResponse();
-            }
-        }
-
-        /** A response wrapper that keeps the body until {@link #copyBodyToResponse()}, with an ETag of it. */
-        static final class CachingResponse extends HttpServletResponseWrapper {
-            private final java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-            private java.io.PrintWriter writer;
-
-            CachingResponse(HttpServletResponse response) {
-                super(response);
-            }
-
-            @Override
-            public jakarta.servlet.ServletOutputStream getOutputStream() {
-                return new jakarta.servlet.ServletOutputStream() {
-                    @Override
-                    public boolean isReady() {
-                        return true;
-                    }
-
-                    @Override
-                    public void setWriteListener(jakarta.servlet.WriteListener listener) {
-                        throw new UnsupportedOperationException();
-                    }
-
-                    @Override
-                    public void write(int b) {
-                        body.write(b);
-                    }
-                };
-            }
-
-            @Override
-            public java.io.PrintWriter getWriter() {
-                if (writer == null) {
-                    writer = new java.io.PrintWriter(new java.io.OutputStreamWriter(body,
-                            java.nio.charset.Charset.forName(getCharacterEncoding())));
-                }
-                return writer;
-            }
-
-            @Override
-            public void flushBuffer() {
-                // Kept until copyBodyToResponse.
-            }
-
-            void copyBodyToResponse() throws IOException {
-                if (writer != null) {
-                    writer.flush();
-                }
-                byte[] bytes = body.toByteArray();
-                setHeader("ETag", "\"" + Integer.toHexString(Arrays.hashCode(bytes)) + "\"");
-                setContentLength(bytes.length);
-                super.getOutputStream().write(bytes);
             }
         }
 
