@@ -5,7 +5,7 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A request's async cycles, from the first one (the servlet's {@code startAsync}, or a module's
@@ -17,7 +17,7 @@ import java.util.function.BiConsumer;
  */
 final class AsyncCycles implements AsyncListener {
     private final ModuleAsyncContext.Ending ending;
-    private final BiConsumer<RequestSuspension.CycleEnd, Throwable> containerEnds;
+    private final Consumer<RequestSuspension.CycleEnd> containerEnds;
     private final ServletRequest containerRequest;
     private final String runningAttribute;
     private final Object run;
@@ -27,13 +27,13 @@ final class AsyncCycles implements AsyncListener {
 
     /**
      * @param ending ends the request when the container completes it
-     * @param containerEnds takes the container's end of a cycle and its exception, on the thread running the
-     *     listeners: a suspended notification times out, or after an error its completion is awaited there
+     * @param containerEnds takes the container's end of a cycle, on the thread running the listeners: a suspended
+     *     notification times out, or after an error its completion is awaited there
      * @param containerRequest the request the container passed to the filter: it carries {@code run} under
      *     {@code runningAttribute} from the first cycle on, for the async dispatches that do not pass the filter's
      *     request
      */
-    AsyncCycles(ModuleAsyncContext.Ending ending, BiConsumer<RequestSuspension.CycleEnd, Throwable> containerEnds,
+    AsyncCycles(ModuleAsyncContext.Ending ending, Consumer<RequestSuspension.CycleEnd> containerEnds,
             ServletRequest containerRequest, String runningAttribute, Object run) {
         this.ending = ending;
         this.containerEnds = containerEnds;
@@ -81,18 +81,17 @@ final class AsyncCycles implements AsyncListener {
 
     @Override
     public void onTimeout(AsyncEvent event) {
-        containerEnds.accept(RequestSuspension.CycleEnd.TIMEOUT, null);
+        containerEnds.accept(RequestSuspension.CycleEnd.TIMEOUT);
     }
 
     /**
      * An error of the cycle, mostly the client gone: returning without completing would let the container end the
      * cycle and recycle the request under a suspended notification (see {@link RequestSuspension}), so a suspension's
-     * completion is awaited here (and the container answers an exception the dispatch that suspended it threw, see
-     * {@link RequestSuspension#containerEnds}); otherwise nothing (the servlet's own listeners decide).
+     * completion is awaited here; otherwise nothing (the servlet's own listeners decide).
      */
     @Override
     public void onError(AsyncEvent event) {
-        containerEnds.accept(RequestSuspension.CycleEnd.ERROR, event.getThrowable());
+        containerEnds.accept(RequestSuspension.CycleEnd.ERROR);
     }
 
     @Override

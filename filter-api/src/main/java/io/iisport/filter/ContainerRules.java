@@ -76,16 +76,6 @@ enum ContainerRules {
         }
 
         @Override
-        boolean answersAsyncErrorAtCompletion() {
-            return true;
-        }
-
-        @Override
-        boolean suspendedBySendError(HttpServletResponse response) {
-            return response.getStatus() >= HttpServletResponse.SC_BAD_REQUEST && response.isCommitted();
-        }
-
-        @Override
         boolean suspendAfterForward(ServletResponse response) {
             if (!response.getClass().getName().equals(TOMCAT_RESPONSE_FACADE)) {
                 return false;
@@ -218,35 +208,6 @@ enum ContainerRules {
      * @return whether it was suspended; {@code false}: the caller closes the output
      */
     boolean suspendAfterForward(ServletResponse response) {
-        return false;
-    }
-
-    /**
-     * Whether the container's response is suspended by a {@code sendError} whose page the container renders once the
-     * dispatch returns. Tomcat counts such a response as committed ({@code ResponseFacade.isCommitted()}) with the
-     * error's status: a response really committed with an error status counts too, which costs nothing but a
-     * suspension (the module's thread waits instead, see {@code RequestSuspension.Owner#containerAnswersAnError}).
-     * Jetty's is {@link #pendingErrorStatus}.
-     *
-     * @param response the container's response as the filter got it
-     */
-    boolean suspendedBySendError(HttpServletResponse response) {
-        return false;
-    }
-
-    /**
-     * How the container answers an exception thrown by a dispatch that started an async cycle (a filter around the
-     * module filter that failed once its chain returned, while a module's PENDING holds the response): it calls the
-     * cycle's listeners' {@code onError} on the dispatch's thread, then
-     *
-     * @return {@code true} if it renders its error page when a listener completes the cycle (Tomcat:
-     *     {@code StandardWrapperValve} made the response its 500, and {@code CoyoteAdapter.asyncDispatch} runs the
-     *     error report at the completion; a listener that returns without completing leaves it closing the connection
-     *     with no response); {@code false} if it renders it only when no listener completed or dispatched the cycle
-     *     (Jetty's {@code ServletChannelState.onError}, whose page a listener's {@code complete()} replaces with the
-     *     response as it stands; the Servlet spec's error dispatch, §2.3.3.3)
-     */
-    boolean answersAsyncErrorAtCompletion() {
         return false;
     }
 

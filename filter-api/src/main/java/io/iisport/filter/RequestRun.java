@@ -115,19 +115,9 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     }
 
     @Override
-    public boolean containerAnswersAnError(boolean held) {
+    public boolean containerAnswersAnError() {
         return pipeline.containerRules.pendingErrorStatus(request.given()) >= 0
-                || cycles != null && real.getStatus() >= HttpServletResponse.SC_BAD_REQUEST
-                || held && pipeline.containerRules.suspendedBySendError(real);
-    }
-
-    @Override
-    public boolean dispatchFailed(Throwable thrown) {
-        if (!real.isCommitted()) {
-            real.setStatus(thrown == null ? HttpServletResponse.SC_INTERNAL_SERVER_ERROR
-                    : ContainerRules.statusFor(thrown));
-        }
-        return !pipeline.containerRules.answersAsyncErrorAtCompletion();
+                || cycles != null && real.getStatus() >= HttpServletResponse.SC_BAD_REQUEST;
     }
 
     @Override
@@ -440,8 +430,8 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     private AsyncCycles cycles() {
         AsyncCycles current = cycles;
         if (current == null) {
-            current = new AsyncCycles(this, (end, thrown) -> suspension.containerEnds(pending, end, thrown),
-                    request.given(), pipeline.runningAttribute, this);
+            current = new AsyncCycles(this, end -> suspension.containerEnds(pending, end), request.given(),
+                    pipeline.runningAttribute, this);
             cycles = current;
         }
         return current;

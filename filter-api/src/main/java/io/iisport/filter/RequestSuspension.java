@@ -78,27 +78,13 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
         void finishOnWire();
 
         /**
-         * The dispatch that suspended the request holding its response threw once the module filter returned (a
-         * filter around failed after its chain): the container answers {@code thrown} ({@code null}: not known) with
-         * its error handling, as without the module filter, and the modules still to run read the status it answers
-         * with.
-         *
-         * @return whether the container answers it only if the cycle is left to it (no {@code complete()}); else it
-         *     does when the cycle completes (see {@link ContainerRules#answersAsyncErrorAtCompletion})
-         */
-        boolean dispatchFailed(Throwable thrown);
-
-        /**
          * @return whether the container answers this dispatch with its error handling once it returns, whatever
          *     async cycle the filter starts: Jetty ends a cycle started after a pending {@code sendError} (it renders
          *     the error page and completes the request, see {@link ContainerRules#pendingErrorStatus}); Tomcat takes
          *     a new cycle in an async dispatch whose response is an error (a {@code sendError} there) and then never
          *     completes the request (its async state {@code MUST_ERROR})
-         * @param held whether the cycle would hold the response for filters around the module filter, which may still
-         *     throw once their chain returned: after a {@code sendError}, Tomcat answers such an exception on a cycle
-         *     started by then with an empty 500, not its error page (see {@link ContainerRules#suspendedBySendError})
          */
-        boolean containerAnswersAnError(boolean held);
+        boolean containerAnswersAnError();
     }
 
     /** The filter's request: async starts with the request it wraps, the one the filter was given. */
@@ -143,31 +129,11 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
     private AsyncContext servletCycle;
     /** Whether a PENDING suspended the request on {@link #servletCycle}; written and read by the ending thread. */
     private boolean servletCycleSuspended;
-    /** Whether and how the container ends the request's async cycle itself ({@link #containerEnds}). */
-    private enum ContainerEnd {
-        /** It has not: the filter's calls end the cycle. */
-        NONE,
-        /**
-         * Its timeout or an error: a {@code complete()} then ends the request on the calling thread, which the
-         * container may require to be its own.
-         */
-        ENDING,
-        /**
-         * As {@link #ENDING}, and it answers the request with its error handling once the cycle's listeners returned
-         * without completing it (the dispatch that held the response threw): the continuation's final
-         * {@code complete()} is left to it.
-         */
-        ANSWERING
-    }
-
-    /** How the container ends the cycle: {@link ContainerEnd#NONE} until it does; never back once it did. */
-    private volatile ContainerEnd containerEnd = ContainerEnd.NONE;
     /**
-     * The thread of the dispatch that suspended the request at a PENDING in LOG_REQUEST or END_REQUEST holding its
-     * response for the filters around, until the container ends the cycle: an error the container raises on it is
-     * its answer to what that dispatch threw once the module filter returned (see {@link #containerEnds}).
+     * Whether the container ends the cycle itself (its timeout, an error; {@link #containerEnds}): a {@code complete()}
+     * then ends the request on the calling thread, which the container may require to be its own.
      */
-    private volatile Thread holdingDispatch;
+    private volatile boolean containerEndsCycle;
     /**
      * When the last suspension began ({@link System#nanoTime()}) and its async cycle's timeout in milliseconds
      * ({@code 0} or less: none): how long a container's thread that took an error holds the cycle for the completion.
@@ -266,9 +232,11 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
             return false;
         }
         boolean afterTheSend = stage == Stage.LOG_REQUEST || stage == Stage.END_REQUEST;
-        // Whether a suspension holds the response for the filters around.
-        boolean held = afterTheSend && filtersAround();
-        if (afterTheSend && !held) {
+        // The servlet's own cycle, when this thread ends the request from the servlet's complete() (see
+        // endOnServletCycle): the filters around returned long ago.
+        AsyncContext servlets = driving() ? servletCycle : null;
+        boolean around = servlets == null && filtersAround();
+        if (afterTheSend && !around) {
             // IIS sends the response before RQ_LOG_REQUEST: the client has it while the module completes.
             owner.finishOnWire();
         }
@@ -280,12 +248,6 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
             suspendedSince = System.nanoTime();
             return true;
         }
-        if (!afterTheSend && filtersAround()) {
-            // The filters around go on once the module filter returns: the servlet must have run by then, as without
-            // the module filter, so the module's thread waits.
-            return false;
-        }
-        AsyncContext servlets = servletCycle;
         if (servlets != null) {
             // The servlet completed its own cycle: it stays open until the module completes.
             servletCycleSuspended = true;
@@ -294,11 +256,18 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
             suspended = servlets;
             return true;
         }
+        if (around) {
+            // The filters around go on once the module filter returns, as without it: before the handler, the
+            // servlet must have run by then; after it, the response is whole only once they returned, and they must
+            // find the request as without the module filter (not in async processing: a filter that leaves an async
+            // request to its ASYNC dispatch would drop what it holds). So the module's thread waits.
+            return false;
+        }
         ServletRequest given = request.getRequest();
         if (!given.isAsyncSupported() || given.isAsyncStarted()) {
             return false;
         }
-        if (owner.containerAnswersAnError(held)) {
+        if (owner.containerAnswersAnError()) {
             // No async cycle would hold the request: the module's thread waits.
             return false;
         }
@@ -307,10 +276,6 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
             started.setTimeout(pendingTimeout);
         }
         owner.followSuspension(started);
-        if (held) {
-            // The filters around may still throw.
-            holdingDispatch = Thread.currentThread();
-        }
         cycleTimeout = started.getTimeout();
         suspendedSince = System.nanoTime();
         suspended = started;
@@ -393,25 +358,9 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
      * completion is awaited here until the suspension's timeout (without one, as long as it takes); otherwise the
      * suspended notification timed out ({@link PendingCompletion#timeOut}). Nothing if no notification is suspended
      * or completing.
-     *
-     * <p>An error raised on the thread of the dispatch that suspended the request holding its response is the
-     * container's answer to what that dispatch threw once the module filter returned: a filter around failed after
-     * its chain (Jetty and Tomcat raise it on the dispatch's thread right after it returned, with the exception). The
-     * completion is awaited as after any error, and then the container answers the exception with its error page (the
-     * response was held, so nothing of it was sent), as without the module filter: the cycle is left to it, or
-     * completed where the container renders the page at the completion ({@link Owner#dispatchFailed}).
-     *
-     * @param thrown the error's exception ({@code null}: none, or a timeout)
      */
-    void containerEnds(PendingCompletion pending, CycleEnd end, Throwable thrown) {
-        Thread dispatch = holdingDispatch;
-        // Only the first end of the cycle can be the dispatch's failure.
-        holdingDispatch = null;
-        if (end == CycleEnd.ERROR && dispatch == Thread.currentThread() && owner.dispatchFailed(thrown)) {
-            containerEnd = ContainerEnd.ANSWERING;
-        } else if (containerEnd == ContainerEnd.NONE) {
-            containerEnd = ContainerEnd.ENDING;
-        }
+    void containerEnds(PendingCompletion pending, CycleEnd end) {
+        containerEndsCycle = true;
         long timeout = cycleTimeout;
         boolean unlimited = end == CycleEnd.ERROR && timeout <= 0;
         // Until when this thread stays: after a timeout only for a continuation on its way, after an error for the
@@ -572,7 +521,7 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
      *     the caller must not
      */
     boolean endOnServletCycle(AsyncContext cycle, Runnable end) {
-        if (containerEnd != ContainerEnd.NONE || cycle.getTimeout() <= 0 || driving()) {
+        if (containerEndsCycle || cycle.getTimeout() <= 0 || driving()) {
             end.run();
             return false;
         }
@@ -594,19 +543,11 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
         finish(context::dispatch);
     }
 
-    /**
-     * Completes the async cycle a PENDING started, if the request is suspended, unless the container answers it with
-     * its error handling (see {@link #containerEnds}).
-     */
+    /** Completes the async cycle a PENDING started, if the request is suspended. */
     void complete() {
         AsyncContext context = release();
         if (context != null) {
-            // Decided when the call is made: the container's error may come while this continuation runs.
-            finish(() -> {
-                if (containerEnd != ContainerEnd.ANSWERING) {
-                    context.complete();
-                }
-            });
+            finish(context::complete);
         }
     }
 

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.iisport.httpserv.RequestNotificationStatus;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
@@ -38,10 +37,7 @@ class RequestSuspensionTest {
     private final List<AsyncContext> followed = new ArrayList<>();
     private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicBoolean errorStatus = new AtomicBoolean();
-    /** An error the container answers only where a suspension would hold the response (a Tomcat sendError). */
-    private final AtomicBoolean heldErrorStatus = new AtomicBoolean();
     private final AtomicInteger finishedOnWire = new AtomicInteger();
-    private final List<Throwable> dispatchFailures = new CopyOnWriteArrayList<>();
 
     /** The request the filter was given: its async context records what the suspension asks of the container. */
     private final class Given extends HttpServletRequestWrapper {
@@ -141,14 +137,8 @@ class RequestSuspensionTest {
             }
 
             @Override
-            public boolean containerAnswersAnError(boolean held) {
-                return errorStatus.get() || held && heldErrorStatus.get();
-            }
-
-            @Override
-            public boolean dispatchFailed(Throwable thrown) {
-                dispatchFailures.add(thrown);
-                return true;
+            public boolean containerAnswersAnError() {
+                return errorStatus.get();
             }
         });
     }
@@ -166,19 +156,21 @@ class RequestSuspensionTest {
     }
 
     /**
-     * With {@code auto}, a filter around the module filter may still write once its chain returns: the response is
-     * held, at LOG_REQUEST and at a later END_REQUEST on a thread without the filters too.
+     * With {@code auto}, a filter around the module filter may still write once its chain returns, and must find the
+     * request as without the module filter (not in async processing): a PENDING in LOG_REQUEST keeps the thread and
+     * the response is not finished, also at a later END_REQUEST on a thread without the filters.
      */
     @Test
-    void aSuspensionInLogRequestUnderAnotherFilterHoldsTheResponse() throws Exception {
+    void aPendingInLogRequestUnderAnotherFilterKeepsTheThreadAndTheResponse() throws Exception {
         RequestSuspension suspension = suspension((at, completion) -> { });
-        new Around(new ModuleFilter(() -> assertThat(suspendDriving(suspension, Stage.LOG_REQUEST), is(true))))
+        new Around(new ModuleFilter(() -> assertThat(suspendDriving(suspension, Stage.LOG_REQUEST), is(false))))
                 .doFilter(container, real, null);
         assertThat(finishedOnWire.get(), is(0));
-        Thread continuation = new Thread(
-                () -> assertThat(suspendDriving(suspension, Stage.END_REQUEST), is(true)));
-        continuation.start();
-        continuation.join();
+        assertThat("no async cycle started", given.started == null, is(true));
+        Thread other = new Thread(
+                () -> assertThat(suspendDriving(suspension, Stage.END_REQUEST), is(false)));
+        other.start();
+        other.join();
         assertThat(finishedOnWire.get(), is(0));
     }
 
@@ -205,10 +197,10 @@ class RequestSuspensionTest {
             finishedOnWire.set(0);
             RequestSuspension suspension = suspension(FilterSettings.CONTAINER_ASYNC_TIMEOUT, around,
                     (at, completion) -> { });
-            new Around(new ModuleFilter(() -> assertThat(suspendDriving(suspension, Stage.LOG_REQUEST), is(true))))
-                    .doFilter(container, real, null);
-            assertThat(around.value(), finishedOnWire.get(),
-                    is(around == FilterSettings.FiltersAround.IGNORE ? 1 : 0));
+            boolean ignored = around == FilterSettings.FiltersAround.IGNORE;
+            new Around(new ModuleFilter(() -> assertThat(suspendDriving(suspension, Stage.LOG_REQUEST),
+                    is(ignored)))).doFilter(container, real, null);
+            assertThat(around.value(), finishedOnWire.get(), is(ignored ? 1 : 0));
         }
         RequestSuspension alone = suspension(FilterSettings.CONTAINER_ASYNC_TIMEOUT,
                 FilterSettings.FiltersAround.PRESENT, (at, completion) -> { });
@@ -297,7 +289,7 @@ class RequestSuspensionTest {
         assertThat(suspension.suspend(Stage.LOG_REQUEST), is(true));
         pending.suspend(new PendingCompletion.Cursor(Stage.LOG_REQUEST, false, 0));
         suspension.stopDriving();
-        Thread error = new Thread(() -> suspension.containerEnds(pending, RequestSuspension.CycleEnd.ERROR, null));
+        Thread error = new Thread(() -> suspension.containerEnds(pending, RequestSuspension.CycleEnd.ERROR));
         error.start();
         return error;
     }
@@ -348,23 +340,6 @@ class RequestSuspensionTest {
     }
 
     /**
-     * After a Tomcat {@code sendError}, a response held for filters around would get an empty 500 if such a filter
-     * threw: the module's thread waits instead; without filters around the response is sent and the request suspends.
-     */
-    @Test
-    void anErrorTheContainerAnswersOnlyWhereTheResponseIsHeldKeepsTheThreadOnlyWithFiltersAround() {
-        heldErrorStatus.set(true);
-        for (FilterSettings.FiltersAround around : List.of(FilterSettings.FiltersAround.PRESENT,
-                FilterSettings.FiltersAround.IGNORE)) {
-            forgetAsync();
-            RequestSuspension suspension = suspension(FilterSettings.CONTAINER_ASYNC_TIMEOUT, around,
-                    (at, completion) -> { });
-            assertThat(around.value(), suspendDriving(suspension, Stage.LOG_REQUEST),
-                    is(around == FilterSettings.FiltersAround.IGNORE));
-        }
-    }
-
-    /**
      * The servlet completes its own cycle from a thread of its own: a PENDING in the end suspends the request on that
      * cycle (the servlet's thread returns), and the completion's continuation completes it; once the container ends
      * the cycle itself (a listener completing in its onTimeout), or on a cycle without a timeout, the thread waits.
@@ -390,7 +365,7 @@ class RequestSuspensionTest {
                 () -> assertThat(untimed.suspend(Stage.LOG_REQUEST), is(false))), is(false));
 
         RequestSuspension ended = suspension((at, completion) -> { });
-        ended.containerEnds(new PendingCompletion(ended), RequestSuspension.CycleEnd.TIMEOUT, null);
+        ended.containerEnds(new PendingCompletion(ended), RequestSuspension.CycleEnd.TIMEOUT);
         assertThat(ended.endOnServletCycle(servlets,
                 () -> assertThat(ended.suspend(Stage.LOG_REQUEST), is(false))), is(false));
     }
@@ -454,59 +429,6 @@ class RequestSuspensionTest {
         assertThat("not started on another thread", given.started.calls, contains("complete"));
     }
 
-    /**
-     * A filter around threw once its chain returned, with the response held by a PENDING in LOG_REQUEST: the container
-     * raises the error on the dispatch's thread; the completion is awaited there, and then the cycle is left to the
-     * container, which answers the exception with its error page. An error on another thread (the client gone) is
-     * not the dispatch's: the cycle completes then.
-     */
-    @Test
-    void anErrorOnTheDispatchThatHeldTheResponseIsLeftToTheContainerOnceTheModuleCompleted() throws Exception {
-        for (boolean onTheDispatch : List.of(true, false)) {
-            forgetAsync();
-            dispatchFailures.clear();
-            List<Thread> threads = new CopyOnWriteArrayList<>();
-            RequestSuspension[] self = new RequestSuspension[1];
-            PendingCompletion[] notification = new PendingCompletion[1];
-            self[0] = suspension(FilterSettings.CONTAINER_ASYNC_TIMEOUT, FilterSettings.FiltersAround.PRESENT,
-                    (at, completion) -> {
-                        threads.add(Thread.currentThread());
-                        notification[0].close();
-                        self[0].complete();
-                    });
-            PendingCompletion pending = new PendingCompletion(self[0]);
-            notification[0] = pending;
-            self[0].drive();
-            pending.accept();
-            assertThat(self[0].suspend(Stage.LOG_REQUEST), is(true));
-            pending.suspend(new PendingCompletion.Cursor(Stage.LOG_REQUEST, false, 0));
-            self[0].stopDriving();
-            assertThat("held", finishedOnWire.get(), is(0));
-            Thread module = new Thread(() -> {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                pending.indicate(RequestNotificationStatus.RQ_NOTIFICATION_CONTINUE);
-            });
-            module.start();
-            ServletException thrown = new ServletException("thrown by a filter around");
-            Thread error = onTheDispatch ? Thread.currentThread()
-                    : new Thread(() -> self[0].containerEnds(pending, RequestSuspension.CycleEnd.ERROR, thrown));
-            if (onTheDispatch) {
-                self[0].containerEnds(pending, RequestSuspension.CycleEnd.ERROR, thrown);
-            } else {
-                error.start();
-                error.join(5_000);
-            }
-            module.join(5_000);
-            assertThat("the continuation ran on the thread that took the error", threads, contains(error));
-            assertThat(dispatchFailures, is(onTheDispatch ? List.of(thrown) : List.of()));
-            assertThat(given.started.calls, is(onTheDispatch ? List.of() : List.of("complete")));
-        }
-    }
-
     @Test
     void anErrorHoldsTheThreadAtMostUntilTheSuspensionsTimeoutThenTheModuleTimedOutThere() throws Exception {
         List<Object> seen = new CopyOnWriteArrayList<>();
@@ -531,7 +453,7 @@ class RequestSuspensionTest {
         RequestSuspension suspension = suspension((at, completion) -> {
             throw new AssertionError("nothing to continue");
         });
-        suspension.containerEnds(new PendingCompletion(suspension), RequestSuspension.CycleEnd.ERROR, null);
+        suspension.containerEnds(new PendingCompletion(suspension), RequestSuspension.CycleEnd.ERROR);
         assertThat(given.started == null, is(true));
     }
 
