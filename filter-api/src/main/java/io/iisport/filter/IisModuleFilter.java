@@ -38,10 +38,10 @@ import java.util.function.LongSupplier;
  *       request keeps the container's async timeout and a waiting request thread waits at most 30 s.</li>
  *   <li>{@code filtersAround}: {@code auto} (default), {@code ignore} or {@code present}: whether application
  *       filters run around this one, for a module's {@code RQ_NOTIFICATION_PENDING}. With filters around, a PENDING
- *       before the response was sent keeps the request's thread (it waits for the completion), so that the servlet
- *       runs inside those filters, and a PENDING in LOG_REQUEST or END_REQUEST holds the response until the module
- *       completes, so that what they write once their chain returned still goes out; without, a PENDING frees the
- *       thread and the response is sent before a pending LOG_REQUEST, as in IIS. {@code auto} looks for another
+ *       keeps the request's thread (it waits for the completion), so that the servlet runs inside those filters and
+ *       they find the request and response as without this filter once their chain returned (what they write then
+ *       still goes out); without, a PENDING frees the thread and the response is sent before a pending LOG_REQUEST,
+ *       as in IIS. {@code auto} looks for another
  *       filter's {@code doFilter} among the callers of this one's at the request's first PENDING.</li>
  *   <li>{@code <module name>.<setting>}: a setting of that module, read through
  *       {@link io.iisport.httpserv.ModuleSettings}.</li>

@@ -104,7 +104,7 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
         UNKNOWN,
         /** None, or ignored: a PENDING frees the thread, the response goes out before a pending LOG_REQUEST. */
         NONE,
-        /** Some: a PENDING before the send keeps the thread; a pending LOG_REQUEST holds the response. */
+        /** Some: a PENDING keeps the thread, and a pending LOG_REQUEST does not finish the response first. */
         SOME
     }
 
@@ -209,17 +209,18 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
     /**
      * Decides whether a module's PENDING suspends the request: only on the thread driving the pipeline, not for
      * SEND_RESPONSE (raised in a write or flush), not after a failure the filter must rethrow (nor is the response
-     * finished on the wire then), not when the container answers the dispatch with its error handling, not before the
-     * response was sent while filters run around the module filter ({@link #filtersAround()}: the servlet and the final
-     * send must come before what those filters do once their chain returned), and only if the container lets the
-     * filter start async (the request is async-supported and not already in async processing). Then async is started
-     * with the request the filter was given ({@code startAsync()}: the container's own request and response), as the
-     * container would for it, so that the handler's dispatch targets the request's URI with its parameters once. Not
-     * with the filters' own wrappers ({@code startAsync(request, response)}): an async servlet's {@code startAsync()}
-     * in that dispatch would then write into a wrapper whose filter already returned, and Jetty's ASYNC dispatch of a
-     * request wrapper adds the query's parameters to those the wrapper has ({@code Dispatcher.ParameterRequestWrapper}).
-     * A PENDING in LOG_REQUEST or END_REQUEST first finishes the response on the wire, as IIS sends it before
-     * {@code RQ_LOG_REQUEST}, unless filters run around.
+     * finished on the wire then), not when the container answers the dispatch with its error handling, not while
+     * filters run around the module filter ({@link #filtersAround()}: the servlet and the final send must come before
+     * what those filters do once their chain returned, and they must find the request as without the module filter),
+     * except on the servlet's own cycle when the servlet completes it ({@link #endOnServletCycle}), and only if the
+     * container lets the filter start async (the request is async-supported and not already in async processing). Then
+     * async is started with the request the filter was given ({@code startAsync()}: the container's own request and
+     * response), as the container would for it, so that the handler's dispatch targets the request's URI with its
+     * parameters once. Not with the filters' own wrappers ({@code startAsync(request, response)}): an async servlet's
+     * {@code startAsync()} in that dispatch would then write into a wrapper whose filter already returned, and Jetty's
+     * ASYNC dispatch of a request wrapper adds the query's parameters to those the wrapper has ({@code
+     * Dispatcher.ParameterRequestWrapper}). A PENDING in LOG_REQUEST or END_REQUEST first finishes the response on the
+     * wire, as IIS sends it before {@code RQ_LOG_REQUEST}, unless filters run around.
      */
     @Override
     public boolean suspend(Stage stage) {
