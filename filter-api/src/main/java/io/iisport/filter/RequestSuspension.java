@@ -515,14 +515,17 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
      * without the filter; the module's completion goes on on a container thread and completes the cycle). Not when the
      * container ends the cycle itself (a listener completing it in {@code onTimeout} or {@code onError}: the container
      * takes the completion only from that thread, and ends the request once the listeners returned), nor on a cycle
-     * without a timeout (nothing would end a module that never completes): the thread waits for the module then, at
-     * most the {@code pendingTimeout}.
+     * without a timeout (nothing would end a module that never completes), nor on one whose timeout is longer than the
+     * {@code pendingTimeout} (the servlet's cycle keeps its own timeout, which would rule): the thread waits for the
+     * module then, at most the {@code pendingTimeout}.
      *
      * @return whether a module's PENDING suspended the request on {@code cycle}: its completion completes the cycle,
      *     the caller must not
      */
     boolean endOnServletCycle(AsyncContext cycle, Runnable end) {
-        if (containerEndsCycle || cycle.getTimeout() <= 0 || driving()) {
+        long timeout = cycle.getTimeout();
+        boolean bounded = timeout > 0 && (pendingTimeout <= 0 || timeout <= pendingTimeout);
+        if (containerEndsCycle || !bounded || driving()) {
             end.run();
             return false;
         }

@@ -518,6 +518,25 @@ class PendingCompletionTest {
                 "indicate CONTINUE", "END_REQUEST")));
     }
 
+    /**
+     * The same with a module that never completes, where the {@code pendingTimeout} (600 ms) is shorter than the
+     * servlet's cycle's timeout (30 s): the servlet's thread waits for the module at most the {@code pendingTimeout},
+     * and the request ends then (before, the request stayed suspended on the servlet's cycle until its 30 s timeout).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aModulePendingAfterAnAsyncServletsCompleteEndsAtThePendingTimeout(Container container) throws Exception {
+        long start = System.nanoTime();
+        HttpTester.Response response = get(container, LIMITED + "/async?pend=asynclognever");
+        assertThat(response.getStatus(), is(203));
+        assertThat(response.getContent(), is("completed by the servlet's own thread"));
+        awaitEvent("END_REQUEST");
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat("the request ended at the pendingTimeout, not the cycle's", millis,
+                both(greaterThanOrEqualTo(PENDING_TIMEOUT)).and(lessThan(ASYNC_TIMEOUT / 6)));
+        awaitEvent("complete() returned");
+    }
+
     /** The servlet's answer to {@code a}, then what the filter around set and wrote once its chain returned. */
     private static void assertTheFilterAroundWroteAfterTheServlet(HttpTester.Response response, String a)
             throws InterruptedException {
@@ -817,7 +836,7 @@ class PendingCompletionTest {
                         });
                         return RQ_NOTIFICATION_PENDING;
                     }
-                    case "asynclogbuffered" -> {
+                    case "asynclogbuffered", "asynclognever" -> {
                         // A status set before the handler: the servlet gets the filter's objects.
                         context.getResponse().setStatus(203, "Non-Authoritative Information");
                         return RQ_NOTIFICATION_CONTINUE;
@@ -869,6 +888,10 @@ class PendingCompletionTest {
                         EVENTS.add("indicate CONTINUE");
                         context.indicateCompletion(RQ_NOTIFICATION_CONTINUE);
                     });
+                    return RQ_NOTIFICATION_PENDING;
+                }
+                if (mode(context).equals("asynclognever")) {
+                    EVENTS.add("LOG_REQUEST pending");
                     return RQ_NOTIFICATION_PENDING;
                 }
                 if (mode(context).startsWith("asynclog")) {
