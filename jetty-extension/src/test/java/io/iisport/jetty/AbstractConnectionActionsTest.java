@@ -178,11 +178,7 @@ abstract class AbstractConnectionActionsTest
         timer.shutdownNow();
         LifeCycle.stop(server);
         System.setErr(originalErr);
-        String log;
-        synchronized (capturedErr)
-        {
-            log = capturedErr.toString(StandardCharsets.UTF_8);
-        }
+        String log = capturedLog();
         List<String> problems = log.lines().filter(line -> line.contains(" WARN ") || line.contains(" ERROR ")).toList();
         assertTrue(problems.isEmpty(), () -> "logged:\n" + log);
     }
