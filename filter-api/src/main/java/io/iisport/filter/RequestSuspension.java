@@ -235,13 +235,14 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
         boolean afterTheSend = stage == Stage.LOG_REQUEST || stage == Stage.END_REQUEST;
         // The servlet's own cycle, when this thread ends the request from the servlet's complete() (see
         // endOnServletCycle): the filters around returned long ago.
-        AsyncContext servlets = driving() ? servletCycle : null;
+        boolean driving = driving();
+        AsyncContext servlets = driving ? servletCycle : null;
         boolean around = servlets == null && filtersAround();
         if (afterTheSend && !around) {
             // IIS sends the response before RQ_LOG_REQUEST: the client has it while the module completes.
             owner.finishOnWire();
         }
-        if (!driving()) {
+        if (!driving) {
             return false;
         }
         if (suspended != null) {
