@@ -52,6 +52,47 @@ final class AsyncCycles implements AsyncListener {
     }
 
     /**
+     * Watches the cycle {@code asyncContext} that the request's own dispatch, now returning, started, after the
+     * listeners that dispatch added: where the container abandons the request once they return from {@code onError}
+     * (see {@link ContainerRules#abandonsRequestAfterOnError}), the request ends there. Added at the dispatch's end so
+     * that it runs after them: a listener that completed the cycle leaves the end to {@code onComplete} (through the
+     * filter's context: the request already ended; the container's own: the end comes first, and {@code onComplete}
+     * finds it done), one that dispatched it leaves the end to the dispatch.
+     */
+    void watchAbandonment(AsyncContext asyncContext, ContainerRules rules) {
+        asyncContext.addListener(new AsyncListener() {
+            @Override
+            public void onError(AsyncEvent event) {
+                if (rules.abandonsRequestAfterOnError() && !dispatched(event.getAsyncContext())) {
+                    ending.containerAbandons(event.getThrowable());
+                }
+            }
+
+            @Override
+            public void onComplete(AsyncEvent event) {
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+            }
+        });
+    }
+
+    /** @return whether {@code dispatch()} was called on the container's {@code asyncContext} (it then has no request) */
+    private static boolean dispatched(AsyncContext asyncContext) {
+        try {
+            asyncContext.getRequest();
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
+    }
+
+    /**
      * The servlet started async with the container's {@code asyncContext}.
      *
      * @return the context the servlet gets: the filter's around the container's, the same one for the same objects

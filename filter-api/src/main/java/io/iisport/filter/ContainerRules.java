@@ -76,6 +76,17 @@ enum ContainerRules {
         }
 
         @Override
+        boolean mayAbandonRequestsAfterOnError() {
+            return true;
+        }
+
+        @Override
+        boolean abandonsRequestAfterOnError() {
+            return STACK.walk(frames -> frames.anyMatch(frame -> frame.getMethodName().equals("service")
+                    && frame.getClassName().equals(TOMCAT_ADAPTER)));
+        }
+
+        @Override
         boolean suspendAfterForward(ServletResponse response) {
             if (!response.getClass().getName().equals(TOMCAT_RESPONSE_FACADE)) {
                 return false;
@@ -106,6 +117,9 @@ enum ContainerRules {
     private static final int POOL_GRANULE = 4096;
     /** The most characters Jetty's writer ({@code WriteThroughWriter}) passes to its output at once. */
     private static final int JETTY_WRITER_PIECE = 1024;
+    private static final StackWalker STACK = StackWalker.getInstance();
+    /** Tomcat's adapter from its connector to its servlet engine, whose {@code service} runs a request's own dispatch. */
+    private static final String TOMCAT_ADAPTER = "org.apache.catalina.connector.CoyoteAdapter";
     /** Tomcat's own response, as the container hands it to the first filter ({@code ResponseFacade}). */
     private static final String TOMCAT_RESPONSE_FACADE = "org.apache.catalina.connector.ResponseFacade";
     /** Tomcat's {@code OutputBuffer} char buffer, which the writer fills before the byte buffer. */
@@ -192,6 +206,28 @@ enum ContainerRules {
      */
     int pendingErrorStatus(ServletRequest request) {
         return -1;
+    }
+
+    /**
+     * @return whether the container may abandon a request after its async listeners' {@code onError} (see {@link
+     *     #abandonsRequestAfterOnError}): the filter then watches the cycles the request's own dispatch starts
+     */
+    boolean mayAbandonRequestsAfterOnError() {
+        return false;
+    }
+
+    /**
+     * Whether the container, calling the async listeners' {@code onError} on this thread now, abandons the request if
+     * they all return without completing or dispatching the cycle: no error page, no {@code onComplete}, the
+     * connection closed without a response, the request recycled. Tomcat (10.1, 11) does so when the request's own
+     * dispatch, the one that started the cycle, threw (an application filter before the module filter, once its chain
+     * returned): {@code CoyoteAdapter.service} calls {@code AsyncContextImpl.setErrorState} while the cycle is
+     * STARTING, which makes it MUST_ERROR; the error page comes only in ERROR ({@code ASYNC_IS_ERROR}), and {@code
+     * AsyncStateMachine.asyncPostProcess} refuses MUST_ERROR ("Error reading request, ignored"). Only meaningful
+     * within {@code onError}.
+     */
+    boolean abandonsRequestAfterOnError() {
+        return false;
     }
 
     /**

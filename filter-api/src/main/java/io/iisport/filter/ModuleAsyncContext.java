@@ -35,6 +35,13 @@ final class ModuleAsyncContext implements AsyncContext {
 
         /** An async dispatch is about to happen: what is buffered goes to the container. */
         void beforeDispatch();
+
+        /**
+         * The container abandons the request after its error {@code thrown} (see {@link
+         * ContainerRules#abandonsRequestAfterOnError}): the request ends now, as after a failure of the handler, unless
+         * it already ends or a dispatch runs it.
+         */
+        void containerAbandons(Throwable thrown);
     }
 
     private final AsyncContext delegate;

@@ -295,6 +295,11 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
             // Completed on another thread meanwhile, while this dispatch still ran: the end follows now, here.
             return false;
         }
+        if (async && pipeline.containerRules.mayAbandonRequestsAfterOnError()
+                && dispatched.getDispatcherType() == DispatcherType.REQUEST) {
+            DirectHandler.follow(request.given(), started -> cycles().watchAbandonment(started,
+                    pipeline.containerRules));
+        }
         // Else ASYNC, unless another thread already ended it.
         return async;
     }
@@ -476,6 +481,18 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
         }
         // The dispatch returned: the end runs here, and a PENDING in it keeps the servlet's cycle open.
         return !suspension.endOnServletCycle(container, this::endLogged);
+    }
+
+    @Override
+    public void containerAbandons(Throwable thrown) {
+        if (requestEnd.phase() != RequestPhase.ASYNC) {
+            return;
+        }
+        // The final send gives the container the output as it would have it (it sends none of it), and LOG_REQUEST
+        // reads the container's status for the error. The container logged the error: nothing to rethrow or log here.
+        requestEnd.handlerFailed(thrown != null ? thrown
+                : new IllegalStateException("the container abandoned the request after an error"));
+        end();
     }
 
     /** The end, once (see {@link RequestEnd#end}); what the filter must rethrow, or {@code null}. */

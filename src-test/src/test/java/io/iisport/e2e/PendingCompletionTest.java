@@ -6,11 +6,13 @@ import static io.iisport.httpserv.RequestNotificationStatus.RQ_NOTIFICATION_PEND
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.both;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.iisport.filter.IisModuleFilter;
@@ -25,6 +27,8 @@ import io.iisport.httpserv.RegisterModule;
 import io.iisport.httpserv.RequestNotification;
 import io.iisport.httpserv.RequestNotificationStatus;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -97,6 +101,8 @@ class PendingCompletionTest {
     private static final String AROUND = "/around";
     /** The context with no filter around the module filter. */
     private static final String ALONE = "/alone";
+    /** The context with the filter around and no module filter: the container's own behaviour, to compare with. */
+    private static final String BARE = "/bare";
     /** The {@code pendingTimeout} of {@link #LIMITED}, in ms: the test of a module that never completes waits for it. */
     private static final long PENDING_TIMEOUT = 600;
     /**
@@ -148,6 +154,7 @@ class PendingCompletionTest {
                 "filtersAround", "ignore")));
         contexts.addHandler(jettyContext(AROUND, Map.of()));
         contexts.addHandler(jettyContext(ALONE, Map.of()));
+        contexts.addHandler(jettyContext(BARE, null));
         jetty.setHandler(contexts);
         jetty.start();
 
@@ -159,13 +166,14 @@ class PendingCompletionTest {
         tomcatContext(LIMITED, Map.of("pendingTimeout", Long.toString(PENDING_TIMEOUT), "filtersAround", "ignore"));
         tomcatContext(AROUND, Map.of());
         tomcatContext(ALONE, Map.of());
+        tomcatContext(BARE, null);
         tomcat.start();
         clients = Executors.newCachedThreadPool();
     }
 
     /**
      * A context with the async timeout filter (but on {@link #ALONE}), the module filter with {@code moduleParams}
-     * besides its modules, and the servlets.
+     * besides its modules (none if {@code null}), and the servlets.
      */
     private static ServletContextHandler jettyContext(String path, Map<String, String> moduleParams) {
         ServletContextHandler context = new ServletContextHandler(path);
@@ -175,11 +183,13 @@ class PendingCompletionTest {
             timeout.setAsyncSupported(true);
             context.addFilter(timeout, "/*", dispatches);
         }
-        FilterHolder modules = new FilterHolder(new IisModuleFilter());
-        modules.setInitParameter("modules", "Deferred=" + DeferredModule.class.getName());
-        moduleParams.forEach(modules::setInitParameter);
-        modules.setAsyncSupported(true);
-        context.addFilter(modules, "/*", dispatches);
+        if (moduleParams != null) {
+            FilterHolder modules = new FilterHolder(new IisModuleFilter());
+            modules.setInitParameter("modules", "Deferred=" + DeferredModule.class.getName());
+            moduleParams.forEach(modules::setInitParameter);
+            modules.setAsyncSupported(true);
+            context.addFilter(modules, "/*", dispatches);
+        }
         for (Map.Entry<String, HttpServlet> servlet : servlets().entrySet()) {
             ServletHolder holder = new ServletHolder(servlet.getValue());
             holder.setAsyncSupported(true);
@@ -194,9 +204,11 @@ class PendingCompletionTest {
         if (!path.equals(ALONE)) {
             tomcatFilter(context, "timeout", new AsyncTimeoutFilter(), Map.of());
         }
-        Map<String, String> params = new java.util.HashMap<>(moduleParams);
-        params.put("modules", "Deferred=" + DeferredModule.class.getName());
-        tomcatFilter(context, "iis-modules", new IisModuleFilter(), params);
+        if (moduleParams != null) {
+            Map<String, String> params = new java.util.HashMap<>(moduleParams);
+            params.put("modules", "Deferred=" + DeferredModule.class.getName());
+            tomcatFilter(context, "iis-modules", new IisModuleFilter(), params);
+        }
         for (Map.Entry<String, HttpServlet> servlet : servlets().entrySet()) {
             String name = servlet.getKey().substring(1);
             Tomcat.addServlet(context, name, servlet.getValue()).setAsyncSupported(true);
@@ -234,21 +246,44 @@ class PendingCompletionTest {
             }
         }, "/async", new HttpServlet() {
             @Override
-            protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
-                EVENTS.add("servlet " + req.getServletPath());
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                EVENTS.add("servlet " + req.getServletPath() + (req.getDispatcherType() == DispatcherType.ASYNC
+                        ? " again" : ""));
+                if (req.getDispatcherType() == DispatcherType.ASYNC) {
+                    resp.setContentType("text/plain");
+                    resp.getWriter().print("dispatched by the listener after the error");
+                    return;
+                }
                 AsyncContext async = req.startAsync();
+                if ("dispatch".equals(req.getParameter("listen"))) {
+                    // As Spring MVC's async does: the error goes back to the servlet in an ASYNC dispatch.
+                    async.addListener(new NoOpListener() {
+                        @Override
+                        public void onError(AsyncEvent event) {
+                            event.getAsyncContext().dispatch();
+                        }
+                    });
+                    return;
+                }
+                if (req.getParameter("listen") != null) {
+                    async.addListener(new NoOpListener());
+                }
                 CountDownLatch left = (CountDownLatch) req.getAttribute(REQUEST_THREAD_LEFT);
+                // With ?throwAfter the filter around throws once its chain returned: the container's answer to that
+                // comes first.
+                long settle = req.getParameter("throwAfter") != null ? 300 : 0;
                 Thread own = new Thread(() -> {
                     try {
                         // Once the dispatch returned: the servlet's complete() then ends the request on this thread.
                         left.await(Wire.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                        Thread.sleep(settle);
                         async.getResponse().setContentType("text/plain");
                         async.getResponse().getWriter().print("completed by the servlet's own thread");
-                    } catch (IOException | InterruptedException e) {
-                        EVENTS.add("servlet failed " + e);
+                        async.complete();
+                        EVENTS.add("complete() returned");
+                    } catch (IOException | InterruptedException | RuntimeException e) {
+                        EVENTS.add("servlet failed");
                     }
-                    async.complete();
-                    EVENTS.add("complete() returned");
                 }, "servlet's own");
                 own.setDaemon(true);
                 own.start();
@@ -535,6 +570,89 @@ class PendingCompletionTest {
         assertThat("the request ended at the pendingTimeout, not the cycle's", millis,
                 both(greaterThanOrEqualTo(PENDING_TIMEOUT)).and(lessThan(ASYNC_TIMEOUT / 6)));
         awaitEvent("complete() returned");
+    }
+
+    /**
+     * A filter around the module filter that throws once its chain returned while the servlet is in async processing
+     * (it completes later from a thread of its own), no module pending: the client gets what the container answers
+     * without the module filter, to a cycle with an {@code AsyncListener} (the filter listens to every async cycle to
+     * raise LOG_REQUEST and END_REQUEST; Jetty sends its error page then, and ignores the exception only for a cycle
+     * without listeners), and LOG_REQUEST and END_REQUEST are raised once. Tomcat closes the connection without a
+     * response, and neither completes the cycle nor calls {@code onComplete}: the request ends when the listeners
+     * return from {@code onError} (before, it never ended: no LOG_REQUEST, no END_REQUEST).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aFilterAroundThatThrowsAfterItsChainWhileTheServletIsAsyncEndsTheRequestOnce(Container container)
+            throws Exception {
+        aFilterAroundThatThrowsAfterItsChainWhileTheServletIsAsync(container, "");
+    }
+
+    /** The same where the servlet has the filter's objects (a module set the status before the handler). */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aFilterAroundThatThrowsAfterItsChainWhileTheServletIsAsyncOnTheFiltersObjectsEndsTheRequestOnce(
+            Container container) throws Exception {
+        aFilterAroundThatThrowsAfterItsChainWhileTheServletIsAsync(container, "&pend=buffered");
+    }
+
+    private void aFilterAroundThatThrowsAfterItsChainWhileTheServletIsAsync(Container container, String query)
+            throws Exception {
+        HttpTester.Response bare = get(container, BARE + "/async?throwAfter=1&listen=1");
+        awaitEvent("servlet failed");
+        EVENTS.clear();
+        HttpTester.Response response = get(container, AROUND + "/async?throwAfter=1" + query);
+        if (container == Container.TOMCAT) {
+            assertThat("no response without the module filter", bare, is(nullValue()));
+            assertThat(response, is(nullValue()));
+        } else {
+            assertThat(response.getStatus(), is(bare.getStatus()));
+            assertThat(response.getContent().replace(AROUND, BARE).replace(query.replace("&", "&amp;"), ""),
+                    is(bare.getContent().replace("&amp;listen=1", "")));
+        }
+        // The servlet's complete() then fails, as without the module filter.
+        awaitEvent("servlet failed");
+        awaitEvent("END_REQUEST");
+        assertThat(List.copyOf(EVENTS), containsInAnyOrder("servlet /async", "LOG_REQUEST", "END_REQUEST reads 500",
+                "END_REQUEST", "servlet failed"));
+    }
+
+    /**
+     * The same where the servlet's listener dispatches the cycle in {@code onError}, as Spring MVC's async does: the
+     * client gets the container's answer (Jetty: what the ASYNC dispatch wrote; Tomcat: its error page after it), as
+     * without the module filter, and the request ends once, after that dispatch.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aFilterAroundThatThrowsAfterItsChainWhileTheServletIsAsyncLetsItsListenerDispatch(Container container)
+            throws Exception {
+        HttpTester.Response bare = get(container, BARE + "/async?throwAfter=1&listen=dispatch");
+        EVENTS.clear();
+        HttpTester.Response response = get(container, AROUND + "/async?throwAfter=1&listen=dispatch");
+        assertThat(response.getStatus(), is(bare.getStatus()));
+        assertThat(response.getContent(), is(bare.getContent()));
+        awaitEvent("END_REQUEST");
+        assertThat(List.copyOf(EVENTS), contains("servlet /async", "servlet /async again", "LOG_REQUEST",
+                "END_REQUEST reads " + bare.getStatus(), "END_REQUEST"));
+    }
+
+    /** An {@code AsyncListener} that does nothing. */
+    private static class NoOpListener implements AsyncListener {
+        @Override
+        public void onComplete(AsyncEvent event) {
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+        }
     }
 
     /** The servlet's answer to {@code a}, then what the filter around set and wrote once its chain returned. */
@@ -836,7 +954,7 @@ class PendingCompletionTest {
                         });
                         return RQ_NOTIFICATION_PENDING;
                     }
-                    case "asynclogbuffered", "asynclognever" -> {
+                    case "asynclogbuffered", "asynclognever", "buffered" -> {
                         // A status set before the handler: the servlet gets the filter's objects.
                         context.getResponse().setStatus(203, "Non-Authoritative Information");
                         return RQ_NOTIFICATION_CONTINUE;
