@@ -432,15 +432,20 @@ final class IisRequest extends HttpServletRequestWrapper {
         return hidden(name) ? null : super.getAttribute(name);
     }
 
+    /**
+     * The container's names, without those {@link #getAttribute} hides, nor the one under which the filter keeps the
+     * request's run on the container's request once async started (see {@link AsyncCycles}).
+     */
     @Override
     public Enumeration<String> getAttributeNames() {
         Enumeration<String> names = super.getAttributeNames();
-        if (dispatcherType == null) {
+        String running = context.pipeline().runningAttribute;
+        if (dispatcherType == null && super.getAttribute(running) == null) {
             return names;
         }
         List<String> shown = new ArrayList<>();
         for (String name : Collections.list(names)) {
-            if (!hidden(name)) {
+            if (!hidden(name) && !name.equals(running)) {
                 shown.add(name);
             }
         }

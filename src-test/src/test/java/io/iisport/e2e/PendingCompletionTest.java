@@ -48,6 +48,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -243,6 +244,10 @@ class PendingCompletionTest {
                 resp.setContentType("text/plain");
                 resp.getWriter().print("echo " + req.getDispatcherType() + " a=" + Arrays.toString(
                         req.getParameterValues("a")) + " async-uri=" + req.getAttribute(AsyncContext.ASYNC_REQUEST_URI));
+                if (req.getParameter("names") != null) {
+                    resp.getWriter().print(" names=" + Collections.list(req.getAttributeNames()).stream()
+                            .filter(name -> !name.equals(REQUEST_THREAD_LEFT)).sorted().toList());
+                }
             }
         }, "/async", new HttpServlet() {
             @Override
@@ -352,6 +357,20 @@ class PendingCompletionTest {
         awaitEvent("END_REQUEST");
         assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST pending", "indicate CONTINUE",
                 "POST_BEGIN_REQUEST on another thread", "servlet /echo", "LOG_REQUEST", "END_REQUEST")));
+    }
+
+    /**
+     * The servlet run after a PENDING sees the request attributes it sees without the filter: not the container's
+     * async ones (its dispatch is reported as REQUEST), nor the one under which the filter follows the request's
+     * async cycles (before, {@code getAttributeNames()} listed it).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void theServletRunAfterAPendingSeesTheAttributesItSeesBare(Container container) throws Exception {
+        HttpTester.Response bare = get(container, BARE + "/echo?a=1&names=1");
+        HttpTester.Response response = get(container, "/echo?pend=indicate&a=1&names=1");
+        assertThat(response.getContent(), is(bare.getContent()));
+        awaitEvent("END_REQUEST");
     }
 
     @ParameterizedTest
