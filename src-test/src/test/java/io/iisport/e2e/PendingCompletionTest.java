@@ -102,6 +102,8 @@ class PendingCompletionTest {
     private static final String AROUND = "/around";
     /** The context with no filter around the module filter. */
     private static final String ALONE = "/alone";
+    /** The context whose module filter has the {@link #PENDING_TIMEOUT} and finds the filter around it. */
+    private static final String LIMITED_AROUND = "/limited-around";
     /** The context with the filter around and no module filter: the container's own behaviour, to compare with. */
     private static final String BARE = "/bare";
     /** The {@code pendingTimeout} of {@link #LIMITED}, in ms: the test of a module that never completes waits for it. */
@@ -156,6 +158,7 @@ class PendingCompletionTest {
         contexts.addHandler(jettyContext(AROUND, Map.of()));
         contexts.addHandler(jettyContext(ALONE, Map.of()));
         contexts.addHandler(jettyContext(BARE, null));
+        contexts.addHandler(jettyContext(LIMITED_AROUND, Map.of("pendingTimeout", Long.toString(PENDING_TIMEOUT))));
         jetty.setHandler(contexts);
         jetty.start();
 
@@ -168,6 +171,7 @@ class PendingCompletionTest {
         tomcatContext(AROUND, Map.of());
         tomcatContext(ALONE, Map.of());
         tomcatContext(BARE, null);
+        tomcatContext(LIMITED_AROUND, Map.of("pendingTimeout", Long.toString(PENDING_TIMEOUT)));
         tomcat.start();
         clients = Executors.newCachedThreadPool();
     }
@@ -698,6 +702,29 @@ class PendingCompletionTest {
         IllegalStateException refused = assertThrows(IllegalStateException.class,
                 () -> late.indicateCompletion(RQ_NOTIFICATION_CONTINUE));
         assertThat(refused.getMessage(), is("indicateCompletion: no notification of this request is pending"));
+    }
+
+    /**
+     * The same under a filter around that sets a header and writes once its chain returned: the request's thread waits
+     * for the module, and at the {@code pendingTimeout} the client gets what a servlet's {@code sendError(500)} gets
+     * without the module filter, the filter's header included (before, on Jetty, the filter's write after the 500 also
+     * logged "onError not handled due to prior sendError()").
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aModuleThatNeverCompletesUnderAFilterAroundAnswersAsASendErrorDoesBare(Container container)
+            throws Exception {
+        HttpTester.Response bare = get(container, BARE + "/echo?sendError=500&after=1");
+        EVENTS.clear();
+        HttpTester.Response response = get(container, LIMITED_AROUND + "/echo?pend=never&after=1");
+        assertThat(response.getStatus(), is(500));
+        assertThat(response.get("X-After"), is(bare.get("X-After")));
+        assertThat(response.get("Content-Type"), is(bare.get("Content-Type")));
+        // (Jetty's page shows the request's URI.)
+        assertThat(response.getContent().replace(LIMITED_AROUND + "/echo?pend=never&amp;",
+                BARE + "/echo?sendError=500&amp;"), is(bare.getContent()));
+        awaitEvent("END_REQUEST");
+        assertThat(List.copyOf(EVENTS), is(List.of("BEGIN_REQUEST pending", "LOG_REQUEST", "END_REQUEST")));
     }
 
     /**
