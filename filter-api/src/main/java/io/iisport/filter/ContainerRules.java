@@ -118,7 +118,7 @@ enum ContainerRules {
     /** The most characters Jetty's writer ({@code WriteThroughWriter}) passes to its output at once. */
     private static final int JETTY_WRITER_PIECE = 1024;
     private static final StackWalker STACK = StackWalker.getInstance();
-    /** Tomcat's adapter from its connector to its servlet engine, whose {@code service} runs a request's own dispatch. */
+    /** Tomcat's adapter from connector to servlet engine, whose {@code service} runs a request's own dispatch. */
     private static final String TOMCAT_ADAPTER = "org.apache.catalina.connector.CoyoteAdapter";
     /** Tomcat's own response, as the container hands it to the first filter ({@code ResponseFacade}). */
     private static final String TOMCAT_RESPONSE_FACADE = "org.apache.catalina.connector.ResponseFacade";
