@@ -82,7 +82,7 @@ final class AsyncCycles implements AsyncListener {
         });
     }
 
-    /** @return whether {@code dispatch()} was called on the container's {@code asyncContext} (it has no request then) */
+    /** @return whether {@code dispatch()} was called on the container's {@code asyncContext}: it has no request then */
     private static boolean dispatched(AsyncContext asyncContext) {
         try {
             asyncContext.getRequest();
