@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * and the one {@link AsyncListener}, re-added on each new cycle, through which the container tells the request's
  * end when it completes the request without the filter on the stack (a listener's {@code complete()}, a dispatch to
  * a path the filter is not mapped for, a timeout), and how the container ends a suspension's cycle (its timeout, an
- * error such as the client gone).
+ * error such as the client gone, a completion not the suspension's).
  */
 final class AsyncCycles implements AsyncListener {
     private final ModuleAsyncContext.Ending ending;
@@ -115,8 +115,14 @@ final class AsyncCycles implements AsyncListener {
         return servlets != null && servlets.wraps(asyncContext) ? servlets : asyncContext;
     }
 
+    /**
+     * The cycle completed: the request ends, if it has not. Completed under a suspended notification (an application's
+     * {@code complete()} through a context kept from an earlier cycle), the request is kept until that notification
+     * completes, and the end goes on from it here (see {@link RequestSuspension.CycleEnd#COMPLETE}).
+     */
     @Override
     public void onComplete(AsyncEvent event) {
+        containerEnds.accept(RequestSuspension.CycleEnd.COMPLETE);
         ending.endLogged();
     }
 

@@ -56,7 +56,19 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
          * An error ({@code onError}), mostly the client gone: the suspended notification's completion is awaited on
          * that thread, until the suspension's timeout.
          */
-        ERROR
+        ERROR,
+        /**
+         * Its completion ({@code onComplete}) while a notification is suspended, by a {@code complete()} that is not
+         * the suspension's: an application's, through the {@code AsyncContext} it kept from an earlier cycle (both
+         * containers keep one a request). The container recycles the request once the listeners returned, so, as
+         * after an error, the completion is awaited on that thread; nothing when no notification is suspended.
+         */
+        COMPLETE;
+
+        /** @return whether a suspended notification's completion is awaited on the thread ending the cycle */
+        boolean awaitsCompletion() {
+            return this != TIMEOUT;
+        }
     }
 
     /** What a suspension needs of the request it suspends. */
@@ -356,18 +368,21 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
     /**
      * The container ends the suspension's cycle ({@code end}), on the thread running its listeners: a completion's
      * continuation that has not started yet runs here; one running on another thread hands its final call here
-     * (waiting at least {@value #CONTINUATION_WAIT_MILLIS} ms for it); after an error a suspended notification's
-     * completion is awaited here until the suspension's timeout (without one, as long as it takes); otherwise the
-     * suspended notification timed out ({@link PendingCompletion#timeOut}). Nothing if no notification is suspended
-     * or completing.
+     * (waiting at least {@value #CONTINUATION_WAIT_MILLIS} ms for it); after an error, or a completion not the
+     * suspension's, a suspended notification's completion is awaited here until the suspension's timeout (without
+     * one, as long as it takes); otherwise the suspended notification timed out ({@link PendingCompletion#timeOut}).
+     * Nothing if no notification is suspended or completing.
      */
     void containerEnds(PendingCompletion pending, CycleEnd end) {
+        if (end == CycleEnd.COMPLETE && !pending.suspended() && !pending.resuming()) {
+            return;
+        }
         containerEndsCycle = true;
         long timeout = cycleTimeout;
-        boolean unlimited = end == CycleEnd.ERROR && timeout <= 0;
+        boolean unlimited = end.awaitsCompletion() && timeout <= 0;
         // Until when this thread stays: after a timeout only for a continuation on its way, after an error for the
         // completion too, until the suspension's timeout.
-        long deadline = end == CycleEnd.ERROR && !unlimited
+        long deadline = end.awaitsCompletion() && !unlimited
                 ? suspendedSince + TimeUnit.MILLISECONDS.toNanos(timeout)
                 : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONTINUATION_WAIT_MILLIS);
         synchronized (this) {
@@ -401,7 +416,8 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
                     // the completion itself is awaited.
                     while (unclaimed == null && running == null
                             && (pending.resuming() && waitUntil(handOver, false)
-                                || end == CycleEnd.ERROR && pending.suspended() && waitUntil(deadline, unlimited))) {
+                                || end.awaitsCompletion() && pending.suspended()
+                                        && waitUntil(deadline, unlimited))) {
                         // waited
                     }
                     if (unclaimed != null) {
@@ -431,7 +447,7 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
                 call.run();
             }
             boolean passed = !unlimited && System.nanoTime() - deadline >= 0;
-            if (end == CycleEnd.ERROR && !passed && pending.suspended()) {
+            if (end.awaitsCompletion() && !passed && pending.suspended()) {
                 // A continuation suspended again: its completion is awaited on the next round.
                 continue;
             }

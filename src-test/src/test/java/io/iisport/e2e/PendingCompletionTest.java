@@ -128,6 +128,8 @@ class PendingCompletionTest {
      * filters: a module's completion waits for it, so that it comes after PENDING freed that thread.
      */
     static final String REQUEST_THREAD_LEFT = "io.iisport.test.requestThreadLeft";
+    /** The same for the request's first ASYNC dispatch. */
+    static final String ASYNC_THREAD_LEFT = "io.iisport.test.asyncThreadLeft";
     /** How each {@code ?pend=race} request's completion went, by its {@code a}: accepted or refused. */
     static final Map<String, String> RACE_OUTCOMES = new ConcurrentHashMap<>();
     /** How many {@code ?pend=race} requests the race test sends; their completions are spread over 1.7 s. */
@@ -250,7 +252,7 @@ class PendingCompletionTest {
                         req.getParameterValues("a")) + " async-uri=" + req.getAttribute(AsyncContext.ASYNC_REQUEST_URI));
                 if (req.getParameter("names") != null) {
                     resp.getWriter().print(" names=" + Collections.list(req.getAttributeNames()).stream()
-                            .filter(name -> !name.equals(REQUEST_THREAD_LEFT)).sorted().toList());
+                            .filter(name -> !name.startsWith("io.iisport.test.")).sorted().toList());
                 }
             }
         }, "/async", new HttpServlet() {
@@ -292,6 +294,33 @@ class PendingCompletionTest {
                         EVENTS.add("complete() returned");
                     } catch (IOException | InterruptedException | RuntimeException e) {
                         EVENTS.add("servlet failed");
+                    }
+                }, "servlet's own");
+                own.setDaemon(true);
+                own.start();
+            }
+        }, "/stale", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                if (req.getDispatcherType() == DispatcherType.ASYNC) {
+                    EVENTS.add("servlet /stale again");
+                    resp.setContentType("text/plain");
+                    resp.getWriter().print("written by the ASYNC dispatch");
+                    return;
+                }
+                EVENTS.add("servlet /stale");
+                AsyncContext async = req.startAsync();
+                CountDownLatch left = (CountDownLatch) req.getAttribute(ASYNC_THREAD_LEFT);
+                Thread own = new Thread(() -> {
+                    async.dispatch();
+                    try {
+                        // Once the ASYNC dispatch, whose end a module holds in LOG_REQUEST, left the filters: an
+                        // application bug the container refuses once the request ended.
+                        left.await(Wire.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                        EVENTS.add("stale complete()");
+                        async.complete();
+                    } catch (InterruptedException | RuntimeException | AssertionError e) {
+                        EVENTS.add("stale complete() failed");
                     }
                 }, "servlet's own");
                 own.setDaemon(true);
@@ -659,6 +688,28 @@ class PendingCompletionTest {
                 "END_REQUEST reads " + bare.getStatus(), "END_REQUEST"));
     }
 
+    /**
+     * A servlet that dispatches its async cycle, and later calls {@code complete()} on the {@code AsyncContext} it kept
+     * (an application bug: without the filter the request has ended by then and the call throws) while a module pends
+     * in LOG_REQUEST and the filter's suspension holds the request in an async cycle of its own: that call completes
+     * the suspension's cycle (both containers keep one {@code AsyncContext} a request), so the request is kept until
+     * the module completes, and the end goes on from it on that thread (before, the container recycled the request:
+     * the module's {@code indicateCompletion} failed with a {@code NullPointerException} on Jetty and END_REQUEST was
+     * never raised).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aStaleCompleteWhileAModuleIsPendingInLogRequestEndsTheRequestOnce(Container container) throws Exception {
+        HttpTester.Response response = get(container, "/stale?pend=stale");
+        assertThat(response.getStatus(), is(200));
+        assertThat(response.getContent(), is("written by the ASYNC dispatch"));
+        awaitEvent("END_REQUEST");
+        awaitEvent("indicated CONTINUE");
+        Thread.sleep(200);
+        assertThat(List.copyOf(EVENTS), containsInAnyOrder("servlet /stale", "servlet /stale again",
+                "LOG_REQUEST pending", "stale complete()", "indicated CONTINUE", "END_REQUEST"));
+    }
+
     /** An {@code AsyncListener} that does nothing. */
     private static class NoOpListener implements AsyncListener {
         @Override
@@ -785,7 +836,8 @@ class PendingCompletionTest {
 
     /**
      * Sets an async timeout of {@link #ASYNC_TIMEOUT} on the async cycles started behind it, as a deployment may.
-     * Counts down the request's {@link #REQUEST_THREAD_LEFT} latch when the request's first dispatch leaves it. With
+     * Counts down the request's {@link #REQUEST_THREAD_LEFT} latch when the request's first dispatch leaves it, and
+     * its {@link #ASYNC_THREAD_LEFT} latch when its first ASYNC dispatch does. With
      * {@code ?after}, sets a header and writes once its chain returned; with {@code ?throwAfter}, throws then.
      */
     public static final class AsyncTimeoutFilter implements Filter {
@@ -795,6 +847,10 @@ class PendingCompletionTest {
             CountDownLatch left = new CountDownLatch(1);
             if (request.getDispatcherType() == DispatcherType.REQUEST) {
                 request.setAttribute(REQUEST_THREAD_LEFT, left);
+                request.setAttribute(ASYNC_THREAD_LEFT, new CountDownLatch(1));
+            } else if (request.getDispatcherType() == DispatcherType.ASYNC
+                    && request.getAttribute(ASYNC_THREAD_LEFT) instanceof CountDownLatch asyncLeft) {
+                left = asyncLeft;
             }
             try {
                 if (request.getParameter("cache") != null) {
@@ -1051,6 +1107,22 @@ class PendingCompletionTest {
                         }
                         EVENTS.add("indicate CONTINUE");
                         context.indicateCompletion(RQ_NOTIFICATION_CONTINUE);
+                    });
+                    return RQ_NOTIFICATION_PENDING;
+                }
+                if (mode(context).equals("stale")) {
+                    EVENTS.add("LOG_REQUEST pending");
+                    onItsOwnThread(() -> {
+                        try {
+                            awaitEvent("stale complete()");
+                            Thread.sleep(100);
+                            context.indicateCompletion(RQ_NOTIFICATION_CONTINUE);
+                            EVENTS.add("indicated CONTINUE");
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } catch (RuntimeException | AssertionError e) {
+                            EVENTS.add("indicateCompletion threw " + e);
+                        }
                     });
                     return RQ_NOTIFICATION_PENDING;
                 }
