@@ -88,10 +88,10 @@ record FilterSettings(String filterName, int responseBufferLimit, long requestBo
          */
         IGNORE,
         /**
-         * As if some did: a PENDING before the response was sent keeps the request's thread, which waits for the
-         * completion (the servlet runs inside the filters around, as without the module filter); a PENDING in
-         * LOG_REQUEST or END_REQUEST frees it, and the response goes out as the request ends, with what the filters
-         * around wrote once their chain returned.
+         * As if some did: any PENDING keeps the request's thread, which waits for the completion (at most the
+         * {@code pendingTimeout}): the servlet runs inside the filters around, and they find the request and response
+         * as without the module filter once their chain returned. For code around the module filter that {@link #AUTO}
+         * cannot see among its callers (a Tomcat Valve, a Jetty handler acting on the response afterwards).
          */
         PRESENT;
 
