@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -13,7 +15,7 @@ import java.util.stream.IntStream;
  * configuration order, the whole order inverted for {@code RQ_SEND_RESPONSE} (IIS). Built once at start-up;
  * read-only and shared by all requests afterwards.
  */
-final class ModulePipeline {
+final class ModulePipeline implements RequestSuspension.Timer {
     private static final System.Logger LOG = System.getLogger(ModulePipeline.class.getName());
     private static final int[] NONE = new int[0];
 
@@ -53,6 +55,9 @@ final class ModulePipeline {
     final boolean readsSentResponse;
     /** The container's rules where containers differ (see {@link ContainerRules}). */
     final ContainerRules containerRules;
+    /** Runs suspensions' own timeouts ({@link #schedule}): made at the first need, stopped by {@link #terminate}. */
+    private ScheduledThreadPoolExecutor pendingTimer;
+    private boolean terminated;
 
     /** A pipeline with the default limits and no container's own rules (for a failed load's cleanup, and tests). */
     ModulePipeline(List<RegisteredModule> modules, int responseBufferLimit) {
@@ -121,10 +126,36 @@ final class ModulePipeline {
     }
 
     /**
-     * Calls every factory's and global module's {@code terminate()}, logging failures with the module's name. (On
-     * filter destroy, {@link GlobalModules#applicationStop()} comes first.)
+     * Runs {@code timeOut} in {@code millis} ms on the pipeline's timer thread (one daemon thread, started at the first
+     * call).
+     */
+    @Override
+    public synchronized Future<?> schedule(Runnable timeOut, long millis) {
+        if (terminated) {
+            return null;
+        }
+        if (pendingTimer == null) {
+            pendingTimer = new ScheduledThreadPoolExecutor(1, run -> {
+                Thread thread = new Thread(run, "iisport-pending-timeout");
+                thread.setDaemon(true);
+                return thread;
+            });
+            pendingTimer.setRemoveOnCancelPolicy(true);
+        }
+        return pendingTimer.schedule(timeOut, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Calls every factory's and global module's {@code terminate()}, logging failures with the module's name, and
+     * stops the timer. (On filter destroy, {@link GlobalModules#applicationStop()} comes first.)
      */
     void terminate() {
+        synchronized (this) {
+            terminated = true;
+            if (pendingTimer != null) {
+                pendingTimer.shutdownNow();
+            }
+        }
         for (RegisteredModule module : modules) {
             if (module.factory() != null) {
                 try {

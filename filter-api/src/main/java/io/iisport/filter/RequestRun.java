@@ -89,7 +89,7 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
         // The request's parts call back into this run through interfaces it implements, not lambdas: each lambda
         // would be one more object a request.
         this.response = new FilterResponse(real, request, degradation, pipeline, this);
-        this.suspension = new RequestSuspension(request, pipeline.pendingTimeout, pipeline.filtersAround,
+        this.suspension = new RequestSuspension(request, pipeline.pendingTimeout, pipeline.filtersAround, pipeline,
                 this);
         this.pending = new PendingCompletion(suspension);
         ModuleContext moduleContext = new ModuleContext(request, response, pending);
@@ -107,6 +107,11 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
     @Override
     public boolean failed() {
         return requestEnd.failure() != null;
+    }
+
+    @Override
+    public void pendingTimedOut() {
+        pending.timeOut();
     }
 
     @Override

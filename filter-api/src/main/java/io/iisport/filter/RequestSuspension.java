@@ -6,6 +6,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -97,6 +98,22 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
          *     completes the request (its async state {@code MUST_ERROR})
          */
         boolean containerAnswersAnError();
+
+        /** The suspension's own timeout passed (see {@link Timer}): the suspended notification times out now. */
+        void pendingTimedOut();
+    }
+
+    /**
+     * Runs a suspension's timeout where no async cycle's timeout can: a suspension on the servlet's own cycle whose
+     * timeout is longer than the {@code pendingTimeout}, or which has none (see {@link #endOnServletCycle}).
+     */
+    interface Timer {
+        /**
+         * @param timeOut what runs at the timeout, on the timer's thread
+         * @param millis in how many milliseconds
+         * @return the scheduled run, to cancel; {@code null} if the timer no longer runs (the filter was destroyed)
+         */
+        Future<?> schedule(Runnable timeOut, long millis);
     }
 
     /** The filter's request: async starts with the request it wraps, the one the filter was given. */
@@ -109,6 +126,8 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
     private final long pendingTimeout;
     /** Whether application filters run around the module filter (the {@code filtersAround} init-param). */
     private final FilterSettings.FiltersAround filtersAround;
+    /** Runs a suspension's own timeout, or {@code null} for none. */
+    private final Timer timer;
 
     /** Whether filters run around this request's module filter, as far as a PENDING asked. */
     private enum Around {
@@ -141,6 +160,13 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
     private AsyncContext servletCycle;
     /** Whether a PENDING suspended the request on {@link #servletCycle}; written and read by the ending thread. */
     private boolean servletCycleSuspended;
+    /**
+     * Whether a suspension on {@link #servletCycle} times out by the {@link #timer} at the {@code pendingTimeout}
+     * (the cycle's own timeout is longer, or it has none); written and read by the ending thread.
+     */
+    private boolean servletCycleTimed;
+    /** The {@link #timer}'s run that times the suspended notification out, while one is scheduled. */
+    private volatile Future<?> ownTimeout;
     /**
      * Whether the container ends the cycle itself (its timeout, an error; {@link #containerEnds}): a {@code complete()}
      * then ends the request on the calling thread, which the container may require to be its own.
@@ -180,12 +206,14 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
      * @param pendingTimeout the timeout of the async cycle a suspension starts, in milliseconds (0: none), or
      *     {@link FilterSettings#CONTAINER_ASYNC_TIMEOUT} to keep the container's
      * @param filtersAround whether application filters run around the module filter
+     * @param timer runs a suspension's own timeout where no cycle's can, or {@code null} for none
      */
     RequestSuspension(ServletRequestWrapper request, long pendingTimeout, FilterSettings.FiltersAround filtersAround,
-            Owner owner) {
+            Timer timer, Owner owner) {
         this.request = request;
         this.pendingTimeout = pendingTimeout;
         this.filtersAround = filtersAround;
+        this.timer = timer;
         this.owner = owner;
     }
 
@@ -260,12 +288,18 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
         if (suspended != null) {
             // Continuing after a completion: the request is still suspended.
             suspendedSince = System.nanoTime();
+            if (ownTimeout != null) {
+                timeOutLater();
+            }
             return true;
         }
         if (servlets != null) {
             // The servlet completed its own cycle: it stays open until the module completes.
+            if (servletCycleTimed && !timeOutLater()) {
+                return false;
+            }
             servletCycleSuspended = true;
-            cycleTimeout = servlets.getTimeout();
+            cycleTimeout = servletCycleTimed ? pendingTimeout : servlets.getTimeout();
             suspendedSince = System.nanoTime();
             suspended = servlets;
             return true;
@@ -532,22 +566,25 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
      * without the filter; the module's completion goes on on a container thread and completes the cycle). Not when the
      * container ends the cycle itself (a listener completing it in {@code onTimeout} or {@code onError}: the container
      * takes the completion only from that thread, and ends the request once the listeners returned), nor on a cycle
-     * without a timeout (nothing would end a module that never completes), nor on one whose timeout is longer than the
-     * {@code pendingTimeout} (the servlet's cycle keeps its own timeout, which would rule): the thread waits for the
-     * module then, at most the {@code pendingTimeout}.
+     * without a timeout where the {@code pendingTimeout} sets none either (nothing would end a module that never
+     * completes): the thread waits for the module then. Where the cycle's timeout is longer than the {@code
+     * pendingTimeout}, or it has none, the {@link #timer} times the module out at the {@code pendingTimeout} (the cycle
+     * keeps its own timeout, which the containers do not let the filter shorten once the dispatch returned).
      *
      * @return whether a module's PENDING suspended the request on {@code cycle}: its completion completes the cycle,
      *     the caller must not
      */
     boolean endOnServletCycle(AsyncContext cycle, Runnable end) {
         long timeout = cycle.getTimeout();
-        boolean bounded = timeout > 0 && (pendingTimeout <= 0 || timeout <= pendingTimeout);
-        if (containerEndsCycle || !bounded || driving()) {
+        boolean cycleBounds = timeout > 0 && (pendingTimeout <= 0 || timeout <= pendingTimeout);
+        boolean timerBounds = !cycleBounds && pendingTimeout > 0 && timer != null;
+        if (containerEndsCycle || !cycleBounds && !timerBounds || driving()) {
             end.run();
             return false;
         }
         servletCycle = cycle;
         servletCycleSuspended = false;
+        servletCycleTimed = timerBounds;
         drive();
         try {
             end.run();
@@ -599,8 +636,29 @@ final class RequestSuspension implements ModuleNotifier.Suspension, PendingCompl
     }
 
     private AsyncContext release() {
+        Future<?> timeout = ownTimeout;
+        if (timeout != null) {
+            ownTimeout = null;
+            timeout.cancel(false);
+        }
         AsyncContext context = suspended;
         suspended = null;
         return context;
+    }
+
+    /**
+     * Schedules the suspended notification's timeout at the {@code pendingTimeout} from now on the {@link #timer} (the
+     * one scheduled before is cancelled: a completion came, and the request was suspended again).
+     *
+     * @return {@code false} if the timer no longer runs
+     */
+    private boolean timeOutLater() {
+        Future<?> previous = ownTimeout;
+        if (previous != null) {
+            previous.cancel(false);
+        }
+        Future<?> next = timer.schedule(owner::pendingTimedOut, pendingTimeout);
+        ownTimeout = next;
+        return next != null;
     }
 }

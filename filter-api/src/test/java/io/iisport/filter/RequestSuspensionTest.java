@@ -114,7 +114,7 @@ class RequestSuspensionTest {
     private RequestSuspension suspension(long pendingTimeout, FilterSettings.FiltersAround around,
             BiConsumer<PendingCompletion.Cursor, PendingCompletion.Completion> continuation) {
         container.setAsyncSupported(true);
-        return new RequestSuspension(new HttpServletRequestWrapper(given), pendingTimeout, around,
+        return new RequestSuspension(new HttpServletRequestWrapper(given), pendingTimeout, around, null,
                 new RequestSuspension.Owner() {
             @Override
             public boolean failed() {
@@ -139,6 +139,11 @@ class RequestSuspensionTest {
             @Override
             public boolean containerAnswersAnError() {
                 return errorStatus.get();
+            }
+
+            @Override
+            public void pendingTimedOut() {
+                throw new AssertionError("no timer");
             }
         });
     }
