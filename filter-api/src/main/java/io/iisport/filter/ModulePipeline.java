@@ -150,10 +150,18 @@ final class ModulePipeline implements RequestSuspension.Timer {
      * stops the timer. (On filter destroy, {@link GlobalModules#applicationStop()} comes first.)
      */
     void terminate() {
+        ScheduledThreadPoolExecutor timer;
         synchronized (this) {
             terminated = true;
-            if (pendingTimer != null) {
-                pendingTimer.shutdownNow();
+            timer = pendingTimer;
+        }
+        if (timer != null) {
+            timer.shutdownNow();
+            try {
+                // Gone before the container looks for threads the web application left running.
+                timer.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         for (RegisteredModule module : modules) {
