@@ -133,7 +133,8 @@ record FilterSettings(String filterName, int responseBufferLimit, long requestBo
                             + KNOWN + ", and '" + MODULES + "' is missing");
                 }
             }
-            throw error(filterName, MODULES, modulesValue, "is required: list the modules as name=class, one per line");
+            throw error(filterName, MODULES, modulesValue,
+                    "is required: list the modules as name=class entries, one per line or comma-separated");
         }
         Map<String, String> classes = parseModules(filterName, modulesValue);
 

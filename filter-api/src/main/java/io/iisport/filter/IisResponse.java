@@ -233,10 +233,13 @@ final class IisResponse extends ServletIisResponse {
         return metadata.untouched() && output.untouched() && writer == null && servletStream == null;
     }
 
-    /** An async dispatch: what is buffered goes into the container's buffer (see {@link ResponseOutput#handOver}). */
+    /**
+     * An async dispatch: what is buffered goes into the container's buffer, and the output waits to learn whether the
+     * filter sees the dispatch (see {@link ResponseOutput#handOverForDispatch}).
+     */
     void handOver() throws IOException {
         encodeWriter();
-        output.handOver(false, writer == null ? null : writer.encoding);
+        output.handOverForDispatch(writer == null ? null : writer.encoding);
     }
 
     /** A forward: what the servlet buffered is discarded, as the container discards its own buffer. */

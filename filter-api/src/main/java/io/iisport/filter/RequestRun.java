@@ -400,6 +400,11 @@ final class RequestRun implements IisRequest.Run, ModuleAsyncContext.Ending, Req
         }
         // A dispatch runs the handler again: a complete() of the cycle it starts takes effect once it returned.
         requestEnd.changePhase(RequestPhase.ASYNC, RequestPhase.RUNNING);
+        FilterResponse.Parts parts = response.ifBuilt();
+        if (parts != null) {
+            // The filter sees this dispatch: what it writes is buffered again, as before the dispatch.
+            parts.output().resumeAfterDispatch();
+        }
         try {
             if (handler == Handler.DIRECT) {
                 IisRequest.Run outer = DirectHandler.enter(this);

@@ -35,7 +35,15 @@ final class ResponseOutput {
         /** Past the limit, or after {@code disableBuffering()}: each write is sent. */
         STREAMING,
         /** No iisport buffer (limit 0, or non-blocking output): writes go to the container's stream. */
-        PASS_THROUGH
+        PASS_THROUGH,
+        /**
+         * An async dispatch was asked, and what was buffered handed over ({@link #handOverForDispatch}): if the module
+         * filter's chain runs for the dispatch, it resumes the state before ({@link #resumeAfterDispatch}); a write
+         * that comes first is the dispatch's target writing without the filter (a filter mapped without the ASYNC
+         * dispatcher, a path it does not map), which must reach the container before it completes the request on its
+         * own: the output passes through from then on.
+         */
+        DISPATCHED
     }
 
     private final HttpServletResponse real;
@@ -44,6 +52,8 @@ final class ResponseOutput {
     private final BodyBuffer body;
 
     private State state;
+    /** The state before {@link State#DISPATCHED}. */
+    private State beforeDispatch;
     /** The servlet set a WriteListener: the container's stream is non-blocking and may still reference bytes. */
     private boolean nonBlocking;
     /** The container may hold part of the body (an async dispatch, a switch to non-blocking output). */
@@ -66,7 +76,14 @@ final class ResponseOutput {
         this.sender = new ResponseSender(request, real, body, metadata, connection, container, sendListener);
     }
 
+    /**
+     * @return the output's state; asked while {@link State#DISPATCHED}, by the servlet's calls, it is the dispatch's
+     *     target acting without the filter: the output passes through first
+     */
     State state() {
+        if (state == State.DISPATCHED) {
+            passThrough();
+        }
         return state;
     }
 
@@ -183,6 +200,10 @@ final class ResponseOutput {
         }
         switch (state) {
             case PASS_THROUGH -> sender.passThrough(b, off, len, nonBlocking);
+            case DISPATCHED -> {
+                passThrough();
+                sender.passThrough(b, off, len, nonBlocking);
+            }
             case STREAMING -> stream(b, off, len);
             case BUFFERING -> {
                 if (body.size() + len <= limit) {
@@ -265,11 +286,36 @@ final class ResponseOutput {
             container.drain(body);
         }
         if (passThrough) {
-            if (!real.isCommitted()) {
-                container.beforeCommit();
-            }
-            metadata.contentLength = -1;
-            state = State.PASS_THROUGH;
+            passThrough();
+        }
+    }
+
+    /** No buffer from now on (what was buffered went to the container's). */
+    private void passThrough() {
+        if (!real.isCommitted()) {
+            container.beforeCommit();
+        }
+        metadata.contentLength = -1;
+        handedOver = true;
+        state = State.PASS_THROUGH;
+    }
+
+    /**
+     * An async dispatch is asked: what is buffered goes into the container's buffer ({@link #handOver}), and the
+     * output waits to learn whether the module filter sees the dispatch ({@link State#DISPATCHED}).
+     */
+    void handOverForDispatch(String writerEncoding) throws IOException {
+        handOver(false, writerEncoding);
+        if (state == State.BUFFERING || state == State.STREAMING) {
+            beforeDispatch = state;
+            state = State.DISPATCHED;
+        }
+    }
+
+    /** The module filter's chain runs for the async dispatch: the output goes on as before it. */
+    void resumeAfterDispatch() {
+        if (state == State.DISPATCHED) {
+            state = beforeDispatch;
         }
     }
 
