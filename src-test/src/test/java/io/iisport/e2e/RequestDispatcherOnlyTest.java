@@ -16,10 +16,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -123,15 +120,10 @@ class RequestDispatcherOnlyTest {
     }
 
     private static HttpTester.Response get(Container container, String target) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port(container))) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET " + target + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            HttpTester.Response response = HttpTester.parseResponse(in);
-            assertThat("the connection closes after the full response", in.read(), is(-1));
+        try (Socket socket = Wire.connect(port(container))) {
+            Wire.send(socket, Wire.get(target, "Connection: close"));
+            HttpTester.Response response = Wire.readResponse(socket.getInputStream());
+            assertThat("the connection closes after the full response", socket.getInputStream().read(), is(-1));
             return response;
         }
     }
