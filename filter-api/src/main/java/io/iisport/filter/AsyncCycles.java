@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  * and the one {@link AsyncListener}, re-added on each new cycle, through which the container tells the request's
  * end when it completes the request without the filter on the stack (a listener's {@code complete()}, a dispatch to
  * a path the filter is not mapped for, a timeout), and how the container ends a suspension's cycle (its timeout, an
- * error such as the client gone, a completion not the suspension's).
+ * error such as the client gone, a completion not the suspension's). Where the container may abandon a request after
+ * an error, a second listener watches the cycle the request's own dispatch started ({@link #watchAbandonment}).
  */
 final class AsyncCycles implements AsyncListener {
     private final ModuleAsyncContext.Ending ending;

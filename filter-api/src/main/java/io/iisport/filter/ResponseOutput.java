@@ -39,7 +39,8 @@ final class ResponseOutput {
         /**
          * An async dispatch was asked, and what was buffered handed over ({@link #handOverForDispatch}): if the module
          * filter's chain runs for the dispatch, it resumes the state before ({@link #resumeAfterDispatch}); a write
-         * that comes first is the dispatch's target writing without the filter (a filter mapped without the ASYNC
+         * that comes first, or another call of the servlet's on the output ({@link #state()}: a {@code sendError}, a
+         * redirect, a length), is the dispatch's target acting without the filter (a filter mapped without the ASYNC
          * dispatcher, a path it does not map), which must reach the container before it completes the request on its
          * own: the output passes through from then on.
          */
