@@ -283,7 +283,7 @@ class PendingCompletionTest {
                 // With ?throwAfter the filter around throws once its chain returned: the container's answer to that
                 // comes first.
                 long settle = req.getParameter("throwAfter") != null ? 300 : 0;
-                Thread own = new Thread(() -> {
+                onItsOwnThread("servlet's own", () -> {
                     try {
                         // Once the dispatch returned: the servlet's complete() then ends the request on this thread.
                         left.await(Wire.TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -295,9 +295,7 @@ class PendingCompletionTest {
                     } catch (IOException | InterruptedException | RuntimeException e) {
                         EVENTS.add("servlet failed");
                     }
-                }, "servlet's own");
-                own.setDaemon(true);
-                own.start();
+                });
             }
         }, "/stale", new HttpServlet() {
             @Override
@@ -311,7 +309,7 @@ class PendingCompletionTest {
                 EVENTS.add("servlet /stale");
                 AsyncContext async = req.startAsync();
                 CountDownLatch left = (CountDownLatch) req.getAttribute(ASYNC_THREAD_LEFT);
-                Thread own = new Thread(() -> {
+                onItsOwnThread("servlet's own", () -> {
                     async.dispatch();
                     try {
                         // Once the ASYNC dispatch, whose end a module holds in LOG_REQUEST, left the filters: an
@@ -319,12 +317,10 @@ class PendingCompletionTest {
                         left.await(Wire.TIMEOUT_SECONDS, TimeUnit.SECONDS);
                         EVENTS.add("stale complete()");
                         async.complete();
-                    } catch (InterruptedException | RuntimeException | AssertionError e) {
+                    } catch (InterruptedException | RuntimeException e) {
                         EVENTS.add("stale complete() failed");
                     }
-                }, "servlet's own");
-                own.setDaemon(true);
-                own.start();
+                });
             }
         }, "/rewritten", new HttpServlet() {
             @Override
@@ -370,6 +366,13 @@ class PendingCompletionTest {
             assertThat("the connection closes after the full response", in.read(), is(-1));
             return response;
         }
+    }
+
+    /** Runs {@code run} on a daemon thread of its own named {@code name}, as a servlet's or a module's executor. */
+    static void onItsOwnThread(String name, Runnable run) {
+        Thread thread = new Thread(run, name);
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** Waits, at most {@link Wire#TIMEOUT_SECONDS}, until the event is recorded. */
@@ -954,9 +957,7 @@ class PendingCompletionTest {
             }
 
             private static void onItsOwnThread(Runnable completion) {
-                Thread thread = new Thread(completion, "module completion");
-                thread.setDaemon(true);
-                thread.start();
+                PendingCompletionTest.onItsOwnThread("module completion", completion);
             }
 
             /**
